@@ -1,0 +1,28 @@
+# One place for the flags every sala target gets.
+function(sala_target_settings target)
+  target_compile_features(${target} PUBLIC cxx_std_20)
+  target_compile_options(${target} PRIVATE
+    -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion
+    -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual
+    -Wnull-dereference -Wimplicit-fallthrough)
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    # GCC 12 reports false positives deep inside Asio's coroutine frames and
+    # std::variant (GCC bugs 105705, 106199); the checks stay on for clang.
+    target_compile_options(${target} PRIVATE -Wno-null-dereference -Wno-maybe-uninitialized)
+  endif()
+  if(SALA_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()
+
+if(SALA_SANITIZE)
+  add_compile_options(-fsanitize=${SALA_SANITIZE} -fno-omit-frame-pointer -g)
+  add_link_options(-fsanitize=${SALA_SANITIZE})
+  if(SALA_SANITIZE MATCHES "undefined")
+    add_compile_options(-fno-sanitize-recover=undefined)
+    if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 17)
+      # clang < 17 flags every coroutine resume as a bad function-pointer call.
+      add_compile_options(-fno-sanitize=function)
+    endif()
+  endif()
+endif()

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs everything sala needs to build and test, from Debian 12 packages.
+# Idempotent: skips apt entirely when every package is already present.
+set -euo pipefail
+
+packages=(
+  cmake ninja-build pkg-config g++-12
+  clang-16 libclang-rt-16-dev libc++-16-dev libc++abi-16-dev
+  libboost1.81-dev libboost-json1.81-dev
+  catch2 libcli11-dev libspdlog-dev libfmt-dev libncursesw5-dev
+  irssi tmux curl procps
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

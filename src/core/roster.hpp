@@ -1,0 +1,99 @@
+#pragma once
+// A room's membership and ordering rules, without I/O: who is in, in join order,
+// under which nick, the topic, and the sequence number each message gets.
+// Member is an opaque handle (a pointer in the server, an int in tests).
+// Not thread-safe: a room owns one and touches it only from its own executor.
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "irc/names.hpp"
+
+namespace sala::core {
+
+struct topic_info {
+    std::string text;
+    std::string set_by;
+    std::chrono::system_clock::time_point set_at;
+};
+
+template <class Member>
+class roster {
+public:
+    struct entry {
+        Member member;
+        std::string nick;
+    };
+
+    // False (and no change) when the member is already in.
+    bool join(Member m, std::string nick)
+    {
+        if (contains(m))
+            return false;
+        entries_.push_back({std::move(m), std::move(nick)});
+        return true;
+    }
+
+    // False when the member was not in. Join order of the others is kept.
+    bool leave(const Member& m)
+    {
+        auto it = find(m);
+        if (it == entries_.end())
+            return false;
+        entries_.erase(it);
+        return true;
+    }
+
+    bool rename(const Member& m, std::string new_nick)
+    {
+        auto it = find(m);
+        if (it == entries_.end())
+            return false;
+        it->nick = std::move(new_nick);
+        return true;
+    }
+
+    [[nodiscard]] bool contains(const Member& m) const { return find(m) != entries_.end(); }
+
+    [[nodiscard]] const entry* find_nick(std::string_view nick) const
+    {
+        for (const auto& e : entries_)
+            if (irc::same_name(e.nick, nick))
+                return &e;
+        return nullptr;
+    }
+
+    // Members in the order they joined (NAMES and WHO list them this way).
+    [[nodiscard]] const std::vector<entry>& members() const { return entries_; }
+    [[nodiscard]] std::size_t size() const { return entries_.size(); }
+    [[nodiscard]] bool empty() const { return entries_.empty(); }
+
+    // Every message gets the next number; numbers never repeat or go back,
+    // so members can tell the order messages were accepted in.
+    std::uint64_t next_sequence() { return ++sequence_; }
+    [[nodiscard]] std::uint64_t last_sequence() const { return sequence_; }
+
+    void set_topic(topic_info t) { topic_ = std::move(t); }
+    [[nodiscard]] const std::optional<topic_info>& topic() const { return topic_; }
+
+private:
+    auto find(const Member& m) const
+    {
+        return std::find_if(entries_.begin(), entries_.end(), [&](const entry& e) { return e.member == m; });
+    }
+    auto find(const Member& m)
+    {
+        return std::find_if(entries_.begin(), entries_.end(), [&](const entry& e) { return e.member == m; });
+    }
+
+    std::vector<entry> entries_;
+    std::uint64_t sequence_ = 0;
+    std::optional<topic_info> topic_;
+};
+
+}  // namespace sala::core

@@ -1,0 +1,58 @@
+#pragma once
+// Numeric replies used by sala (RFC 2812 names, modern.ircdocs.horse values).
+
+#include <string_view>
+
+namespace sala::irc::numeric {
+
+inline constexpr std::string_view welcome = "001";
+inline constexpr std::string_view yourhost = "002";
+inline constexpr std::string_view created = "003";
+inline constexpr std::string_view myinfo = "004";
+inline constexpr std::string_view isupport = "005";
+inline constexpr std::string_view umodeis = "221";
+inline constexpr std::string_view away = "301";
+inline constexpr std::string_view unaway = "305";
+inline constexpr std::string_view nowaway = "306";
+inline constexpr std::string_view whoisuser = "311";
+inline constexpr std::string_view whoisserver = "312";
+inline constexpr std::string_view endofwho = "315";
+inline constexpr std::string_view whoisidle = "317";
+inline constexpr std::string_view endofwhois = "318";
+inline constexpr std::string_view whoischannels = "319";
+inline constexpr std::string_view list = "322";
+inline constexpr std::string_view listend = "323";
+inline constexpr std::string_view channelmodeis = "324";
+inline constexpr std::string_view creationtime = "329";
+inline constexpr std::string_view notopic = "331";
+inline constexpr std::string_view topic = "332";
+inline constexpr std::string_view topicwhotime = "333";
+inline constexpr std::string_view whoreply = "352";
+inline constexpr std::string_view namreply = "353";
+inline constexpr std::string_view endofnames = "366";
+inline constexpr std::string_view endofbanlist = "368";
+inline constexpr std::string_view motd = "372";
+inline constexpr std::string_view motdstart = "375";
+inline constexpr std::string_view endofmotd = "376";
+inline constexpr std::string_view nosuchnick = "401";
+inline constexpr std::string_view nosuchchannel = "403";
+inline constexpr std::string_view cannotsendtochan = "404";
+inline constexpr std::string_view norecipient = "411";
+inline constexpr std::string_view notexttosend = "412";
+inline constexpr std::string_view inputtoolong = "417";
+inline constexpr std::string_view unknowncommand = "421";
+inline constexpr std::string_view nomotd = "422";
+inline constexpr std::string_view nonicknamegiven = "431";
+inline constexpr std::string_view erroneusnickname = "432";
+inline constexpr std::string_view nicknameinuse = "433";
+inline constexpr std::string_view notonchannel = "442";
+inline constexpr std::string_view notregistered = "451";
+inline constexpr std::string_view needmoreparams = "461";
+inline constexpr std::string_view alreadyregistered = "462";
+inline constexpr std::string_view passwdmismatch = "464";
+inline constexpr std::string_view unknownmode = "472";
+inline constexpr std::string_view chanoprivsneeded = "482";
+inline constexpr std::string_view umodeunknownflag = "501";
+inline constexpr std::string_view usersdontmatch = "502";
+
+}  // namespace sala::irc::numeric

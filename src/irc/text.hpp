@@ -1,0 +1,30 @@
+#pragma once
+// The text rule (DESIGN.md): text from clients must be valid UTF-8 and must not
+// carry terminal control sequences. Pure functions.
+
+#include <string>
+#include <string_view>
+
+namespace sala::irc {
+
+[[nodiscard]] bool valid_utf8(std::string_view s);
+
+// True for the IRC formatting codes that clients render themselves:
+// bold 0x02, colour 0x03, reset 0x0F, monospace 0x11, reverse 0x16,
+// italic 0x1D, strikethrough 0x1E, underline 0x1F.
+[[nodiscard]] constexpr bool is_formatting_code(unsigned char c)
+{
+    return c == 0x02 || c == 0x03 || c == 0x0F || c == 0x11 || c == 0x16 || c == 0x1D || c == 0x1E
+        || c == 0x1F;
+}
+
+// Removes every C0 control except the formatting codes (ESC above all), DEL,
+// and the C1 controls U+0080..U+009F (which some terminals honour as CSI etc.).
+// Expects valid UTF-8; invalid sequences are kept byte for byte.
+[[nodiscard]] std::string strip_controls(std::string_view s);
+
+// True when strip_controls would change nothing (the common case, checked first
+// so clean lines are not copied).
+[[nodiscard]] bool has_controls(std::string_view s);
+
+}  // namespace sala::irc
