@@ -11,7 +11,9 @@ std::optional<line_reader::line> line_reader::next()
     const std::string_view rest = std::string_view(buffer_).substr(consumed_);
     const auto eol = rest.find('\n');
     if (eol == std::string_view::npos) {
-        if (rest.size() > max_line_) {
+        // A line of max bytes may be waiting for the LF after its CR.
+        const bool awaiting_lf = rest.size() == max_line_ + 1 && rest.back() == '\r';
+        if (rest.size() > max_line_ && !awaiting_lf) {
             // Keep memory bounded: drop what we have and skip the rest of this line.
             buffer_.clear();
             consumed_ = 0;

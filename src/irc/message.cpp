@@ -8,6 +8,22 @@ namespace {
 
 constexpr std::size_t max_params = 15;
 
+constexpr bool breaks_line(char c) { return c == '\r' || c == '\n' || c == '\0'; }
+
+// Tag keys: letters, digits, '-', '/', '.', with an optional leading '+'.
+bool valid_tag_key(std::string_view key)
+{
+    if (!key.empty() && key.front() == '+')
+        key.remove_prefix(1);
+    if (key.empty())
+        return false;
+    for (char c : key)
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '/'
+                || c == '.'))
+            return false;
+    return true;
+}
+
 std::string_view skip_spaces(std::string_view s)
 {
     const auto first = s.find_first_not_of(' ');
@@ -36,8 +52,8 @@ std::vector<tag> parse_tags(std::string_view raw)
         tag t{std::string(item.substr(0, eq)), {}};
         if (eq != std::string_view::npos)
             t.value = unescape_tag_value(item.substr(eq + 1));
-        if (t.key.empty())
-            continue;
+        if (!valid_tag_key(t.key))
+            continue;  // a key that could not be sent on is dropped, not relayed
         // A later duplicate key overrides an earlier one (message-tags spec).
         auto same = std::find_if(tags.begin(), tags.end(), [&](const tag& x) { return x.key == t.key; });
         if (same != tags.end())
@@ -51,7 +67,7 @@ std::vector<tag> parse_tags(std::string_view raw)
 void append_sanitized(std::string& out, std::string_view s)
 {
     for (char c : s)
-        out.push_back(c == '\r' || c == '\n' || c == '\0' ? ' ' : c);
+        out.push_back(breaks_line(c) ? ' ' : c);
 }
 
 }  // namespace
@@ -149,6 +165,8 @@ std::string serialize_tags(const std::vector<tag>& tags)
 {
     std::string out;
     for (const auto& t : tags) {
+        if (!valid_tag_key(t.key))
+            continue;
         if (!out.empty())
             out.push_back(';');
         out += t.key;
@@ -177,7 +195,9 @@ void serialize_to(std::string& out, const message& msg)
         const auto& p = msg.params[i];
         out.push_back(' ');
         const bool last = i + 1 == msg.params.size();
-        if (last && (p.empty() || p.front() == ':' || p.find(' ') != std::string::npos))
+        // Bytes that would break the line become spaces below, so they count as spaces here.
+        if (last
+            && (p.empty() || p.front() == ':' || p.find_first_of(std::string_view(" \r\n\0", 4)) != std::string::npos))
             out.push_back(':');
         append_sanitized(out, p);
     }

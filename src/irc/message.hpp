@@ -53,7 +53,8 @@ void serialize_to(std::string& out, const message& msg);
 [[nodiscard]] std::string escape_tag_value(std::string_view raw);
 [[nodiscard]] std::string unescape_tag_value(std::string_view escaped);
 
-// Serializes tags as "key=value;key2" (no '@', no trailing space).
+// Serializes tags as "key=value;key2" (no '@', no trailing space). Tags whose
+// key is not [+]letters/digits/-/./ are skipped (parse drops them too).
 [[nodiscard]] std::string serialize_tags(const std::vector<tag>& tags);
 
 }  // namespace sala::irc

@@ -67,6 +67,16 @@ bool has_controls(std::string_view s)
     return false;
 }
 
+std::string_view truncate_utf8(std::string_view s, std::size_t max_bytes)
+{
+    if (s.size() <= max_bytes)
+        return s;
+    std::size_t end = max_bytes;
+    while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80)
+        --end;
+    return s.substr(0, end);
+}
+
 std::string strip_controls(std::string_view s)
 {
     std::string out;

@@ -23,8 +23,12 @@ namespace sala::irc {
 // Expects valid UTF-8; invalid sequences are kept byte for byte.
 [[nodiscard]] std::string strip_controls(std::string_view s);
 
-// True when strip_controls would change nothing (the common case, checked first
-// so clean lines are not copied).
+// True when strip_controls would change `s`. Clean lines, the common case, are
+// checked with this first so they are not copied.
 [[nodiscard]] bool has_controls(std::string_view s);
+
+// The longest prefix of `s` of at most `max_bytes` that does not cut a UTF-8
+// character in two.
+[[nodiscard]] std::string_view truncate_utf8(std::string_view s, std::size_t max_bytes);
 
 }  // namespace sala::irc

@@ -1,0 +1,133 @@
+#include "server/config.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "irc/names.hpp"
+
+namespace sala::server {
+
+namespace {
+
+std::chrono::milliseconds to_millis(double seconds)
+{
+    return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000.0));
+}
+
+}  // namespace
+
+options_result parse_options(int argc, const char* const* argv)
+{
+    server_config cfg;
+    auto& lim = cfg.limits;
+    double registration_timeout = 30, ping_interval = 90, ping_timeout = 180;
+
+    CLI::App app{"chat-server: a chat room for the terminal, speaking IRC", "chat-server"};
+    app.set_version_flag("--version", std::string("chat-server " SALA_VERSION));
+    app.set_config("--config", "", "Read options from FILE: 'key = value' lines, keys are long option names");
+    app.allow_config_extras(false);
+    app.get_formatter()->column_width(34);
+
+    app.add_option("--bind", cfg.bind, "Address to listen on for IRC")->capture_default_str();
+    app.add_option("--port", cfg.port, "IRC port (0: any free port, printed at start)")->capture_default_str();
+    app.add_option("--threads", cfg.threads, "Shards, one thread each (0: one per core)")
+        ->check(CLI::Range(0u, 256u))
+        ->capture_default_str();
+    app.add_option("--name", cfg.name, "Server name shown to clients")->capture_default_str();
+    app.add_option("--network", cfg.network, "Network name in ISUPPORT")->capture_default_str();
+    app.add_option("--motd", cfg.motd_file, "Message of the day file")->check(CLI::ExistingFile);
+    app.add_option("--password", cfg.password, "Connection password clients must send with PASS");
+    app.add_option("--autojoin", cfg.autojoin, "Channels every client joins on registration (comma-separated)")
+        ->capture_default_str();
+    app.add_option("--log-level", cfg.log_level, "trace, debug, info, warn, error, critical or off")
+        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
+        ->capture_default_str();
+
+    app.add_option("--max-line", lim.max_line, "Longest line without tags, in bytes (longer gets 417)")
+        ->check(CLI::Range(std::size_t{64}, std::size_t{65536}))
+        ->capture_default_str();
+    app.add_option("--sendq", lim.sendq_bytes, "Output queued for one client before it is cut off, in bytes")
+        ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 34))
+        ->capture_default_str();
+    app.add_option("--recvq", lim.recvq_bytes, "Unprocessed input of a throttled client before Excess Flood")
+        ->check(CLI::Range(std::size_t{512}, std::size_t{1} << 30))
+        ->capture_default_str();
+    app.add_option("--line-burst", lim.line_burst, "Lines a client may send at once")
+        ->check(CLI::Range(1.0, 1e9))
+        ->capture_default_str();
+    app.add_option("--line-rate", lim.line_rate, "Lines per second after the burst (0: no limit)")
+        ->check(CLI::Range(0.0, 1e9))
+        ->capture_default_str();
+    app.add_option("--max-per-ip", lim.max_per_ip, "Concurrent connections from one address")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30))
+        ->capture_default_str();
+    app.add_option("--registration-timeout", registration_timeout, "Seconds to register before being dropped")
+        ->check(CLI::Range(0.01, 86400.0))
+        ->capture_default_str();
+    app.add_option("--ping-interval", ping_interval, "Idle seconds before the server sends PING")
+        ->check(CLI::Range(0.01, 86400.0))
+        ->capture_default_str();
+    app.add_option("--ping-timeout", ping_timeout, "Silent seconds before a client is dropped")
+        ->check(CLI::Range(0.01, 86400.0))
+        ->capture_default_str();
+    app.add_option("--nick-len", lim.nick_len, "Longest nick")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{200}))
+        ->capture_default_str();
+    app.add_option("--channel-len", lim.channel_len, "Longest channel name")
+        ->check(CLI::Range(std::size_t{2}, std::size_t{200}))
+        ->capture_default_str();
+    app.add_option("--topic-len", lim.topic_len, "Longest topic")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{400}))
+        ->capture_default_str();
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return {std::nullopt, app.exit(e)};
+    } catch (const CLI::CallForVersion& e) {
+        return {std::nullopt, app.exit(e)};
+    } catch (const CLI::ParseError& e) {
+        std::cerr << "chat-server: " << e.what() << "\nRun with --help for the options.\n";
+        return {std::nullopt, 2};
+    }
+
+    lim.registration_timeout = to_millis(registration_timeout);
+    lim.ping_interval = to_millis(ping_interval);
+    lim.ping_timeout = to_millis(ping_timeout);
+    if (lim.ping_timeout <= lim.ping_interval) {
+        std::cerr << "chat-server: --ping-timeout must be longer than --ping-interval\n";
+        return {std::nullopt, 2};
+    }
+    if (cfg.threads == 0)
+        cfg.threads = std::max(1u, std::thread::hardware_concurrency());
+    if (cfg.name.empty() || cfg.name.find_first_of(" :!@\r\n") != std::string::npos) {
+        std::cerr << "chat-server: --name must be a single word without : ! or @\n";
+        return {std::nullopt, 2};
+    }
+    for (std::size_t start = 0; start <= cfg.autojoin.size() && !cfg.autojoin.empty();) {
+        const auto comma = cfg.autojoin.find(',', start);
+        const auto chan = cfg.autojoin.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (!irc::valid_channel(chan, lim.channel_len)) {
+            std::cerr << "chat-server: --autojoin: '" << chan << "' is not a valid channel name\n";
+            return {std::nullopt, 2};
+        }
+        if (comma == std::string::npos)
+            break;
+        start = comma + 1;
+    }
+    if (!cfg.motd_file.empty()) {
+        std::ifstream in(cfg.motd_file);
+        for (std::string line; std::getline(in, line);) {
+            if (!line.empty() && line.back() == '\r')
+                line.pop_back();
+            cfg.motd_lines.push_back(std::move(line));
+        }
+    }
+    return {std::move(cfg), 0};
+}
+
+}  // namespace sala::server

@@ -1,0 +1,35 @@
+#pragma once
+// chat-server's options: command line and --config file (CLI11).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/limits.hpp"
+
+namespace sala::server {
+
+struct server_config {
+    std::string bind = "0.0.0.0";
+    std::uint16_t port = 6667;
+    unsigned threads = 0;  // 0: one per core
+    std::string name = "sala";
+    std::string network = "sala";
+    std::string motd_file;
+    std::string password;
+    std::string autojoin = "#lobby";  // comma-separated; empty joins nothing
+    std::string log_level = "info";
+    core::limits limits;
+    std::vector<std::string> motd_lines;  // read from motd_file at start-up
+};
+
+struct options_result {
+    std::optional<server_config> config;  // set when the server should start
+    int exit_code = 0;                    // otherwise: 0 after --help/--version, 2 on bad input
+};
+
+// Parses argv, prints help, version or a clear error itself. Reads the MOTD file.
+[[nodiscard]] options_result parse_options(int argc, const char* const* argv);
+
+}  // namespace sala::server

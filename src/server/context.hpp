@@ -1,0 +1,67 @@
+#pragma once
+// What every part of a running server can reach: its configuration, its shards,
+// and the executor of the directory. Built once at start-up; the configuration
+// is read-only afterwards, so any thread may read it.
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "server/config.hpp"
+
+namespace sala::server {
+
+namespace asio = boost::asio;
+
+// Errors as values on I/O (Boost 1.81 has no bare as_tuple token).
+inline constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
+
+enum class disconnect_reason : std::uint8_t { quit, ping_timeout, sendq, flood, error, registration_timeout, shutdown, count };
+
+// Counters of one shard. Thread-safety: touched only by the shard's own thread;
+// a reader on another thread must post to the shard to read them.
+struct shard_stats {
+    std::uint64_t received = 0;   // PRIVMSG/NOTICE lines accepted from clients
+    std::uint64_t delivered = 0;  // PRIVMSG/NOTICE copies queued to clients
+    std::uint64_t dropped = 0;    // lines dropped by limits (length, UTF-8, flood)
+    std::array<std::uint64_t, static_cast<std::size_t>(disconnect_reason::count)> disconnects{};
+};
+
+// One io_context and one thread. A connection lives on one shard for its life.
+struct shard {
+    explicit shard(std::size_t i) : index(i) {}
+    std::size_t index;
+    asio::io_context ctx{1};
+    shard_stats stats;
+    std::unordered_set<class session*> sessions;  // live sessions, for shutdown
+};
+
+class directory;
+class listener;
+
+struct server_context {
+    server_config config;
+    std::vector<std::unique_ptr<shard>> shards;
+    // The directory lives on shard 0; touch it only from hub_executor().
+    directory* dir = nullptr;
+    listener* acceptor = nullptr;
+    std::chrono::system_clock::time_point started_at = std::chrono::system_clock::now();
+    std::string created_text;  // start time as shown in RPL_CREATED
+    // Sessions alive on all shards; shutdown waits for it to reach zero.
+    std::atomic<std::size_t> live_sessions{0};
+    std::atomic<bool> shutting_down{false};
+
+    [[nodiscard]] asio::any_io_executor hub_executor() const { return shards.front()->ctx.get_executor(); }
+};
+
+}  // namespace sala::server

@@ -1,0 +1,154 @@
+#include "server/directory.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+
+#include "irc/names.hpp"
+#include "irc/numerics.hpp"
+#include "server/log_exceptions.hpp"
+#include "server/replies.hpp"
+#include "server/room.hpp"
+#include "server/session.hpp"
+
+namespace sala::server {
+
+namespace num = irc::numeric;
+
+directory::claim_result directory::claim_nick(user_ptr& user, const std::string& nick,
+    const std::shared_ptr<session>& owner, std::size_t shard, const std::string& host)
+{
+    auto key = irc::fold(nick);
+    auto it = users_.find(key);
+    if (it != users_.end() && it->second != user)
+        return claim_result::in_use;
+    if (!user) {
+        user = std::make_shared<user_record>();
+        user->host = host;
+        user->shard = shard;
+        user->owner = owner;
+        user->connected_at = std::chrono::system_clock::now();
+    } else {
+        users_.erase(irc::fold(user->nick));
+    }
+    user->nick = nick;
+    users_[std::move(key)] = user;
+    return claim_result::ok;
+}
+
+void directory::release(const user_ptr& user)
+{
+    auto it = users_.find(irc::fold(user->nick));
+    if (it != users_.end() && it->second == user)
+        users_.erase(it);
+}
+
+user_ptr directory::find_user(std::string_view nick) const
+{
+    auto it = users_.find(irc::fold(nick));
+    return it == users_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<room> directory::find_room(std::string_view name) const
+{
+    auto it = rooms_.find(irc::fold(name));
+    return it == rooms_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<room> directory::room_for_join(const std::string& name)
+{
+    auto& slot = rooms_[irc::fold(name)];
+    if (!slot) {
+        slot = std::make_shared<room>(ctx_, name);
+        asio::co_spawn(ctx_.hub_executor(), room::run(slot), log_exceptions{"room"});
+    }
+    slot->expect_join();
+    return slot;
+}
+
+void directory::forget_room(const room& r)
+{
+    auto it = rooms_.find(irc::fold(r.name()));
+    if (it != rooms_.end() && it->second.get() == &r)
+        rooms_.erase(it);
+}
+
+void directory::close_all_rooms()
+{
+    for (auto& [key, r] : rooms_)
+        r->inbox().close();
+    rooms_.clear();
+}
+
+void directory::deliver_to(const user_record& user, outgoing_ptr m) const
+{
+    if (!user.owner)
+        return;
+    asio::post(ctx_.shards[user.shard]->ctx, [s = user.owner, m = std::move(m)] { s->deliver(m); });
+}
+
+namespace {
+
+std::string who_line(const std::string& server, std::string_view requester, std::string_view channel,
+    const user_record& u)
+{
+    return numeric(server, num::whoreply, requester,
+        {channel, u.user, u.host, server, u.nick, u.away.empty() ? "H" : "G"}, "0 " + u.realname);
+}
+
+}  // namespace
+
+std::string directory::who(std::string_view mask, std::string_view requester) const
+{
+    const auto& server = ctx_.config.name;
+    std::string out;
+    if (irc::is_channel(mask)) {
+        if (auto r = find_room(mask))
+            for (const auto& e : r->roster().members())
+                out += who_line(server, requester, r->name(), *e.member);
+    } else if (auto u = find_user(mask); u && u->registered) {
+        out += who_line(server, requester, u->channels.empty() ? "*" : u->channels.front(), *u);
+    }
+    out += numeric(server, num::endofwho, requester, {mask}, "End of /WHO list.");
+    return out;
+}
+
+std::string directory::whois(std::string_view nick, std::string_view requester) const
+{
+    const auto& server = ctx_.config.name;
+    auto u = find_user(nick);
+    if (!u || !u->registered)
+        return numeric(server, num::nosuchnick, requester, {nick}, "No such nick/channel")
+            + numeric(server, num::endofwhois, requester, {nick}, "End of /WHOIS list.");
+    std::string out = numeric(server, num::whoisuser, requester, {u->nick, u->user, u->host, "*"}, u->realname);
+    if (!u->channels.empty()) {
+        std::string chans;
+        for (const auto& c : u->channels)
+            chans += chans.empty() ? c : " " + c;
+        out += numeric(server, num::whoischannels, requester, {u->nick}, chans);
+    }
+    out += numeric(server, num::whoisserver, requester, {u->nick, server}, "sala chat server");
+    if (!u->away.empty())
+        out += numeric(server, num::away, requester, {u->nick}, u->away);
+    const auto signon =
+        std::chrono::duration_cast<std::chrono::seconds>(u->connected_at.time_since_epoch()).count();
+    out += numeric(server, num::whoisidle, requester, {u->nick, "0", std::to_string(signon)},
+        "seconds idle, signon time");
+    out += numeric(server, num::endofwhois, requester, {u->nick}, "End of /WHOIS list.");
+    return out;
+}
+
+std::string directory::list(std::string_view requester) const
+{
+    const auto& server = ctx_.config.name;
+    std::string out;
+    for (const auto& [key, r] : rooms_) {
+        const auto& topic = r->roster().topic();
+        out += numeric(server, num::list, requester, {r->name(), std::to_string(r->roster().size())},
+            topic ? topic->text : "");
+    }
+    out += numeric(server, num::listend, requester, {}, "End of /LIST");
+    return out;
+}
+
+}  // namespace sala::server

@@ -1,0 +1,85 @@
+#pragma once
+// The server-wide directory: who holds which nick, which rooms exist, and the
+// public facts about each user that other users may query (WHO, WHOIS, NAMES).
+// Thread-safety: lives on shard 0; every member function must run on
+// server_context::hub_executor(). Sessions on other shards reach it with
+// call_on_hub() (a message hand-off), never directly.
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "server/context.hpp"
+
+namespace sala::server {
+
+class session;
+class room;
+
+struct user_record {
+    std::string nick;
+    std::string user;
+    std::string host;
+    std::string realname;
+    std::string away;  // empty: not away
+    bool registered = false;
+    std::size_t shard = 0;
+    std::shared_ptr<session> owner;  // the session; immutable after the first claim
+    std::chrono::system_clock::time_point connected_at;
+    std::vector<std::string> channels;  // display names, in join order
+
+    [[nodiscard]] std::string prefix() const { return nick + "!" + user + "@" + host; }
+};
+using user_ptr = std::shared_ptr<user_record>;
+
+class directory {
+public:
+    explicit directory(server_context& ctx) : ctx_(ctx) {}
+
+    enum class claim_result { ok, in_use };
+
+    // Takes `nick` for `user`, creating the record on the first claim. A case
+    // change of one's own nick is allowed.
+    claim_result claim_nick(user_ptr& user, const std::string& nick, const std::shared_ptr<session>& owner,
+        std::size_t shard, const std::string& host);
+
+    // Frees the nick. Rooms may still hold the record until they process the
+    // user's quit; the session drops its own link so no cycle remains.
+    void release(const user_ptr& user);
+
+    [[nodiscard]] user_ptr find_user(std::string_view nick) const;
+    [[nodiscard]] std::shared_ptr<room> find_room(std::string_view name) const;
+
+    // The room called `name`, created (and its coroutine started) if it does not
+    // exist. The caller must then send it a join event (see room::expect_join).
+    std::shared_ptr<room> room_for_join(const std::string& name);
+
+    // Called by a room whose last member left, from the room's own coroutine.
+    void forget_room(const room& r);
+
+    // Closes every room's inbox so the room coroutines end (shutdown).
+    void close_all_rooms();
+
+    [[nodiscard]] const std::unordered_map<std::string, std::shared_ptr<room>>& rooms() const { return rooms_; }
+    [[nodiscard]] const std::unordered_map<std::string, user_ptr>& users() const { return users_; }
+
+    // Reply texts for queries, ready to send to `requester`.
+    [[nodiscard]] std::string who(std::string_view mask, std::string_view requester) const;
+    [[nodiscard]] std::string whois(std::string_view nick, std::string_view requester) const;
+    [[nodiscard]] std::string list(std::string_view requester) const;
+
+    // Queues `m` on the session behind `user`, on that session's shard.
+    void deliver_to(const user_record& user, std::shared_ptr<const struct outgoing> m) const;
+
+    server_context& context() { return ctx_; }
+
+private:
+    server_context& ctx_;
+    std::unordered_map<std::string, user_ptr> users_;             // folded nick -> user
+    std::unordered_map<std::string, std::shared_ptr<room>> rooms_;  // folded name -> room
+};
+
+}  // namespace sala::server

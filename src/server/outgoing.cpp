@@ -1,0 +1,47 @@
+#include "server/outgoing.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+namespace sala::server {
+
+outgoing_ptr make_plain(std::string line)
+{
+    auto m = std::make_shared<outgoing>();
+    m->line = std::move(line);
+    return m;
+}
+
+outgoing_ptr make_tagged(std::string line, const std::string& time_tag, const std::string& client_tags,
+    bool is_chat, bool needs_message_tags)
+{
+    auto m = std::make_shared<outgoing>();
+    m->line = std::move(line);
+    m->is_chat = is_chat;
+    m->needs_message_tags = needs_message_tags;
+    m->tag_prefix[with_time] = "@" + time_tag + " ";
+    if (!client_tags.empty()) {
+        m->tag_prefix[with_client_tags] = "@" + client_tags + " ";
+        m->tag_prefix[with_time | with_client_tags] = "@" + time_tag + ";" + client_tags + " ";
+    } else {
+        m->tag_prefix[with_time | with_client_tags] = m->tag_prefix[with_time];
+    }
+    return m;
+}
+
+std::string server_time_tag()
+{
+    const auto now = std::chrono::system_clock::now();
+    const auto secs = std::chrono::system_clock::to_time_t(now);
+    const auto millis =
+        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+    std::tm utc{};
+    gmtime_r(&secs, &utc);
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "time=%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+        utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(millis));
+    return buf;
+}
+
+}  // namespace sala::server

@@ -1,0 +1,43 @@
+#pragma once
+// One message on its way to many clients, serialized once and shared read-only
+// by every recipient's send queue (Beast chat-multi's shared_ptr<const string>).
+// Immutable after construction, so any thread may read it.
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace sala::server {
+
+// Which optional tag prefix a recipient wants, from its negotiated capabilities.
+enum tag_variant : std::uint8_t {
+    plain = 0,
+    with_time = 1,         // server-time
+    with_client_tags = 2,  // message-tags
+};
+
+struct outgoing {
+    std::string line;  // ":prefix COMMAND params\r\n", never tags
+    // "@...  " prefixes indexed by tag_variant bits; empty when there is no tag to add.
+    std::array<std::string, 4> tag_prefix;
+    bool needs_message_tags = false;  // TAGMSG: meaningless without the capability
+    bool is_chat = false;             // PRIVMSG/NOTICE, counted in the delivery totals
+
+    [[nodiscard]] const std::string& prefix_for(unsigned variant) const { return tag_prefix[variant & 3u]; }
+};
+
+using outgoing_ptr = std::shared_ptr<const outgoing>;
+
+// A reply or notice with no tags.
+[[nodiscard]] outgoing_ptr make_plain(std::string line);
+
+// A message stamped with server-time `time_tag` ("time=...Z") and carrying the
+// sender's client-only tags `client_tags` ("+a=b;+c", may be empty).
+[[nodiscard]] outgoing_ptr make_tagged(std::string line, const std::string& time_tag,
+    const std::string& client_tags, bool is_chat, bool needs_message_tags = false);
+
+// The current time as an IRCv3 server-time tag: "time=2026-11-24T20:16:00.123Z".
+[[nodiscard]] std::string server_time_tag();
+
+}  // namespace sala::server

@@ -1,0 +1,54 @@
+#include "server/replies.hpp"
+
+namespace sala::server {
+
+namespace {
+
+void append_clean(std::string& out, std::string_view s)
+{
+    // CR, LF and NUL would end or corrupt the line; they never reach here from a
+    // parsed client line, but names from elsewhere (MOTD file) could carry them.
+    for (char c : s)
+        out.push_back(c == '\r' || c == '\n' || c == '\0' ? ' ' : c);
+}
+
+std::string build(std::string_view prefix, std::string_view command, std::string_view target,
+    std::initializer_list<std::string_view> middles, std::optional<std::string_view> trailing)
+{
+    std::string out;
+    out.reserve(64 + (trailing ? trailing->size() : 0));
+    out.push_back(':');
+    append_clean(out, prefix);
+    out.push_back(' ');
+    out += command;
+    if (!target.empty()) {
+        out.push_back(' ');
+        append_clean(out, target);
+    }
+    for (auto m : middles) {
+        out.push_back(' ');
+        append_clean(out, m.empty() ? std::string_view("*") : m);
+    }
+    if (trailing) {
+        out += " :";
+        append_clean(out, *trailing);
+    }
+    out += "\r\n";
+    return out;
+}
+
+}  // namespace
+
+std::string numeric(std::string_view server, std::string_view code, std::string_view target,
+    std::initializer_list<std::string_view> middles, std::optional<std::string_view> trailing)
+{
+    return build(server, code, target.empty() ? std::string_view("*") : target, middles, trailing);
+}
+
+std::string relay(std::string_view prefix, std::string_view command, std::initializer_list<std::string_view> middles,
+    std::optional<std::string_view> trailing)
+{
+    return build(prefix, command, {}, middles, trailing);
+}
+
+}  // namespace sala::server

@@ -1,0 +1,161 @@
+#include "server/room.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include "irc/names.hpp"
+#include "irc/numerics.hpp"
+#include "server/replies.hpp"
+
+namespace sala::server {
+
+namespace num = irc::numeric;
+
+namespace {
+
+// Room inbox capacity: senders wait (back-pressure) once this many events queue.
+constexpr std::size_t inbox_capacity = 4096;
+// NAMES replies are split so that each line stays well under 512 bytes.
+constexpr std::size_t names_line_budget = 400;
+
+}  // namespace
+
+room::room(server_context& ctx, std::string name)
+    : ctx_(ctx),
+      name_(std::move(name)),
+      inbox_(ctx.hub_executor(), inbox_capacity),
+      members_per_shard_(ctx.shards.size(), 0),
+      created_at_(std::chrono::system_clock::now())
+{
+    locals_.reserve(ctx.shards.size());
+    for (std::size_t i = 0; i < ctx.shards.size(); ++i)
+        locals_.push_back(std::make_shared<shard_members>());
+}
+
+asio::awaitable<void> room::run(std::shared_ptr<room> self)
+{
+    for (;;) {
+        auto [ec, ev] = co_await self->inbox_.async_receive(use_nothrow);
+        if (ec)
+            break;
+        self->handle(std::move(ev));
+        if (self->roster_.empty() && self->pending_joins_ == 0) {
+            // Only members and announced joiners send here, and announcements
+            // run on this executor, so no event can arrive after this point.
+            self->ctx_.dir->forget_room(*self);
+            self->inbox_.close();
+            break;
+        }
+    }
+}
+
+void room::add_member(const user_ptr& user)
+{
+    if (!roster_.join(user, user->nick))
+        return;
+    user->channels.push_back(name_);
+    ++members_per_shard_[user->shard];
+    asio::post(ctx_.shards[user->shard]->ctx,
+        [local = locals_[user->shard], s = user->owner] { local->members.push_back(s); });
+    fan_out(make_tagged(relay(user->prefix(), "JOIN", {}, name_), server_time_tag(), {}, false), nullptr,
+        delivery::everyone);
+    const std::string topic = roster_.topic() ? topic_reply(user->nick) : std::string();
+    ctx_.dir->deliver_to(*user, make_plain(topic + names_reply(user->nick)));
+}
+
+void room::handle(room_event ev)
+{
+    using kind = room_event::kind;
+    switch (ev.what) {
+    case kind::join:
+        --pending_joins_;
+        add_member(ev.user);
+        break;
+    case kind::message: {
+        if (!roster_.contains(ev.user))
+            return;
+        roster_.next_sequence();
+        if (ev.is_chat)
+            ++messages_;
+        auto m = make_tagged(std::move(ev.line), server_time_tag(), ev.client_tags, ev.is_chat, !ev.is_chat);
+        fan_out(m, ev.origin, delivery::echo_if_asked);
+        break;
+    }
+    case kind::part:
+        if (!roster_.contains(ev.user))
+            return;
+        fan_out(make_tagged(std::move(ev.line), server_time_tag(), {}, false), nullptr, delivery::everyone);
+        remove_member(ev.user);
+        break;
+    case kind::quit:
+        if (!roster_.contains(ev.user))
+            return;
+        remove_member(ev.user);
+        fan_out(make_tagged(std::move(ev.line), server_time_tag(), {}, false), ev.origin, delivery::others_once);
+        break;
+    case kind::nick:
+        if (!roster_.rename(ev.user, ev.text))
+            return;
+        fan_out(make_tagged(std::move(ev.line), server_time_tag(), {}, false), ev.origin, delivery::others_once);
+        break;
+    case kind::topic:
+        if (!roster_.contains(ev.user))
+            return;
+        roster_.set_topic({ev.text, ev.user->nick, std::chrono::system_clock::now()});
+        fan_out(make_tagged(std::move(ev.line), server_time_tag(), {}, false), nullptr, delivery::everyone);
+        break;
+    }
+}
+
+void room::remove_member(const user_ptr& user)
+{
+    roster_.leave(user);
+    std::erase(user->channels, name_);
+    --members_per_shard_[user->shard];
+    asio::post(ctx_.shards[user->shard]->ctx, [local = locals_[user->shard], s = user->owner] {
+        std::erase(local->members, s);
+    });
+}
+
+void room::fan_out(const outgoing_ptr& m, const void* origin, delivery mode)
+{
+    // One hand-off per shard with members; each shard walks only its own members.
+    for (std::size_t i = 0; i < locals_.size(); ++i) {
+        if (members_per_shard_[i] == 0)
+            continue;
+        asio::post(ctx_.shards[i]->ctx, [local = locals_[i], m, origin, mode] {
+            for (const auto& s : local->members)
+                s->deliver(m, origin, mode);
+        });
+    }
+}
+
+std::string room::names_reply(std::string_view requester) const
+{
+    const auto& server = ctx_.config.name;
+    std::string out;
+    std::string nicks;
+    for (const auto& e : roster_.members()) {
+        if (!nicks.empty() && nicks.size() + e.nick.size() + 1 > names_line_budget) {
+            out += numeric(server, num::namreply, requester, {"=", name_}, nicks);
+            nicks.clear();
+        }
+        nicks += nicks.empty() ? e.nick : " " + e.nick;
+    }
+    if (!nicks.empty())
+        out += numeric(server, num::namreply, requester, {"=", name_}, nicks);
+    out += numeric(server, num::endofnames, requester, {name_}, "End of /NAMES list.");
+    return out;
+}
+
+std::string room::topic_reply(std::string_view requester) const
+{
+    const auto& server = ctx_.config.name;
+    const auto& topic = roster_.topic();
+    if (!topic)
+        return numeric(server, num::notopic, requester, {name_}, "No topic is set");
+    const auto when = std::chrono::duration_cast<std::chrono::seconds>(topic->set_at.time_since_epoch()).count();
+    return numeric(server, num::topic, requester, {name_}, topic->text)
+        + numeric(server, num::topicwhotime, requester, {name_, topic->set_by, std::to_string(when)});
+}
+
+}  // namespace sala::server

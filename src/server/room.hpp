@@ -1,0 +1,78 @@
+#pragma once
+// A room: a coroutine that receives events from its channel, gives each message
+// its sequence number and time, and fans it out with one hand-off per shard that
+// has members; each shard then queues the shared buffer on its local members.
+// Thread-safety: the room's state is touched only on the hub executor (its
+// coroutine and directory calls run there). inbox() may be sent to from any thread.
+// The per-shard member lists are touched only on their own shard.
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/experimental/concurrent_channel.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/roster.hpp"
+#include "server/directory.hpp"
+#include "server/outgoing.hpp"
+#include "server/session.hpp"
+
+namespace sala::server {
+
+struct room_event {
+    enum class kind : std::uint8_t { join, message, part, quit, nick, topic };
+    kind what = kind::message;
+    user_ptr user;
+    std::string line;         // serialized, for message/part/quit/nick
+    std::string client_tags;  // message: the sender's "+tag=value" list
+    std::string text;         // topic: the new topic
+    bool is_chat = false;     // message: PRIVMSG/NOTICE rather than TAGMSG
+    const void* origin = nullptr;  // the sending session, for echo-message
+};
+
+using room_channel = asio::experimental::concurrent_channel<void(boost::system::error_code, room_event)>;
+
+class room {
+public:
+    room(server_context& ctx, std::string name);
+
+    // The room coroutine: runs until the last member leaves or the inbox closes.
+    static asio::awaitable<void> run(std::shared_ptr<room> self);
+
+    room_channel& inbox() { return inbox_; }
+    [[nodiscard]] const std::string& name() const { return name_; }
+
+    // Hub executor only. Announces that a join event for this room is on its
+    // way, so the room stays alive until it arrives even if it is empty now.
+    void expect_join() { ++pending_joins_; }
+
+    [[nodiscard]] std::string names_reply(std::string_view requester) const;
+    [[nodiscard]] std::string topic_reply(std::string_view requester) const;
+    [[nodiscard]] const core::roster<user_ptr>& roster() const { return roster_; }
+    [[nodiscard]] std::uint64_t message_count() const { return messages_; }
+    [[nodiscard]] std::chrono::system_clock::time_point created_at() const { return created_at_; }
+
+private:
+    struct shard_members {
+        std::vector<std::shared_ptr<session>> members;
+    };
+
+    void handle(room_event ev);
+    void add_member(const user_ptr& user);
+    void remove_member(const user_ptr& user);
+    void fan_out(const outgoing_ptr& m, const void* origin, delivery mode);
+
+    server_context& ctx_;
+    std::string name_;
+    room_channel inbox_;
+    core::roster<user_ptr> roster_;
+    std::vector<std::shared_ptr<shard_members>> locals_;  // one per shard
+    std::vector<std::size_t> members_per_shard_;
+    std::uint64_t messages_ = 0;
+    std::size_t pending_joins_ = 0;
+    std::chrono::system_clock::time_point created_at_;
+};
+
+}  // namespace sala::server

@@ -1,0 +1,131 @@
+#include "server/server.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <spdlog/spdlog.h>
+
+#include <ctime>
+#include <optional>
+#include <sys/resource.h>
+#include <thread>
+
+#include "server/directory.hpp"
+#include "server/listener.hpp"
+#include "server/log_exceptions.hpp"
+#include "server/session.hpp"
+
+namespace sala::server {
+
+namespace {
+
+using work_guard = asio::executor_work_guard<asio::io_context::executor_type>;
+
+// How long shutdown waits for clients to receive their last words.
+constexpr auto shutdown_grace = std::chrono::seconds(3);
+
+// Every connection needs a descriptor; the soft limit is often far below the hard one.
+rlim_t raise_open_file_limit()
+{
+    rlimit lim{};
+    if (getrlimit(RLIMIT_NOFILE, &lim) != 0)
+        return 0;
+    if (lim.rlim_cur < lim.rlim_max) {
+        lim.rlim_cur = lim.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &lim);
+        getrlimit(RLIMIT_NOFILE, &lim);
+    }
+    return lim.rlim_cur;
+}
+
+std::string now_text()
+{
+    const auto t = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&t, &utc);
+    char buf[64];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &utc);
+    return buf;
+}
+
+asio::awaitable<void> shut_down(server_context& ctx, std::vector<work_guard>& guards)
+{
+    spdlog::info("shutting down: telling {} clients", ctx.live_sessions.load());
+    ctx.shutting_down = true;
+    ctx.acceptor->close();
+    for (auto& s : ctx.shards)
+        asio::post(s->ctx, [sh = s.get()] {
+            for (auto* sess : sh->sessions)
+                sess->begin_shutdown();
+        });
+    asio::steady_timer tick(co_await asio::this_coro::executor);
+    const auto deadline = std::chrono::steady_clock::now() + shutdown_grace;
+    while (ctx.live_sessions.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+        tick.expires_after(std::chrono::milliseconds(10));
+        co_await tick.async_wait(use_nothrow);
+    }
+    ctx.dir->close_all_rooms();
+    for (auto& g : guards)
+        g.reset();
+    if (ctx.live_sessions.load() > 0) {
+        spdlog::warn("shutdown: {} sessions did not finish in time", ctx.live_sessions.load());
+        for (auto& s : ctx.shards)
+            s->ctx.stop();
+    }
+}
+
+}  // namespace
+
+int run_server(server_config config)
+{
+    server_context ctx;
+    ctx.config = std::move(config);
+    ctx.created_text = now_text();
+    for (std::size_t i = 0; i < ctx.config.threads; ++i)
+        ctx.shards.push_back(std::make_unique<shard>(i));
+    directory dir(ctx);
+    ctx.dir = &dir;
+
+    std::optional<listener> acceptor;
+    try {
+        const auto address = asio::ip::make_address(ctx.config.bind);
+        acceptor.emplace(ctx, asio::ip::tcp::endpoint(address, ctx.config.port));
+    } catch (const std::exception& e) {
+        spdlog::critical("cannot listen on {}:{}: {}", ctx.config.bind, ctx.config.port, e.what());
+        return 1;
+    }
+    ctx.acceptor = &*acceptor;
+    const auto files = raise_open_file_limit();
+    const auto endpoint = acceptor->local_endpoint();
+    spdlog::info("listening on {}:{} ({} threads, open-file limit {}: about {} connections)",
+        endpoint.address().to_string(), endpoint.port(), ctx.shards.size(), files, files > 32 ? files - 32 : 0);
+
+    std::vector<work_guard> guards;
+    for (auto& s : ctx.shards)
+        guards.emplace_back(s->ctx.get_executor());
+
+    auto& hub = ctx.shards.front()->ctx;
+    asio::signal_set signals(hub, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code& ec, int signo) {
+        if (ec)
+            return;
+        spdlog::info("signal {} received", signo);
+        asio::co_spawn(hub, shut_down(ctx, guards), log_exceptions{"shutdown"});
+    });
+    asio::co_spawn(hub, listener::run(&*acceptor), log_exceptions{"listener"});
+
+    std::vector<std::thread> threads;
+    for (std::size_t i = 1; i < ctx.shards.size(); ++i)
+        threads.emplace_back([&ctx, i] { ctx.shards[i]->ctx.run(); });
+    hub.run();
+    for (auto& t : threads)
+        t.join();
+    spdlog::info("stopped");
+    return 0;
+}
+
+}  // namespace sala::server

@@ -1,0 +1,347 @@
+#include "server/session.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/write.hpp>
+#include <spdlog/spdlog.h>
+
+#include <array>
+
+#include "irc/names.hpp"
+#include "irc/numerics.hpp"
+#include "irc/text.hpp"
+#include "server/hub_call.hpp"
+#include "server/listener.hpp"
+#include "server/replies.hpp"
+#include "server/room.hpp"
+
+namespace sala::server {
+
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+// How long a client being cut off gets to receive its ERROR line.
+constexpr auto close_grace = std::chrono::seconds(2);
+// How many recent NICK/QUIT lines a session remembers to show each only once.
+constexpr std::size_t once_memory = 32;
+// Writes gather at most this many queued messages into one sendmsg.
+constexpr std::size_t max_gather = 128;
+
+asio::awaitable<bool> cancelled()
+{
+    auto state = co_await asio::this_coro::cancellation_state;
+    co_return state.cancelled() != asio::cancellation_type::none;
+}
+
+bool is_quiet_error(const boost::system::error_code& ec)
+{
+    return ec == asio::error::eof || ec == asio::error::operation_aborted || ec == asio::error::connection_reset
+        || ec == asio::error::broken_pipe || ec == asio::error::bad_descriptor;
+}
+
+}  // namespace
+
+session::session(server_context& ctx, shard& home, asio::ip::tcp::socket socket, std::string peer_ip)
+    : ctx_(ctx),
+      home_(home),
+      socket_(std::move(socket)),
+      peer_ip_(std::move(peer_ip)),
+      wake_(home.ctx),
+      watchdog_(home.ctx),
+      throttle_(home.ctx),
+      reader_(ctx.config.limits.max_line + ctx.config.limits.max_tags + 2),
+      limiter_(ctx.config.limits.line_burst, ctx.config.limits.line_rate, clock::now())
+{
+}
+
+session::~session() = default;
+
+asio::awaitable<void> session::run(std::shared_ptr<session> self)
+{
+    auto& home = self->home_;
+    home.sessions.insert(self.get());
+    const auto now = clock::now();
+    self->last_input_ = now;
+    self->registration_deadline_ = now + self->ctx_.config.limits.registration_timeout;
+    boost::system::error_code ignored;
+    self->socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+    spdlog::debug("connect {} on shard {}", self->peer_ip_, home.index);
+    if (self->ctx_.shutting_down)
+        self->begin_shutdown();
+
+    auto ex = co_await asio::this_coro::executor;
+    co_await asio::experimental::make_parallel_group(
+        asio::co_spawn(ex, self->read_loop(), asio::deferred),
+        asio::co_spawn(ex, self->write_loop(), asio::deferred),
+        asio::co_spawn(ex, self->watchdog_loop(), asio::deferred))
+        .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+
+    self->closing_ = true;
+    self->socket_.close(ignored);
+    try {
+        co_await self->leave_everything();
+    } catch (const std::exception& e) {
+        spdlog::error("cleanup of {} failed: {}", self->peer_ip_, e.what());
+    }
+    ++home.stats.disconnects[static_cast<std::size_t>(self->reason_kind_)];
+    spdlog::info("disconnect {} {}: {}", self->peer_ip_, self->nick_.empty() ? "*" : self->nick_, self->reason_);
+    home.sessions.erase(self.get());
+    if (self->ctx_.acceptor != nullptr)
+        asio::post(self->ctx_.hub_executor(),
+            [acc = self->ctx_.acceptor, ip = self->peer_ip_] { acc->release(ip); });
+    self->outbox_.clear();
+    --self->ctx_.live_sessions;
+}
+
+asio::awaitable<void> session::read_loop()
+{
+    // A line being handled when a sibling loop ends is finished, not abandoned
+    // halfway (a join announced to a room must reach it); the loop checks for
+    // cancellation itself between reads.
+    co_await asio::this_coro::throw_if_cancelled(false);
+    std::array<char, 4096> buf;
+    const auto& lim = ctx_.config.limits;
+    for (;;) {
+        if (co_await cancelled())
+            co_return;
+        auto [ec, n] = co_await socket_.async_read_some(asio::buffer(buf), use_nothrow);
+        if (ec) {
+            if (!closing_) {
+                reason_kind_ = ec == asio::error::eof ? disconnect_reason::quit : disconnect_reason::error;
+                reason_ = ec == asio::error::eof ? "Connection closed" : ec.message();
+                if (!is_quiet_error(ec))
+                    spdlog::warn("read from {}: {}", peer_ip_, ec.message());
+            }
+            co_return;
+        }
+        if (closing_)
+            continue;  // draining input while our last words are flushed
+        last_input_ = clock::now();
+        ping_sent_ = false;
+        reader_.append({buf.data(), n});
+        while (!closing_) {
+            auto line = reader_.next();
+            if (!line)
+                break;
+            if (limiter_.enabled()) {
+                const auto wait = limiter_.take(clock::now());
+                if (wait > clock::duration::zero()) {
+                    // Over the rate: slow this client down. Its unprocessed input
+                    // (ours plus the kernel's) is the measure of excess flood.
+                    const auto backlog = reader_.pending() + socket_.available(ec);
+                    if (backlog > lim.recvq_bytes) {
+                        ++home_.stats.dropped;
+                        close_after_flush("Excess Flood", disconnect_reason::flood, "Excess Flood");
+                        break;
+                    }
+                    throttle_.expires_after(wait);
+                    auto [tec] = co_await throttle_.async_wait(use_nothrow);
+                    if (tec)
+                        co_return;
+                }
+            }
+            if (line->overlong) {
+                ++home_.stats.dropped;
+                reply(irc::numeric::inputtoolong, {}, "Input line was too long");
+                continue;
+            }
+            co_await handle_line(line->text);
+            if (co_await cancelled())
+                co_return;
+        }
+    }
+}
+
+asio::awaitable<void> session::write_loop()
+{
+    std::vector<asio::const_buffer> buffers;
+    std::vector<queued> in_flight;
+    buffers.reserve(2 * max_gather);
+    in_flight.reserve(max_gather);
+    for (;;) {
+        if (outbox_.empty()) {
+            if (flush_then_close_) {
+                boost::system::error_code ignored;
+                socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+                co_return;
+            }
+            writer_idle_ = true;
+            wake_.expires_at(clock::time_point::max());
+            co_await wake_.async_wait(use_nothrow);
+            writer_idle_ = false;
+            if (co_await cancelled())
+                co_return;
+            continue;
+        }
+        buffers.clear();
+        in_flight.clear();
+        std::size_t bytes = 0;
+        while (!outbox_.empty() && in_flight.size() < max_gather) {
+            auto& q = outbox_.front();
+            const auto& prefix = q.msg->prefix_for(q.variant);
+            if (!prefix.empty())
+                buffers.emplace_back(asio::buffer(prefix));
+            buffers.emplace_back(asio::buffer(q.msg->line));
+            bytes += prefix.size() + q.msg->line.size();
+            in_flight.push_back(std::move(q));
+            outbox_.pop_front();
+        }
+        auto [ec, n] = co_await asio::async_write(socket_, buffers, use_nothrow);
+        queued_bytes_ -= bytes;
+        if (ec) {
+            if (!closing_) {
+                reason_kind_ = disconnect_reason::error;
+                reason_ = "Write error: " + ec.message();
+                if (!is_quiet_error(ec))
+                    spdlog::warn("write to {}: {}", peer_ip_, ec.message());
+            }
+            co_return;
+        }
+    }
+}
+
+asio::awaitable<void> session::watchdog_loop()
+{
+    const auto& lim = ctx_.config.limits;
+    for (;;) {
+        const auto now = clock::now();
+        if (close_deadline_ && now >= *close_deadline_)
+            co_return;
+        auto next = close_deadline_.value_or(clock::time_point::max());
+        if (!closing_) {
+            if (!registered_) {
+                if (now >= registration_deadline_) {
+                    close_after_flush("Closing Link: " + peer_ip_ + " (Registration timed out)",
+                        disconnect_reason::registration_timeout, "Registration timeout");
+                    continue;
+                }
+                next = std::min(next, registration_deadline_);
+            } else {
+                const auto idle = now - last_input_;
+                if (idle >= lim.ping_timeout) {
+                    const auto secs = std::chrono::duration_cast<std::chrono::seconds>(idle).count();
+                    const auto text = "Ping timeout: " + std::to_string(secs) + " seconds";
+                    close_after_flush("Closing Link: " + peer_ip_ + " (" + text + ")", disconnect_reason::ping_timeout,
+                        text);
+                    continue;
+                }
+                if (idle >= lim.ping_interval && !ping_sent_) {
+                    send_raw("PING :" + ctx_.config.name + "\r\n");
+                    ping_sent_ = true;
+                }
+                next = std::min(next, last_input_ + (ping_sent_ ? lim.ping_timeout : lim.ping_interval));
+            }
+        }
+        watchdog_.expires_at(next);
+        co_await watchdog_.async_wait(use_nothrow);
+        if (co_await cancelled())
+            co_return;
+    }
+}
+
+void session::deliver(const outgoing_ptr& m, const void* origin, delivery mode)
+{
+    if (closing_)
+        return;
+    if (origin == this && (mode == delivery::others_once || (mode == delivery::echo_if_asked && !cap_echo_message_)))
+        return;
+    if (m->needs_message_tags && !cap_message_tags_)
+        return;
+    if (mode == delivery::others_once) {
+        for (const auto& seen : recent_once_)
+            if (seen == m)
+                return;
+        if (recent_once_.size() == once_memory)
+            recent_once_.pop_front();
+        recent_once_.push_back(m);
+    }
+    const auto variant = tag_variant_bits();
+    const auto size = m->prefix_for(variant).size() + m->line.size();
+    if (queued_bytes_ + size > ctx_.config.limits.sendq_bytes) {
+        ++home_.stats.dropped;
+        close_after_flush("SendQ exceeded", disconnect_reason::sendq, "SendQ exceeded");
+        return;
+    }
+    if (m->is_chat)
+        ++home_.stats.delivered;
+    queued_bytes_ += size;
+    outbox_.push_back({m, variant});
+    wake_writer();
+}
+
+void session::send_raw(std::string line)
+{
+    deliver(make_plain(std::move(line)));
+}
+
+void session::wake_writer()
+{
+    if (writer_idle_)
+        wake_.cancel();
+}
+
+void session::close_after_flush(const std::string& text, disconnect_reason why, std::string log_reason)
+{
+    if (closing_)
+        return;
+    // The last words bypass the send-queue limit: they are small and bounded.
+    auto last = make_plain("ERROR :" + text + "\r\n");
+    queued_bytes_ += last->line.size();
+    outbox_.push_back({std::move(last), 0});
+    closing_ = true;
+    flush_then_close_ = true;
+    reason_kind_ = why;
+    reason_ = std::move(log_reason);
+    close_deadline_ = clock::now() + close_grace;
+    wake_writer();
+    watchdog_.cancel();
+}
+
+void session::begin_shutdown()
+{
+    close_after_flush("Server shutting down", disconnect_reason::shutdown, "Server shutting down");
+}
+
+std::uint8_t session::tag_variant_bits() const
+{
+    return static_cast<std::uint8_t>((cap_server_time_ ? with_time : 0) | (cap_message_tags_ ? with_client_tags : 0));
+}
+
+const std::string& session::nick_or_star() const
+{
+    static const std::string star = "*";
+    return nick_.empty() ? star : nick_;
+}
+
+void session::reply(std::string_view code, std::initializer_list<std::string_view> middles,
+    std::optional<std::string_view> trailing)
+{
+    send_raw(numeric(ctx_.config.name, code, nick_or_star(), middles, trailing));
+}
+
+asio::awaitable<void> session::leave_everything()
+{
+    if (!me_)
+        co_return;
+    if (registered_) {
+        auto line = relay(prefix_, "QUIT", {}, reason_);
+        for (auto& [key, r] : joined_) {
+            room_event ev;
+            ev.what = room_event::kind::quit;
+            ev.user = me_;
+            ev.line = line;
+            ev.origin = this;
+            co_await r->inbox().async_send(boost::system::error_code{}, std::move(ev), use_nothrow);
+        }
+        joined_.clear();
+    }
+    auto release = [dir = ctx_.dir, me = me_] { dir->release(me); };
+    co_await call_on(ctx_.hub_executor(), std::move(release));
+    me_.reset();
+}
+
+}  // namespace sala::server

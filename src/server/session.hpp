@@ -1,0 +1,149 @@
+#pragma once
+// One client connection: a session coroutine made of a reader loop, a writer
+// loop and a watchdog, joined so that the first to end cancels the others.
+// Thread-safety: a session lives on its home shard; every member function runs
+// there. Other threads reach it only by posting to that shard.
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/rate_limiter.hpp"
+#include "irc/line_reader.hpp"
+#include "irc/message.hpp"
+#include "server/context.hpp"
+#include "server/directory.hpp"
+#include "server/outgoing.hpp"
+
+namespace sala::server {
+
+class room;
+
+// Who among a fan-out's recipients gets a message.
+enum class delivery : std::uint8_t {
+    everyone,       // JOIN, PART, TOPIC: the actor sees it too
+    echo_if_asked,  // PRIVMSG/NOTICE/TAGMSG: the sender only with echo-message
+    others_once,    // NICK, QUIT: not the actor, and once even when sharing many rooms
+};
+
+class session : public std::enable_shared_from_this<session> {
+public:
+    session(server_context& ctx, shard& home, asio::ip::tcp::socket socket, std::string peer_ip);
+    ~session();
+    session(const session&) = delete;
+    session& operator=(const session&) = delete;
+
+    // The session coroutine. Spawned on the home shard; ends when the client is gone.
+    static asio::awaitable<void> run(std::shared_ptr<session> self);
+
+    // Queues `m` for this client, or cuts the client off if its send queue is full.
+    // `origin` is the sending session, compared by identity only.
+    void deliver(const outgoing_ptr& m, const void* origin = nullptr, delivery mode = delivery::everyone);
+
+    // Server shutdown: say so to the client, flush, close.
+    void begin_shutdown();
+
+private:
+    struct queued {
+        outgoing_ptr msg;
+        std::uint8_t variant;
+    };
+
+    asio::awaitable<void> read_loop();
+    asio::awaitable<void> write_loop();
+    asio::awaitable<void> watchdog_loop();
+    asio::awaitable<void> leave_everything();
+
+    asio::awaitable<void> handle_line(std::string_view line);
+    asio::awaitable<void> dispatch(irc::message& msg);
+
+    // Registration
+    void on_cap(const irc::message& msg);
+    asio::awaitable<void> on_nick(const irc::message& msg);
+    void on_user(const irc::message& msg);
+    void on_pass(const irc::message& msg);
+    asio::awaitable<void> try_complete_registration();
+    void send_welcome();
+    void send_motd();
+
+    // Channels and messages
+    asio::awaitable<void> on_join(const irc::message& msg);
+    asio::awaitable<void> join_one(const std::string& name);
+    asio::awaitable<void> on_part(const irc::message& msg);
+    asio::awaitable<void> part_one(const std::string& name, const std::string& reason);
+    asio::awaitable<void> on_topic(const irc::message& msg);
+    asio::awaitable<void> on_names(const irc::message& msg);
+    asio::awaitable<void> on_list();
+    asio::awaitable<void> on_who(const irc::message& msg);
+    asio::awaitable<void> on_whois(const irc::message& msg);
+    asio::awaitable<void> on_mode(const irc::message& msg);
+    asio::awaitable<void> on_message(const irc::message& msg);
+    asio::awaitable<void> on_away(const irc::message& msg);
+    void on_quit(const irc::message& msg);
+
+    // Sends a numeric reply to this client.
+    void reply(std::string_view code, std::initializer_list<std::string_view> middles,
+        std::optional<std::string_view> trailing = std::nullopt);
+    void send_raw(std::string line);
+    [[nodiscard]] const std::string& nick_or_star() const;
+    [[nodiscard]] std::uint8_t tag_variant_bits() const;
+
+    // Stops reading, queues "ERROR :text", and closes once flushed or after a grace period.
+    void close_after_flush(const std::string& text, disconnect_reason why, std::string log_reason);
+    void wake_writer();
+
+    server_context& ctx_;
+    shard& home_;
+    asio::ip::tcp::socket socket_;
+    std::string peer_ip_;
+    asio::steady_timer wake_;      // the writer sleeps on it while the outbox is empty
+    asio::steady_timer watchdog_;  // registration, ping and close deadlines
+    asio::steady_timer throttle_;  // input rate limiting
+
+    // Output
+    std::deque<queued> outbox_;
+    std::size_t queued_bytes_ = 0;  // outbox plus the write in flight
+    bool writer_idle_ = false;
+    bool flush_then_close_ = false;
+    std::deque<outgoing_ptr> recent_once_;  // NICK/QUIT lines already shown (others_once)
+
+    // Input
+    irc::line_reader reader_;
+    core::rate_limiter limiter_;
+    std::chrono::steady_clock::time_point last_input_;
+    std::chrono::steady_clock::time_point registration_deadline_;
+    std::optional<std::chrono::steady_clock::time_point> close_deadline_;
+    bool ping_sent_ = false;
+    bool closing_ = false;
+
+    // Identity and state
+    user_ptr me_;  // the directory's record; its fields belong to the hub
+    std::string nick_;
+    std::string user_;
+    std::string realname_;
+    std::string prefix_;  // nick!user@host
+    std::string password_;
+    bool registered_ = false;
+    bool got_user_ = false;
+    bool cap_negotiating_ = false;
+    bool cap_server_time_ = false;
+    bool cap_message_tags_ = false;
+    bool cap_echo_message_ = false;
+    bool cap_batch_ = false;
+    bool invisible_ = false;
+    std::unordered_map<std::string, std::shared_ptr<room>> joined_;  // folded name -> room
+
+    disconnect_reason reason_kind_ = disconnect_reason::error;
+    std::string reason_ = "Connection closed";
+};
+
+}  // namespace sala::server
