@@ -56,7 +56,7 @@ void room::add_member(const user_ptr& user)
     ++members_per_shard_[user->shard];
     asio::post(ctx_.shards[user->shard]->ctx,
         [local = locals_[user->shard], s = user->owner] { local->members.push_back(s); });
-    fan_out(make_tagged(relay(user->prefix(), "JOIN", {}, name_), server_time_tag(), {}, false), nullptr,
+    fan_out(make_tagged(relay(user->prefix(), "JOIN", {name_}), server_time_tag(), {}, false), nullptr,
         delivery::everyone);
     const std::string topic = roster_.topic() ? topic_reply(user->nick) : std::string();
     ctx_.dir->deliver_to(*user, make_plain(topic + names_reply(user->nick)));

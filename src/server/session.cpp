@@ -69,7 +69,7 @@ asio::awaitable<void> session::run(std::shared_ptr<session> self)
     self->registration_deadline_ = now + self->ctx_.config.limits.registration_timeout;
     boost::system::error_code ignored;
     self->socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
-    spdlog::debug("connect {} on shard {}", self->peer_ip_, home.index);
+    spdlog::info("connect {} on shard {}", self->peer_ip_, home.index);
     if (self->ctx_.shutting_down)
         self->begin_shutdown();
 

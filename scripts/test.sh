@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds and runs the whole test suite under every
+# preset CI uses (or only the presets named as arguments). Warnings are errors.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+export SALA_WERROR=ON
+presets=("$@")
+((${#presets[@]})) || presets=(gcc clang clang-libcxx asan tsan)
+for preset in "${presets[@]}"; do
+  echo "=== preset $preset ==="
+  start=$SECONDS
+  cmake --workflow --preset "$preset" --fresh
+  echo "=== preset $preset passed in $((SECONDS - start)) s ==="
+done
