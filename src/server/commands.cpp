@@ -294,6 +294,7 @@ asio::awaitable<void> session::try_complete_registration()
         co_return;
     }
     registered_ = true;
+    watchdog_.cancel();  // from the registration deadline to the ping schedule
     prefix_ = nick_ + "!" + user_ + "@" + peer_ip_;
     auto publish = [record = me_, user = user_, realname = realname_] {
         record->user = user;

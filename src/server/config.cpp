@@ -47,6 +47,16 @@ options_result parse_options(int argc, const char* const* argv)
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
         ->capture_default_str();
 
+    app.add_option("--status-port", cfg.status_port, "HTTP port of /status, /metrics and / (0: no endpoint)")
+        ->capture_default_str();
+    app.add_option("--status-bind", cfg.status_bind, "Address of the status endpoint")->capture_default_str();
+    app.add_option("--status-max-users", cfg.status_max_users, "Users listed in /status at most")
+        ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 30))
+        ->capture_default_str();
+    app.add_option("--status-timeout", cfg.status_timeout, "Seconds an HTTP client has to send its request")
+        ->check(CLI::Range(0.01, 3600.0))
+        ->capture_default_str();
+
     app.add_option("--max-line", lim.max_line, "Longest line without tags, in bytes (longer gets 417)")
         ->check(CLI::Range(std::size_t{64}, std::size_t{65536}))
         ->capture_default_str();

@@ -20,6 +20,10 @@ struct server_config {
     std::string password;
     std::string autojoin = "#lobby";  // comma-separated; empty joins nothing
     std::string log_level = "info";
+    std::string status_bind = "127.0.0.1";
+    std::uint16_t status_port = 8080;  // 0: no status endpoint
+    std::size_t status_max_users = 1000;
+    double status_timeout = 10;  // seconds to send a whole HTTP request
     core::limits limits;
     std::vector<std::string> motd_lines;  // read from motd_file at start-up
 };

@@ -18,6 +18,8 @@
 #include "server/listener.hpp"
 #include "server/log_exceptions.hpp"
 #include "server/session.hpp"
+#include "server/status_snapshot.hpp"
+#include "status/http_server.hpp"
 
 namespace sala::server {
 
@@ -52,8 +54,10 @@ std::string now_text()
     return buf;
 }
 
-asio::awaitable<void> shut_down(server_context& ctx, std::vector<work_guard>& guards)
+asio::awaitable<void> shut_down(server_context& ctx, std::vector<work_guard>& guards, asio::io_context* status_ctx)
 {
+    if (status_ctx != nullptr)
+        status_ctx->stop();
     spdlog::info("shutting down: telling {} clients", ctx.live_sessions.load());
     ctx.shutting_down = true;
     ctx.acceptor->close();
@@ -104,6 +108,25 @@ int run_server(server_config config)
     spdlog::info("listening on {}:{} ({} threads, open-file limit {}: about {} connections)",
         endpoint.address().to_string(), endpoint.port(), ctx.shards.size(), files, files > 32 ? files - 32 : 0);
 
+    // The status endpoint has its own thread: serving it never runs on a chat shard.
+    asio::io_context status_ctx{1};
+    std::optional<status::http_server> status_server;
+    if (ctx.config.status_port != 0) {
+        try {
+            status::http_options options;
+            options.bind = ctx.config.status_bind;
+            options.port = ctx.config.status_port;
+            options.read_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(ctx.config.status_timeout * 1000));
+            status_server.emplace(status_ctx, options, [&ctx] { return gather_snapshot(ctx); });
+        } catch (const std::exception& e) {
+            spdlog::critical("cannot serve status on {}:{}: {}", ctx.config.status_bind, ctx.config.status_port, e.what());
+            return 1;
+        }
+        const auto status_endpoint = status_server->local_endpoint();
+        spdlog::info("status on http://{}:{}/status", status_endpoint.address().to_string(), status_endpoint.port());
+        status_server->start();
+    }
+
     std::vector<work_guard> guards;
     for (auto& s : ctx.shards)
         guards.emplace_back(s->ctx.get_executor());
@@ -114,16 +137,21 @@ int run_server(server_config config)
         if (ec)
             return;
         spdlog::info("signal {} received", signo);
-        asio::co_spawn(hub, shut_down(ctx, guards), log_exceptions{"shutdown"});
+        asio::co_spawn(hub, shut_down(ctx, guards, status_server ? &status_ctx : nullptr), log_exceptions{"shutdown"});
     });
     asio::co_spawn(hub, listener::run(&*acceptor), log_exceptions{"listener"});
 
     std::vector<std::thread> threads;
     for (std::size_t i = 1; i < ctx.shards.size(); ++i)
         threads.emplace_back([&ctx, i] { ctx.shards[i]->ctx.run(); });
+    std::thread status_thread;
+    if (status_server)
+        status_thread = std::thread([&status_ctx] { status_ctx.run(); });
     hub.run();
     for (auto& t : threads)
         t.join();
+    if (status_thread.joinable())
+        status_thread.join();
     spdlog::info("stopped");
     return 0;
 }

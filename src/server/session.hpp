@@ -52,6 +52,14 @@ public:
     // Server shutdown: say so to the client, flush, close.
     void begin_shutdown();
 
+    // For the status endpoint, read on the home shard.
+    [[nodiscard]] bool registered() const { return registered_; }
+    [[nodiscard]] const std::string& nick() const { return nick_; }
+    [[nodiscard]] std::chrono::steady_clock::duration idle() const
+    {
+        return std::chrono::steady_clock::now() - last_input_;
+    }
+
 private:
     struct queued {
         outgoing_ptr msg;

@@ -1,0 +1,149 @@
+#pragma once
+// The IRC client as a state machine, with no I/O (sans-io, like Boost.MySQL):
+// the network layer feeds it "connected", each received line and
+// "disconnected"; the view feeds it typed lines. It answers with lines to send
+// (take_outgoing) and events to show (take_events), and keeps the state a view
+// draws: windows (rooms and private chats), members, topic, unread marks, lag.
+//
+// Errors: nothing throws except std::bad_alloc. Malformed server lines are
+// ignored; bad typed commands produce an `error` event. Not thread-safe: one
+// owner (the client's single event-loop thread).
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "client/event.hpp"
+#include "irc/message.hpp"
+
+namespace sala::client {
+
+struct client_settings {
+    std::string nick;
+    std::string password;               // sent with PASS when not empty
+    std::vector<std::string> channels;  // joined after registration
+    std::string server_label;           // "host:port", until the server names itself
+};
+
+struct window {
+    std::string name;                  // "#room" or a nick for a private chat
+    std::vector<std::string> members;  // sorted case-insensitively; channels only
+    std::string topic;
+    bool joined = false;   // we are in the channel on the current connection
+    bool unread = false;   // messages arrived while another window was current
+    bool mention = false;  // ...and one of them named us
+};
+
+enum class connection_state { disconnected, registering, registered };
+
+class client_state {
+public:
+    explicit client_state(client_settings settings);
+
+    // --- network side ---
+    void on_connecting(clock_time now);
+    void on_connected(clock_time now);
+    void on_line(std::string_view line, clock_time now);
+    void on_disconnected(std::string_view reason, clock_time now);
+
+    // Queues a PING whose PONG measures the lag; call it periodically while
+    // registered. Returns false (and sends nothing) while one is outstanding.
+    bool send_lag_ping(std::chrono::steady_clock::time_point now);
+    // When the outstanding lag PING was sent, if any.
+    [[nodiscard]] std::optional<std::chrono::steady_clock::time_point> ping_outstanding() const { return ping_sent_; }
+    [[nodiscard]] std::optional<std::chrono::milliseconds> lag() const { return lag_; }
+    void on_pong_time(std::chrono::steady_clock::time_point now);  // see on_line
+
+    // --- user side ---
+    // One typed line for the current window: text or a /command.
+    void on_input(std::string_view line, clock_time now);
+    // Ctrl-C, end of input: sends QUIT (if connected) and marks us quitting.
+    void quit(std::string_view reason);
+    // Selects window n (0-based); false when there is none.
+    bool switch_to(std::size_t n);
+
+    // --- outputs ---
+    [[nodiscard]] std::vector<std::string> take_outgoing();  // each with CR LF
+    [[nodiscard]] std::vector<event> take_events();
+    [[nodiscard]] bool has_output() const { return !outgoing_.empty() || !events_.empty(); }
+
+    // --- state for views ---
+    [[nodiscard]] const std::string& nick() const { return nick_; }
+    [[nodiscard]] const std::string& server_name() const { return server_name_; }
+    [[nodiscard]] connection_state state() const { return state_; }
+    [[nodiscard]] bool quitting() const { return quitting_; }
+    [[nodiscard]] const std::vector<window>& windows() const { return windows_; }
+    [[nodiscard]] std::size_t current_index() const { return current_; }
+    [[nodiscard]] const window* current() const;
+    [[nodiscard]] bool has_cap(std::string_view cap) const { return caps_.contains(std::string(cap)); }
+
+    // Names to complete with Tab: members of the current window, and commands.
+    [[nodiscard]] std::vector<std::string> completion_nicks() const;
+    [[nodiscard]] static const std::vector<std::string>& command_names();
+
+    // True when `text` names `nick` as a word (case-insensitively).
+    [[nodiscard]] static bool mentions(std::string_view text, std::string_view nick);
+
+private:
+    void send(std::string command, std::vector<std::string> params);
+    void emit(event e);
+    void info(std::string text, clock_time now, bool error = false);
+
+    window* find_window(std::string_view name);
+    window& open_window(std::string_view name);
+    void close_window(std::string_view name);
+    void mark_activity(const std::string& name, bool mention);
+
+    // Server lines (client_state.cpp).
+    void handle_cap(const irc::message& m);
+    void handle_welcome(const irc::message& m, clock_time now);
+    void handle_join(const irc::message& m, std::string_view who, clock_time t);
+    void handle_part(const irc::message& m, std::string_view who, clock_time t);
+    void handle_quit(const irc::message& m, std::string_view who, clock_time t);
+    void handle_nick(const irc::message& m, std::string_view who, clock_time t);
+    void handle_privmsg(const irc::message& m, std::string_view who, clock_time t);
+    void handle_numeric(const irc::message& m, clock_time t);
+
+    // Typed lines (client_commands.cpp).
+    void run_command(std::string_view name, std::string_view args, clock_time now);
+    void say(const std::string& target, std::string_view text, bool action, clock_time now);
+    void flush_held(const std::string& target, clock_time now);
+
+    client_settings settings_;
+    std::string nick_;
+    std::string server_name_;
+    connection_state state_ = connection_state::disconnected;
+    bool quitting_ = false;
+
+    std::set<std::string> caps_;          // acknowledged on this connection
+    std::vector<std::string> offered_;    // CAP LS, gathered over continuation lines
+    std::set<std::string> names_shown_;   // channels whose NAMES the user asked to see
+    std::string switch_on_join_;          // folded name of a room /join asked for
+
+    std::vector<window> windows_;
+    std::size_t current_ = 0;
+    // 353 replies gathered until 366, by folded channel name.
+    std::vector<std::pair<std::string, std::vector<std::string>>> names_pending_;
+    // Messages typed while the target was not (yet) joined: target, text, action.
+    struct held_line {
+        std::string target;
+        std::string text;
+        bool action;
+    };
+    std::vector<held_line> held_;
+
+    std::optional<std::chrono::steady_clock::time_point> ping_sent_;
+    std::optional<std::chrono::milliseconds> lag_;
+
+    std::vector<std::string> outgoing_;
+    std::vector<event> events_;
+};
+
+// Parses an IRCv3 server-time value ("2024-05-01T12:34:56.789Z").
+[[nodiscard]] std::optional<clock_time> parse_server_time(std::string_view value);
+
+}  // namespace sala::client

@@ -1,0 +1,41 @@
+#pragma once
+// What the client state machine tells a view. Plain data; text fields hold
+// what the server sent (not yet sanitized: each view sanitizes for its output).
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace sala::client {
+
+using clock_time = std::chrono::system_clock::time_point;
+
+enum class event_kind {
+    message,       // <nick> text
+    action,        // * nick text (CTCP ACTION, /me)
+    notice,        // -nick- text
+    join,          // nick joined window
+    part,          // nick left window (text: reason)
+    quit,          // nick quit (text: reason); windows: where they were
+    nick_change,   // nick is now known as text; windows: where they were
+    topic,         // nick changed the topic to text (nick empty: topic on join)
+    info,          // server or client information (MOTD, /names, /help, ...)
+    error,         // an error reply or a bad command
+    connecting,    // text: "host:port"
+    connected,     // registered with the server (text: server name)
+    disconnected,  // the connection ended (text: reason)
+};
+
+struct event {
+    event_kind kind = event_kind::info;
+    clock_time time{};
+    // The windows this event belongs to: one channel or query for most kinds,
+    // several for quit and nick_change, none for "whatever window is current".
+    std::vector<std::string> windows;
+    std::string nick;  // who did it
+    std::string text;
+    bool self = false;     // we did it
+    bool mention = false;  // someone else's message that names us
+};
+
+}  // namespace sala::client

@@ -1,0 +1,101 @@
+#include "server/status_snapshot.hpp"
+
+#include <unordered_map>
+
+#include "irc/names.hpp"
+#include "server/directory.hpp"
+#include "server/hub_call.hpp"
+#include "server/room.hpp"
+#include "server/session.hpp"
+
+namespace sala::server {
+
+namespace {
+
+struct shard_report {
+    shard_stats stats;
+    std::size_t connections = 0;
+    std::unordered_map<std::string, std::int64_t> idle_by_nick;  // folded nick -> seconds
+};
+
+struct hub_report {
+    std::vector<status::user_entry> users;
+    bool users_truncated = false;
+    std::uint64_t registered = 0;
+    std::vector<status::channel_entry> channels;
+};
+
+std::int64_t seconds(std::chrono::steady_clock::duration d)
+{
+    return std::chrono::duration_cast<std::chrono::seconds>(d).count();
+}
+
+}  // namespace
+
+asio::awaitable<status::snapshot> gather_snapshot(server_context& ctx)
+{
+    status::snapshot snap;
+    snap.server_name = ctx.config.name;
+    snap.version = SALA_VERSION;
+    const auto now = std::chrono::system_clock::now();
+    snap.started_at = std::chrono::duration_cast<std::chrono::seconds>(ctx.started_at.time_since_epoch()).count();
+    snap.uptime_seconds = std::chrono::duration_cast<std::chrono::seconds>(now - ctx.started_at).count();
+    snap.threads = static_cast<unsigned>(ctx.shards.size());
+
+    std::unordered_map<std::string, std::int64_t> idle_by_nick;
+    for (auto& sh : ctx.shards) {
+        auto read_shard = [s = sh.get()] {
+            shard_report r;
+            r.stats = s->stats;
+            r.connections = s->sessions.size();
+            for (const auto* sess : s->sessions)
+                if (sess->registered())
+                    r.idle_by_nick.emplace(irc::fold(sess->nick()), seconds(sess->idle()));
+            return r;
+        };
+        auto report = co_await call_on(sh->ctx.get_executor(), std::move(read_shard));
+        snap.connections += report.connections;
+        snap.messages_received += report.stats.received;
+        snap.messages_delivered += report.stats.delivered;
+        snap.messages_dropped += report.stats.dropped;
+        for (std::size_t i = 0; i < snap.disconnects.size(); ++i)
+            snap.disconnects[i] += report.stats.disconnects[i];
+        idle_by_nick.merge(report.idle_by_nick);
+    }
+
+    auto read_hub = [dir = ctx.dir, max_users = ctx.config.status_max_users, now] {
+        hub_report r;
+        for (const auto& [key, user] : dir->users()) {
+            if (!user->registered)
+                continue;
+            ++r.registered;
+            if (r.users.size() == max_users) {
+                r.users_truncated = true;
+                continue;
+            }
+            r.users.push_back({user->nick, user->channels,
+                std::chrono::duration_cast<std::chrono::seconds>(now - user->connected_at).count(), 0, user->away});
+        }
+        for (const auto& [key, room] : dir->rooms()) {
+            const auto& topic = room->roster().topic();
+            r.channels.push_back(
+                {room->name(), room->roster().size(), topic ? topic->text : std::string(), room->message_count()});
+        }
+        return r;
+    };
+    auto hub = co_await call_on(ctx.hub_executor(), std::move(read_hub));
+    snap.registered = hub.registered;
+    snap.users = std::move(hub.users);
+    snap.users_truncated = hub.users_truncated;
+    snap.channels = std::move(hub.channels);
+    for (auto& u : snap.users) {
+        auto it = idle_by_nick.find(irc::fold(u.nick));
+        if (it != idle_by_nick.end())
+            u.idle_seconds = it->second;
+    }
+    std::sort(snap.users.begin(), snap.users.end(), [](const auto& a, const auto& b) { return a.nick < b.nick; });
+    std::sort(snap.channels.begin(), snap.channels.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+    co_return snap;
+}
+
+}  // namespace sala::server

@@ -1,0 +1,146 @@
+#include "status/render.hpp"
+
+#include <boost/json.hpp>
+
+#include <sstream>
+
+namespace sala::status {
+
+namespace json = boost::json;
+
+std::string to_json(const snapshot& s)
+{
+    json::array users;
+    for (const auto& u : s.users) {
+        json::array chans;
+        for (const auto& c : u.channels)
+            chans.emplace_back(c);
+        users.emplace_back(json::object{{"nick", u.nick}, {"channels", std::move(chans)},
+            {"connected_seconds", u.connected_seconds}, {"idle_seconds", u.idle_seconds},
+            {"away", u.away.empty() ? json::value(nullptr) : json::value(u.away)}});
+    }
+    json::array channels;
+    for (const auto& c : s.channels)
+        channels.emplace_back(json::object{
+            {"name", c.name}, {"members", c.members}, {"topic", c.topic}, {"messages", c.messages}});
+    json::object disconnects;
+    for (std::size_t i = 0; i < disconnect_reasons.size(); ++i)
+        disconnects[disconnect_reasons[i]] = s.disconnects[i];
+    json::object root{
+        {"server", json::object{{"name", s.server_name}, {"version", s.version}, {"started_at", s.started_at},
+                       {"uptime_seconds", s.uptime_seconds}, {"threads", s.threads}}},
+        {"connections", json::object{{"total", s.connections}, {"registered", s.registered}}},
+        {"users", std::move(users)},
+        {"users_truncated", s.users_truncated},
+        {"channels", std::move(channels)},
+        {"messages", json::object{{"received", s.messages_received}, {"delivered", s.messages_delivered},
+                         {"dropped", s.messages_dropped}}},
+        {"disconnects", std::move(disconnects)},
+    };
+    return json::serialize(root) + "\n";
+}
+
+std::string to_prometheus(const snapshot& s)
+{
+    std::ostringstream out;
+    auto metric = [&](std::string_view name, std::string_view type, std::string_view help, auto value) {
+        out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n'
+            << name << ' ' << value << '\n';
+    };
+    metric("sala_up", "gauge", "1 while the server is running.", 1);
+    metric("sala_uptime_seconds", "gauge", "Seconds since the server started.", s.uptime_seconds);
+    metric("sala_threads", "gauge", "Shards (one thread each).", s.threads);
+    metric("sala_connections", "gauge", "Open client connections.", s.connections);
+    metric("sala_users_registered", "gauge", "Registered users.", s.registered);
+    metric("sala_channels", "gauge", "Channels with at least one member.", s.channels.size());
+    metric("sala_messages_received_total", "counter", "PRIVMSG and NOTICE lines accepted from clients.",
+        s.messages_received);
+    metric("sala_messages_delivered_total", "counter", "PRIVMSG and NOTICE copies queued to clients.",
+        s.messages_delivered);
+    metric("sala_messages_dropped_total", "counter", "Lines dropped by limits (length, UTF-8, flood, SendQ).",
+        s.messages_dropped);
+    out << "# HELP sala_disconnects_total Client disconnections by reason.\n"
+        << "# TYPE sala_disconnects_total counter\n";
+    for (std::size_t i = 0; i < disconnect_reasons.size(); ++i)
+        out << "sala_disconnects_total{reason=\"" << disconnect_reasons[i] << "\"} " << s.disconnects[i] << '\n';
+    return out.str();
+}
+
+const std::string& status_page()
+{
+    static const std::string page = R"html(<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>sala status</title>
+<style>
+  body { font: 14px/1.4 system-ui, sans-serif; margin: 2rem; color: #222; background: #fafafa; }
+  h1 { font-size: 1.4rem; margin: 0 0 .3rem; }
+  .figures { display: flex; flex-wrap: wrap; gap: 1rem; margin: 1rem 0; }
+  .figure { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: .6rem 1rem; min-width: 8rem; }
+  .figure b { display: block; font-size: 1.5rem; }
+  table { border-collapse: collapse; background: #fff; margin-bottom: 1.5rem; min-width: 30rem; }
+  th, td { border: 1px solid #ddd; padding: .3rem .6rem; text-align: left; }
+  th { background: #f0f0f0; }
+  #error { color: #b00; }
+</style>
+</head>
+<body>
+<h1 id="title">sala</h1>
+<div id="meta"></div>
+<div id="error"></div>
+<div class="figures" id="figures"></div>
+<h2>Users</h2>
+<table><thead><tr><th>nick</th><th>channels</th><th>connected</th><th>idle</th><th>away</th></tr></thead>
+<tbody id="users"></tbody></table>
+<div id="truncated"></div>
+<h2>Rooms</h2>
+<table><thead><tr><th>name</th><th>members</th><th>messages</th><th>topic</th></tr></thead>
+<tbody id="channels"></tbody></table>
+<script>
+"use strict";
+function cell(row, text) { const td = document.createElement("td"); td.textContent = text; row.appendChild(td); }
+function duration(s) { return s < 60 ? s + " s" : s < 3600 ? Math.floor(s / 60) + " min" : Math.floor(s / 3600) + " h"; }
+function figure(label, value) {
+  const div = document.createElement("div"); div.className = "figure";
+  const b = document.createElement("b"); b.textContent = value; div.appendChild(b);
+  div.appendChild(document.createTextNode(label)); return div;
+}
+async function refresh() {
+  try {
+    const s = await (await fetch("/status", {cache: "no-store"})).json();
+    document.getElementById("error").textContent = "";
+    document.getElementById("title").textContent = s.server.name + " status";
+    document.getElementById("meta").textContent = "sala " + s.server.version + ", up " +
+      duration(s.server.uptime_seconds) + ", " + s.server.threads + " threads";
+    const figures = document.getElementById("figures"); figures.replaceChildren(
+      figure("connections", s.connections.total), figure("registered", s.connections.registered),
+      figure("rooms", s.channels.length), figure("messages received", s.messages.received),
+      figure("messages delivered", s.messages.delivered), figure("dropped by limits", s.messages.dropped));
+    const users = document.getElementById("users"); users.replaceChildren();
+    for (const u of s.users) {
+      const row = document.createElement("tr");
+      cell(row, u.nick); cell(row, u.channels.join(" ")); cell(row, duration(u.connected_seconds));
+      cell(row, duration(u.idle_seconds)); cell(row, u.away === null ? "" : u.away); users.appendChild(row);
+    }
+    document.getElementById("truncated").textContent = s.users_truncated ? "(more users not shown)" : "";
+    const channels = document.getElementById("channels"); channels.replaceChildren();
+    for (const c of s.channels) {
+      const row = document.createElement("tr");
+      cell(row, c.name); cell(row, c.members); cell(row, c.messages); cell(row, c.topic); channels.appendChild(row);
+    }
+  } catch (e) {
+    document.getElementById("error").textContent = "cannot reach the server: " + e;
+  }
+}
+refresh();
+setInterval(refresh, 2000);
+</script>
+</body>
+</html>
+)html";
+    return page;
+}
+
+}  // namespace sala::status

@@ -1,0 +1,51 @@
+#pragma once
+// What the status endpoint reports: a copy of the server's figures taken at one
+// moment. Plain data, no I/O; rendered by render.hpp.
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sala::status {
+
+struct user_entry {
+    std::string nick;
+    std::vector<std::string> channels;
+    std::int64_t connected_seconds = 0;
+    std::int64_t idle_seconds = 0;
+    std::string away;  // empty: not away
+};
+
+struct channel_entry {
+    std::string name;
+    std::size_t members = 0;
+    std::string topic;
+    std::uint64_t messages = 0;
+};
+
+// Disconnect reasons, in the order of server::disconnect_reason.
+inline constexpr std::array<std::string_view, 7> disconnect_reasons = {
+    "quit", "ping_timeout", "sendq", "flood", "error", "registration_timeout", "shutdown"};
+
+struct snapshot {
+    std::string server_name;
+    std::string version;
+    std::int64_t started_at = 0;  // Unix seconds
+    std::int64_t uptime_seconds = 0;
+    unsigned threads = 0;
+
+    std::uint64_t connections = 0;  // open client connections
+    std::uint64_t registered = 0;   // of which registered
+    std::vector<user_entry> users;  // registered users, at most the configured cap
+    bool users_truncated = false;
+    std::vector<channel_entry> channels;
+
+    std::uint64_t messages_received = 0;   // PRIVMSG/NOTICE accepted from clients
+    std::uint64_t messages_delivered = 0;  // copies queued to clients
+    std::uint64_t messages_dropped = 0;    // lines dropped by limits
+    std::array<std::uint64_t, disconnect_reasons.size()> disconnects{};
+};
+
+}  // namespace sala::status
