@@ -8,7 +8,7 @@ packages=(
   clang-16 libclang-rt-16-dev libc++-16-dev libc++abi-16-dev
   libboost1.81-dev libboost-json1.81-dev
   catch2 libcli11-dev libspdlog-dev libfmt-dev libncursesw5-dev
-  irssi tmux curl procps
+  irssi tmux curl procps python3 chromium
 )
 
 missing=()

@@ -52,11 +52,10 @@ public:
 
     // Queues a PING whose PONG measures the lag; call it periodically while
     // registered. Returns false (and sends nothing) while one is outstanding.
-    bool send_lag_ping(std::chrono::steady_clock::time_point now);
+    bool send_lag_ping(clock_time now);
     // When the outstanding lag PING was sent, if any.
-    [[nodiscard]] std::optional<std::chrono::steady_clock::time_point> ping_outstanding() const { return ping_sent_; }
+    [[nodiscard]] std::optional<clock_time> ping_outstanding() const { return ping_sent_; }
     [[nodiscard]] std::optional<std::chrono::milliseconds> lag() const { return lag_; }
-    void on_pong_time(std::chrono::steady_clock::time_point now);  // see on_line
 
     // --- user side ---
     // One typed line for the current window: text or a /command.
@@ -136,7 +135,7 @@ private:
     };
     std::vector<held_line> held_;
 
-    std::optional<std::chrono::steady_clock::time_point> ping_sent_;
+    std::optional<clock_time> ping_sent_;
     std::optional<std::chrono::milliseconds> lag_;
 
     std::vector<std::string> outgoing_;

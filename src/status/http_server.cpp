@@ -82,8 +82,10 @@ asio::awaitable<response> answer(std::shared_ptr<http_server::state> st, http::r
         co_return make_response(
             version, keep_alive, http::status::ok, "text/plain; version=0.0.4; charset=utf-8", to_prometheus(snap));
     }
-    if (target == "/" || target == "/index.html")
-        co_return make_response(version, keep_alive, http::status::ok, "text/html; charset=utf-8", status_page());
+    if (target == "/" || target == "/index.html") {
+        auto snap = co_await st->source();
+        co_return make_response(version, keep_alive, http::status::ok, "text/html; charset=utf-8", status_page(snap));
+    }
     co_return make_response(version, keep_alive, http::status::not_found, "text/plain; charset=utf-8",
         "not found; try /status, /metrics or /\n");
 }

@@ -66,9 +66,71 @@ std::string to_prometheus(const snapshot& s)
     return out.str();
 }
 
-const std::string& status_page()
+std::string html_escape(std::string_view text)
 {
-    static const std::string page = R"html(<!doctype html>
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&#39;"; break;
+        default: out.push_back(c);
+        }
+    }
+    return out;
+}
+
+namespace {
+
+std::string duration_text(std::int64_t s)
+{
+    if (s < 60)
+        return std::to_string(s) + " s";
+    if (s < 3600)
+        return std::to_string(s / 60) + " min";
+    return std::to_string(s / 3600) + " h";
+}
+
+std::string row(std::initializer_list<std::string> cells)
+{
+    std::string out = "<tr>";
+    for (const auto& c : cells)
+        out += "<td>" + html_escape(c) + "</td>";
+    return out + "</tr>\n";
+}
+
+std::string user_rows(const snapshot& s)
+{
+    std::string out;
+    for (const auto& u : s.users) {
+        std::string chans;
+        for (const auto& c : u.channels)
+            chans += chans.empty() ? c : " " + c;
+        out += row({u.nick, chans, duration_text(u.connected_seconds), duration_text(u.idle_seconds), u.away});
+    }
+    return out;
+}
+
+std::string channel_rows(const snapshot& s)
+{
+    std::string out;
+    for (const auto& c : s.channels)
+        out += row({c.name, std::to_string(c.members), std::to_string(c.messages), c.topic});
+    return out;
+}
+
+void replace(std::string& page, std::string_view marker, const std::string& with)
+{
+    const auto at = page.find(marker);
+    if (at != std::string::npos)
+        page.replace(at, marker.size(), with);
+}
+
+// The page's skeleton; the <!--...--> markers are filled per request.
+const std::string page_template = R"html(<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -87,17 +149,17 @@ const std::string& status_page()
 </style>
 </head>
 <body>
-<h1 id="title">sala</h1>
+<h1 id="title"><!--name--> status</h1>
 <div id="meta"></div>
 <div id="error"></div>
 <div class="figures" id="figures"></div>
 <h2>Users</h2>
 <table><thead><tr><th>nick</th><th>channels</th><th>connected</th><th>idle</th><th>away</th></tr></thead>
-<tbody id="users"></tbody></table>
+<tbody id="users"><!--users--></tbody></table>
 <div id="truncated"></div>
 <h2>Rooms</h2>
 <table><thead><tr><th>name</th><th>members</th><th>messages</th><th>topic</th></tr></thead>
-<tbody id="channels"></tbody></table>
+<tbody id="channels"><!--channels--></tbody></table>
 <script>
 "use strict";
 function cell(row, text) { const td = document.createElement("td"); td.textContent = text; row.appendChild(td); }
@@ -140,6 +202,15 @@ setInterval(refresh, 2000);
 </body>
 </html>
 )html";
+
+}  // namespace
+
+std::string status_page(const snapshot& s)
+{
+    std::string page = page_template;
+    replace(page, "<!--name-->", html_escape(s.server_name));
+    replace(page, "<!--users-->", user_rows(s));
+    replace(page, "<!--channels-->", channel_rows(s));
     return page;
 }
 

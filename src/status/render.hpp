@@ -10,7 +10,11 @@ namespace sala::status {
 
 [[nodiscard]] std::string to_json(const snapshot& s);
 [[nodiscard]] std::string to_prometheus(const snapshot& s);
-// The page is static: its script fetches /status and draws it.
-[[nodiscard]] const std::string& status_page();
+// The page: the user and room tables filled in from `s`, and a script that
+// refreshes them from /status every two seconds.
+[[nodiscard]] std::string status_page(const snapshot& s);
+
+// Escapes & < > " ' for HTML text and attribute values.
+[[nodiscard]] std::string html_escape(std::string_view text);
 
 }  // namespace sala::status

@@ -1,0 +1,230 @@
+// User side of the client state machine: typed lines and /commands.
+#include "client/client_state.hpp"
+
+#include <algorithm>
+
+#include "irc/names.hpp"
+#include "irc/text.hpp"
+
+namespace sala::client {
+
+namespace {
+
+// Room for the text of one PRIVMSG: 512 bytes minus the longest prefix and
+// command the server may put in front when relaying it.
+constexpr std::size_t max_text_bytes = 400;
+
+std::pair<std::string_view, std::string_view> split_word(std::string_view s)
+{
+    while (!s.empty() && s.front() == ' ')
+        s.remove_prefix(1);
+    const auto space = s.find(' ');
+    if (space == std::string_view::npos)
+        return {s, {}};
+    auto rest = s.substr(space + 1);
+    while (!rest.empty() && rest.front() == ' ')
+        rest.remove_prefix(1);
+    return {s.substr(0, space), rest};
+}
+
+std::string lower(std::string_view s) { return irc::fold(s); }
+
+const char* const help_lines[] = {
+    "/join #room        join a room (and switch to it)",
+    "/part [#room] [why] leave the current room or #room",
+    "/msg nick text     private message",
+    "/me text           action (* you text)",
+    "/nick new          change your nick",
+    "/names [#room]     who is in the room",
+    "/topic [text]      show or set the topic",
+    "/away [text]       mark yourself away (no text: back)",
+    "/win N             switch to window N (also Alt-1..9)",
+    "/quote RAW         send a raw IRC line",
+    "/quit [reason]     leave",
+    "Keys: Tab completes, Up/Down history, PageUp/PageDown scroll, Ctrl-C quits",
+};
+
+}  // namespace
+
+const std::vector<std::string>& client_state::command_names()
+{
+    static const std::vector<std::string> names = {"/away", "/help", "/join", "/me",  "/msg",  "/names",
+                                                   "/nick", "/part", "/quit", "/quote", "/topic", "/win"};
+    return names;
+}
+
+void client_state::quit(std::string_view reason)
+{
+    if (quitting_)
+        return;
+    quitting_ = true;
+    if (state_ != connection_state::disconnected)
+        send("QUIT", {reason.empty() ? std::string("leaving") : std::string(reason)});
+}
+
+void client_state::on_input(std::string_view line, clock_time now)
+{
+    // Strip a CR a pasted or piped line may carry; drop other controls except
+    // the formatting codes the user may type on purpose.
+    while (!line.empty() && (line.back() == '\r' || line.back() == '\n'))
+        line.remove_suffix(1);
+    const std::string clean = irc::strip_controls(line);
+    std::string_view text = clean;
+    if (text.empty())
+        return;
+    if (text.front() == '/' && !text.starts_with("//")) {
+        auto [name, args] = split_word(text.substr(1));
+        run_command(lower(name), args, now);
+        return;
+    }
+    if (text.starts_with("//"))
+        text.remove_prefix(1);
+    const auto* w = current();
+    if (!w) {
+        info("You are not in a room: /join #room", now, true);
+        return;
+    }
+    say(w->name, text, false, now);
+}
+
+void client_state::say(const std::string& target, std::string_view text, bool action, clock_time now)
+{
+    auto* w = find_window(target);
+    const bool ready = state_ == connection_state::registered && (!irc::is_channel(target) || (w && w->joined));
+    if (!ready) {
+        held_.push_back({target, std::string(text), action});
+        return;
+    }
+    while (!text.empty()) {
+        const auto piece = irc::truncate_utf8(text, max_text_bytes);
+        text.remove_prefix(piece.size());
+        send("PRIVMSG", {target, action ? "\x01" "ACTION " + std::string(piece) + "\x01" : std::string(piece)});
+        // With echo-message the server shows us our own line, with its time.
+        if (!has_cap("echo-message"))
+            emit(event{action ? event_kind::action : event_kind::message, now, {target}, nick_, std::string(piece), true,
+                       false});
+    }
+}
+
+void client_state::flush_held(const std::string& target, clock_time now)
+{
+    std::vector<held_line> ready;
+    std::vector<held_line> waiting;
+    for (auto& h : held_)
+        (irc::same_name(h.target, target) ? ready : waiting).push_back(std::move(h));
+    held_ = std::move(waiting);
+    for (const auto& h : ready)
+        say(h.target, h.text, h.action, now);
+}
+
+void client_state::run_command(std::string_view name, std::string_view args, clock_time now)
+{
+    const auto* w = current();
+    const std::string here = w ? w->name : std::string();
+    auto need = [&](bool ok, const char* usage) {
+        if (!ok)
+            info(std::string("usage: ") + usage, now, true);
+        return ok;
+    };
+    auto online = [&] {
+        if (state_ == connection_state::registered)
+            return true;
+        info("not connected", now, true);
+        return false;
+    };
+
+    if (name == "join" || name == "j") {
+        auto [room, key] = split_word(args);
+        if (!need(!room.empty(), "/join #room"))
+            return;
+        std::string chan = irc::is_channel(room) ? std::string(room) : "#" + std::string(room);
+        switch_on_join_ = irc::fold(chan);
+        open_window(chan);
+        if (state_ == connection_state::registered) {
+            if (key.empty())
+                send("JOIN", {chan});
+            else
+                send("JOIN", {chan, std::string(key)});
+        }
+    } else if (name == "part" || name == "leave") {
+        auto [first, rest] = split_word(args);
+        std::string chan = here;
+        std::string_view reason = args;
+        if (irc::is_channel(first)) {
+            chan = std::string(first);
+            reason = rest;
+        }
+        if (!need(!chan.empty(), "/part [#room] [reason]"))
+            return;
+        if (!irc::is_channel(chan) || state_ != connection_state::registered) {
+            close_window(chan);  // a private chat, or offline: just close it
+            return;
+        }
+        if (reason.empty())
+            send("PART", {chan});
+        else
+            send("PART", {chan, std::string(reason)});
+    } else if (name == "msg" || name == "query") {
+        auto [target, text] = split_word(args);
+        if (!need(!target.empty() && (name == "query" || !text.empty()), "/msg nick text"))
+            return;
+        if (!irc::is_channel(target))
+            open_window(target);
+        if (!text.empty())
+            say(std::string(target), text, false, now);
+    } else if (name == "me") {
+        if (!need(!args.empty() && !here.empty(), "/me action (in a room)"))
+            return;
+        say(here, args, true, now);
+    } else if (name == "nick") {
+        auto [nick, rest] = split_word(args);
+        if (!need(!nick.empty(), "/nick new"))
+            return;
+        settings_.nick = std::string(nick);  // also the nick for the next connection
+        if (state_ != connection_state::disconnected)
+            send("NICK", {std::string(nick)});
+    } else if (name == "names") {
+        std::string chan = args.empty() ? here : std::string(split_word(args).first);
+        if (!need(irc::is_channel(chan), "/names [#room]") || !online())
+            return;
+        names_shown_.insert(irc::fold(chan));
+        send("NAMES", {chan});
+    } else if (name == "topic") {
+        if (!need(irc::is_channel(here), "/topic [text] (in a room)") || !online())
+            return;
+        if (args.empty())
+            send("TOPIC", {here});
+        else
+            send("TOPIC", {here, std::string(args)});
+    } else if (name == "away") {
+        if (!online())
+            return;
+        if (args.empty())
+            send("AWAY", {});
+        else
+            send("AWAY", {std::string(args)});
+    } else if (name == "quit" || name == "exit") {
+        quit(args);
+    } else if (name == "quote" || name == "raw") {
+        if (!need(!args.empty(), "/quote RAW") || !online())
+            return;
+        std::string raw(args);
+        std::replace(raw.begin(), raw.end(), '\r', ' ');
+        std::replace(raw.begin(), raw.end(), '\n', ' ');
+        outgoing_.push_back(raw + "\r\n");
+    } else if (name == "win" || name == "window") {
+        const auto [num, rest] = split_word(args);
+        std::size_t n = 0;
+        for (char c : num)
+            n = (c >= '0' && c <= '9') ? n * 10 + static_cast<std::size_t>(c - '0') : 0;
+        if (!need(n >= 1 && switch_to(n - 1), "/win N (1 = first window)"))
+            return;
+    } else if (name == "help") {
+        for (const char* line : help_lines)
+            info(line, now);
+    } else {
+        info("unknown command /" + std::string(name) + " (try /help)", now, true);
+    }
+}
+
+}  // namespace sala::client

@@ -1,0 +1,540 @@
+// Server side of the client state machine: registration, capabilities, and
+// what each received line does to the windows.
+#include "client/client_state.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "irc/names.hpp"
+#include "irc/numerics.hpp"
+
+namespace sala::client {
+
+namespace num = irc::numeric;
+
+namespace {
+
+std::string_view nick_of(std::string_view prefix) { return prefix.substr(0, prefix.find('!')); }
+
+bool folded_less(const std::string& a, const std::string& b) { return irc::fold(a) < irc::fold(b); }
+
+void add_member(window& w, std::string_view nick)
+{
+    for (const auto& m : w.members)
+        if (irc::same_name(m, nick))
+            return;
+    std::string n(nick);
+    w.members.insert(std::upper_bound(w.members.begin(), w.members.end(), n, folded_less), n);
+}
+
+bool remove_member(window& w, std::string_view nick)
+{
+    const auto it = std::find_if(w.members.begin(), w.members.end(),
+                                 [nick](const std::string& m) { return irc::same_name(m, nick); });
+    if (it == w.members.end())
+        return false;
+    w.members.erase(it);
+    return true;
+}
+
+const std::string& last_param(const irc::message& m)
+{
+    static const std::string none;
+    return m.params.empty() ? none : m.params.back();
+}
+
+// Splits a space-separated list, skipping empty items.
+std::vector<std::string> words(std::string_view s)
+{
+    std::vector<std::string> out;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto j = std::min(s.find(' ', i), s.size());
+        if (j > i)
+            out.emplace_back(s.substr(i, j - i));
+        i = j + 1;
+    }
+    return out;
+}
+
+bool parse_int(std::string_view s, int& out) { return std::from_chars(s.data(), s.data() + s.size(), out).ec == std::errc{}; }
+
+}  // namespace
+
+std::optional<clock_time> parse_server_time(std::string_view v)
+{
+    // YYYY-MM-DDTHH:MM:SS[.sss]Z
+    if (v.size() < 20 || v[4] != '-' || v[7] != '-' || v[10] != 'T' || v[13] != ':' || v[16] != ':')
+        return std::nullopt;
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, ms = 0;
+    if (!parse_int(v.substr(0, 4), y) || !parse_int(v.substr(5, 2), mo) || !parse_int(v.substr(8, 2), d)
+        || !parse_int(v.substr(11, 2), h) || !parse_int(v.substr(14, 2), mi) || !parse_int(v.substr(17, 2), s))
+        return std::nullopt;
+    if (v.size() >= 24 && v[19] == '.' && !parse_int(v.substr(20, 3), ms))
+        return std::nullopt;
+    const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(mo)},
+                                          std::chrono::day{static_cast<unsigned>(d)}};
+    if (!ymd.ok() || h > 23 || mi > 59 || s > 60)
+        return std::nullopt;
+    return clock_time(std::chrono::sys_days(ymd).time_since_epoch() + std::chrono::hours(h)
+                      + std::chrono::minutes(mi) + std::chrono::seconds(s) + std::chrono::milliseconds(ms));
+}
+
+client_state::client_state(client_settings settings) : settings_(std::move(settings)), nick_(settings_.nick)
+{
+    server_name_ = settings_.server_label;
+    // Windows for the rooms to join exist from the start, so text typed before
+    // the join completes has somewhere to wait.
+    for (const auto& c : settings_.channels)
+        open_window(c);
+}
+
+const window* client_state::current() const { return current_ < windows_.size() ? &windows_[current_] : nullptr; }
+
+window* client_state::find_window(std::string_view name)
+{
+    for (auto& w : windows_)
+        if (irc::same_name(w.name, name))
+            return &w;
+    return nullptr;
+}
+
+window& client_state::open_window(std::string_view name)
+{
+    if (auto* w = find_window(name))
+        return *w;
+    windows_.push_back(window{std::string(name), {}, {}, false, false, false});
+    return windows_.back();
+}
+
+void client_state::close_window(std::string_view name)
+{
+    const auto it = std::find_if(windows_.begin(), windows_.end(),
+                                 [name](const window& w) { return irc::same_name(w.name, name); });
+    if (it == windows_.end())
+        return;
+    const auto index = static_cast<std::size_t>(it - windows_.begin());
+    windows_.erase(it);
+    if (current_ > index || current_ >= windows_.size())
+        current_ = current_ > 0 ? current_ - 1 : 0;
+}
+
+bool client_state::switch_to(std::size_t n)
+{
+    if (n >= windows_.size())
+        return false;
+    current_ = n;
+    windows_[n].unread = windows_[n].mention = false;
+    return true;
+}
+
+void client_state::mark_activity(const std::string& name, bool mention)
+{
+    const auto* cur = current();
+    if (cur && irc::same_name(cur->name, name))
+        return;
+    if (auto* w = find_window(name)) {
+        w->unread = true;
+        w->mention = w->mention || mention;
+    }
+}
+
+void client_state::send(std::string command, std::vector<std::string> params)
+{
+    irc::message m;
+    m.command = std::move(command);
+    m.params = std::move(params);
+    outgoing_.push_back(irc::serialize(m));
+}
+
+void client_state::emit(event e) { events_.push_back(std::move(e)); }
+
+void client_state::info(std::string text, clock_time now, bool error)
+{
+    event e;
+    e.kind = error ? event_kind::error : event_kind::info;
+    e.time = now;
+    e.text = std::move(text);
+    emit(std::move(e));
+}
+
+std::vector<std::string> client_state::take_outgoing() { return std::exchange(outgoing_, {}); }
+
+std::vector<event> client_state::take_events() { return std::exchange(events_, {}); }
+
+bool client_state::mentions(std::string_view text, std::string_view nick)
+{
+    if (nick.empty())
+        return false;
+    const auto t = irc::fold(text);
+    const auto n = irc::fold(nick);
+    auto word_char = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '['
+            || c == ']' || c == '\\' || c == '`' || c == '^' || c == '{' || c == '}' || c == '|';
+    };
+    for (auto pos = t.find(n); pos != std::string::npos; pos = t.find(n, pos + 1)) {
+        const bool start_ok = pos == 0 || !word_char(t[pos - 1]);
+        const bool end_ok = pos + n.size() == t.size() || !word_char(t[pos + n.size()]);
+        if (start_ok && end_ok)
+            return true;
+    }
+    return false;
+}
+
+std::vector<std::string> client_state::completion_nicks() const
+{
+    const auto* w = current();
+    if (!w)
+        return {};
+    if (!irc::is_channel(w->name))
+        return {w->name, nick_};
+    return w->members;
+}
+
+void client_state::on_connecting(clock_time now)
+{
+    event e;
+    e.kind = event_kind::connecting;
+    e.time = now;
+    e.text = settings_.server_label;
+    emit(std::move(e));
+}
+
+void client_state::on_connected(clock_time)
+{
+    state_ = connection_state::registering;
+    caps_.clear();
+    offered_.clear();
+    names_pending_.clear();
+    ping_sent_.reset();
+    lag_.reset();
+    nick_ = settings_.nick;
+    send("CAP", {"LS", "302"});
+    if (!settings_.password.empty())
+        send("PASS", {settings_.password});
+    send("NICK", {nick_});
+    send("USER", {nick_, "0", "*", nick_});
+}
+
+void client_state::on_disconnected(std::string_view reason, clock_time now)
+{
+    if (state_ == connection_state::disconnected && !quitting_)
+        return;
+    state_ = connection_state::disconnected;
+    for (auto& w : windows_) {
+        w.joined = false;
+        w.members.clear();
+    }
+    ping_sent_.reset();
+    event e;
+    e.kind = event_kind::disconnected;
+    e.time = now;
+    e.text = std::string(reason);
+    emit(std::move(e));
+}
+
+bool client_state::send_lag_ping(clock_time now)
+{
+    if (ping_sent_ || state_ != connection_state::registered)
+        return false;
+    ping_sent_ = now;
+    send("PING", {"sala-lag"});
+    return true;
+}
+
+void client_state::on_line(std::string_view line, clock_time now)
+{
+    auto parsed = irc::parse(line);
+    if (!parsed.msg)
+        return;
+    const irc::message& m = *parsed.msg;
+    clock_time t = now;
+    if (const auto* tag = m.find_tag("time"))
+        if (auto st = parse_server_time(*tag))
+            t = *st;
+    std::string cmd = m.command;
+    for (auto& c : cmd)
+        if (c >= 'a' && c <= 'z')
+            c = static_cast<char>(c - 'a' + 'A');
+    const std::string who(nick_of(m.prefix));
+
+    if (cmd == "PING") {
+        send("PONG", {last_param(m)});
+    } else if (cmd == "PONG") {
+        if (ping_sent_ && last_param(m) == "sala-lag") {
+            lag_ = std::chrono::duration_cast<std::chrono::milliseconds>(now - *ping_sent_);
+            ping_sent_.reset();
+        }
+    } else if (cmd == "CAP") {
+        handle_cap(m);
+    } else if (cmd == "JOIN") {
+        handle_join(m, who, t);
+    } else if (cmd == "PART") {
+        handle_part(m, who, t);
+    } else if (cmd == "QUIT") {
+        handle_quit(m, who, t);
+    } else if (cmd == "NICK") {
+        handle_nick(m, who, t);
+    } else if (cmd == "PRIVMSG" || cmd == "NOTICE") {
+        handle_privmsg(m, who, t);
+    } else if (cmd == "TOPIC" && m.params.size() >= 2) {
+        if (auto* w = find_window(m.params[0]))
+            w->topic = m.params[1];
+        emit(event{event_kind::topic, t, {m.params[0]}, who, m.params[1], irc::same_name(who, nick_), false});
+    } else if (cmd == "ERROR") {
+        info("server: " + last_param(m), t, true);
+    } else if (cmd.size() == 3 && std::all_of(cmd.begin(), cmd.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        handle_numeric(m, t);
+    }
+}
+
+void client_state::handle_cap(const irc::message& m)
+{
+    // CAP <nick> <sub> [*] :<caps>
+    if (m.params.size() < 3)
+        return;
+    const std::string& sub = m.params[1];
+    if (sub == "LS") {
+        for (auto& c : words(m.params.back()))
+            offered_.push_back(c.substr(0, c.find('=')));
+        const bool more = m.params.size() >= 4 && m.params[2] == "*";
+        if (more || state_ != connection_state::registering)
+            return;
+        std::string want;
+        for (const char* c : {"server-time", "echo-message"})
+            if (std::find(offered_.begin(), offered_.end(), c) != offered_.end())
+                want += (want.empty() ? "" : " ") + std::string(c);
+        if (want.empty())
+            send("CAP", {"END"});
+        else
+            send("CAP", {"REQ", want});
+    } else if (sub == "ACK") {
+        for (auto& c : words(m.params.back()))
+            if (!c.starts_with('-'))
+                caps_.insert(c);
+        if (state_ == connection_state::registering)
+            send("CAP", {"END"});
+    } else if (sub == "NAK") {
+        if (state_ == connection_state::registering)
+            send("CAP", {"END"});
+    }
+}
+
+void client_state::handle_welcome(const irc::message& m, clock_time now)
+{
+    state_ = connection_state::registered;
+    if (!m.params.empty())
+        nick_ = m.params[0];
+    if (!m.prefix.empty())
+        server_name_ = m.prefix;
+    emit(event{event_kind::connected, now, {}, nick_, server_name_, true, false});
+    for (const auto& w : windows_)
+        if (irc::is_channel(w.name))
+            send("JOIN", {w.name});
+    // Private chats need no join: whatever waited for them can go now.
+    for (const auto& w : windows_)
+        if (!irc::is_channel(w.name))
+            flush_held(w.name, now);
+}
+
+void client_state::handle_join(const irc::message& m, std::string_view who, clock_time t)
+{
+    if (m.params.empty())
+        return;
+    const std::string& chan = m.params[0];
+    const bool self = irc::same_name(who, nick_);
+    if (self) {
+        auto& w = open_window(chan);
+        w.joined = true;
+        w.members.clear();
+        if (irc::fold(chan) == switch_on_join_) {
+            switch_on_join_.clear();
+            for (std::size_t i = 0; i < windows_.size(); ++i)
+                if (irc::same_name(windows_[i].name, chan))
+                    switch_to(i);
+        }
+        add_member(*find_window(chan), who);
+    } else if (auto* w = find_window(chan)) {
+        add_member(*w, who);
+    } else {
+        return;
+    }
+    emit(event{event_kind::join, t, {chan}, std::string(who), {}, self, false});
+    if (self)
+        flush_held(chan, t);
+}
+
+void client_state::handle_part(const irc::message& m, std::string_view who, clock_time t)
+{
+    if (m.params.empty())
+        return;
+    const std::string chan = m.params[0];
+    const std::string reason = m.params.size() > 1 ? m.params[1] : std::string();
+    const bool self = irc::same_name(who, nick_);
+    auto* w = find_window(chan);
+    if (!w)
+        return;
+    emit(event{event_kind::part, t, {chan}, std::string(who), reason, self, false});
+    if (self)
+        close_window(chan);
+    else
+        remove_member(*w, who);
+}
+
+void client_state::handle_quit(const irc::message& m, std::string_view who, clock_time t)
+{
+    std::vector<std::string> where;
+    for (auto& w : windows_)
+        if (remove_member(w, who) || (!irc::is_channel(w.name) && irc::same_name(w.name, who)))
+            where.push_back(w.name);
+    if (where.empty() && !irc::same_name(who, nick_))
+        return;
+    emit(event{event_kind::quit, t, std::move(where), std::string(who), last_param(m), irc::same_name(who, nick_), false});
+}
+
+void client_state::handle_nick(const irc::message& m, std::string_view who, clock_time t)
+{
+    if (m.params.empty())
+        return;
+    const std::string& to = m.params[0];
+    const bool self = irc::same_name(who, nick_);
+    if (self)
+        nick_ = to;
+    std::vector<std::string> where;
+    for (auto& w : windows_) {
+        if (remove_member(w, who)) {
+            add_member(w, to);
+            where.push_back(w.name);
+        } else if (!irc::is_channel(w.name) && irc::same_name(w.name, who)) {
+            w.name = to;
+            where.push_back(w.name);
+        }
+    }
+    if (where.empty() && !self)
+        return;
+    emit(event{event_kind::nick_change, t, std::move(where), std::string(who), to, self, false});
+}
+
+void client_state::handle_privmsg(const irc::message& m, std::string_view who, clock_time t)
+{
+    if (m.params.size() < 2)
+        return;
+    const bool notice = m.command == "NOTICE" || m.command == "notice";
+    const std::string& target = m.params[0];
+    std::string_view text = m.params[1];
+    const bool self = irc::same_name(who, nick_);
+    // Notices from the server itself (no "nick!user@host", or before we are
+    // registered) are information, not conversation.
+    if (notice && (m.prefix.find('!') == std::string::npos || state_ != connection_state::registered)) {
+        info(std::string(text), t);
+        return;
+    }
+    bool action = false;
+    if (text.size() >= 2 && text.front() == '\x01') {
+        text.remove_prefix(1);
+        if (text.back() == '\x01')
+            text.remove_suffix(1);
+        const auto space = text.find(' ');
+        const auto ctcp = text.substr(0, space);
+        const auto rest = space == std::string_view::npos ? std::string_view{} : text.substr(space + 1);
+        if (ctcp == "ACTION") {
+            action = true;
+            text = rest;
+        } else {
+            if (!notice && !self && ctcp == "VERSION")
+                send("NOTICE", {std::string(who), "\x01VERSION sala chat-client " SALA_VERSION "\x01"});
+            return;  // other CTCP requests and replies are not shown
+        }
+    }
+    // A channel message lives in the channel's window; a private one in a
+    // window named after the other person.
+    std::string win = irc::is_channel(target) ? target : (self ? target : std::string(who));
+    if (!irc::is_channel(win))
+        open_window(win);
+    else if (!find_window(win))
+        return;
+    const bool mention = !self && mentions(text, nick_);
+    mark_activity(win, mention || !irc::is_channel(win));
+    const auto kind = action ? event_kind::action : (notice ? event_kind::notice : event_kind::message);
+    emit(event{kind, t, {win}, std::string(who), std::string(text), self, mention});
+}
+
+void client_state::handle_numeric(const irc::message& m, clock_time t)
+{
+    const std::string_view code = m.command;
+    if (code == num::welcome) {
+        handle_welcome(m, t);
+        info(last_param(m), t);
+        return;
+    }
+    if (code == num::nicknameinuse || code == num::erroneusnickname) {
+        if (state_ == connection_state::registering) {
+            // Still registering: try another nick rather than hang.
+            nick_ = code == num::nicknameinuse ? nick_ + "_" : std::string("sala_user");
+            send("NICK", {nick_});
+        }
+        info(last_param(m) + (m.params.size() >= 3 ? ": " + m.params[1] : std::string()), t, true);
+        return;
+    }
+    if (code == num::namreply && m.params.size() >= 4) {
+        const std::string key = irc::fold(m.params[2]);
+        auto it = std::find_if(names_pending_.begin(), names_pending_.end(), [&](const auto& p) { return p.first == key; });
+        if (it == names_pending_.end()) {
+            names_pending_.emplace_back(key, std::vector<std::string>{});
+            it = std::prev(names_pending_.end());
+        }
+        for (auto& n : words(m.params[3])) {
+            const auto start = n.find_first_not_of("~&@%+");
+            if (start != std::string::npos)
+                it->second.push_back(n.substr(start));
+        }
+        return;
+    }
+    if (code == num::endofnames && m.params.size() >= 2) {
+        const std::string key = irc::fold(m.params[1]);
+        const auto it = std::find_if(names_pending_.begin(), names_pending_.end(), [&](const auto& p) { return p.first == key; });
+        std::vector<std::string> names;
+        if (it != names_pending_.end()) {
+            names = std::move(it->second);
+            names_pending_.erase(it);
+        }
+        if (auto* w = find_window(m.params[1])) {
+            w->members.clear();
+            for (const auto& n : names)
+                add_member(*w, n);
+            if (names_shown_.erase(key) > 0) {
+                std::string list;
+                for (const auto& n : w->members)
+                    list += (list.empty() ? "" : " ") + n;
+                info("members of " + w->name + " (" + std::to_string(w->members.size()) + "): " + list, t);
+            }
+        }
+        return;
+    }
+    if (code == num::topic && m.params.size() >= 3) {
+        if (auto* w = find_window(m.params[1]))
+            w->topic = m.params[2];
+        emit(event{event_kind::topic, t, {m.params[1]}, {}, m.params[2], false, false});
+        return;
+    }
+    if (code == num::notopic && m.params.size() >= 2) {
+        info(m.params[1] + ": no topic", t);
+        return;
+    }
+    if (code == num::away && m.params.size() >= 3) {
+        info(m.params[1] + " is away: " + m.params[2], t);
+        return;
+    }
+    // Quiet the rest of what servers send automatically; errors are shown.
+    if (code == num::topicwhotime || code == num::creationtime || code == num::channelmodeis || code == num::myinfo
+        || code == num::isupport || code == num::endofwho || code == num::whoreply)
+        return;
+    const bool error = code.front() == '4' || code.front() == '5';
+    std::string text;
+    // Skip our own nick (the first parameter); name the subject of an error.
+    for (std::size_t i = 1; i < m.params.size(); ++i)
+        text += (text.empty() ? "" : i + 1 == m.params.size() ? ": " : " ") + m.params[i];
+    info(std::move(text), t, error);
+}
+
+}  // namespace sala::client

@@ -1,0 +1,217 @@
+// The status endpoint over real HTTP against a real chat-server, compared with
+// what the test did through real IRC sockets.
+#include <boost/json.hpp>
+
+#include <regex>
+#include <sstream>
+
+#include "http_client.hpp"
+#include "support/catch.hpp"
+#include "support/irc_client.hpp"
+#include "support/server_process.hpp"
+
+namespace json = boost::json;
+using namespace sala::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct status_server {
+    std::uint16_t http_port = free_loopback_port();
+    server_process server;
+
+    explicit status_server(std::vector<std::string> extra = {})
+        : server(with_status(http_port, std::move(extra)))
+    {
+        REQUIRE(server.wait_for_log("status on http://127.0.0.1:" + std::to_string(http_port)));
+    }
+
+    static std::vector<std::string> with_status(std::uint16_t port, std::vector<std::string> extra)
+    {
+        extra.insert(extra.end(), {"--status-port", std::to_string(port), "--status-bind", "127.0.0.1"});
+        return extra;
+    }
+
+    json::value status() const
+    {
+        const auto reply = http_get(http_port, "/status");
+        REQUIRE(reply.status == 200);
+        REQUIRE(reply.headers.find("Content-Type: application/json") != std::string::npos);
+        return json::parse(reply.body);
+    }
+};
+
+std::int64_t number(const json::value& v, std::initializer_list<std::string_view> path)
+{
+    const json::value* at = &v;
+    for (auto key : path)
+        at = &at->as_object().at(key);
+    return at->to_number<std::int64_t>();
+}
+
+const json::object* find_by(const json::array& items, std::string_view field, std::string_view value)
+{
+    for (const auto& item : items)
+        if (item.as_object().at(field).as_string() == value)
+            return &item.as_object();
+    return nullptr;
+}
+
+// Three members of #lobby; alice sends `count` numbered lines that the others
+// are seen to receive, so every counter has settled when the test reads them.
+void chat(irc_client& alice, irc_client& bob, irc_client& carol, int count)
+{
+    for (int i = 0; i < count; ++i)
+        alice.send_line("PRIVMSG #lobby :line " + std::to_string(i));
+    bob.expect("PRIVMSG #lobby :line " + std::to_string(count - 1));
+    carol.expect("PRIVMSG #lobby :line " + std::to_string(count - 1));
+}
+
+}  // namespace
+
+TEST_CASE("status reports the users rooms and exact message counts", "[status]")
+{
+    status_server s;
+    irc_client alice(s.server.port()), bob(s.server.port()), carol(s.server.port());
+    alice.register_as("alice");
+    bob.register_as("bob");
+    carol.register_as("carol");
+    carol.send_line("AWAY :out to lunch");
+    carol.expect(" 306 ");
+    alice.send_line("TOPIC #lobby :welcome all");
+    carol.expect("TOPIC #lobby :welcome all");
+    chat(alice, bob, carol, 7);
+
+    const auto st = s.status();
+    CHECK(st.at("server").at("name").as_string() == "sala");
+    CHECK(number(st, {"server", "threads"}) >= 1);
+    CHECK(number(st, {"connections", "total"}) == 3);
+    CHECK(number(st, {"connections", "registered"}) == 3);
+    CHECK(number(st, {"messages", "received"}) == 7);
+    CHECK(number(st, {"messages", "delivered"}) == 7 * 2);  // N * (M - 1)
+    CHECK_FALSE(st.at("users_truncated").as_bool());
+
+    const auto& users = st.at("users").as_array();
+    REQUIRE(users.size() == 3);
+    for (auto nick : {"alice", "bob", "carol"}) {
+        const auto* u = find_by(users, "nick", nick);
+        REQUIRE(u != nullptr);
+        CHECK(u->at("channels").as_array() == json::array{"#lobby"});
+    }
+    CHECK(find_by(users, "nick", "carol")->at("away").as_string() == "out to lunch");
+    CHECK(find_by(users, "nick", "bob")->at("away").is_null());
+
+    const auto* lobby = find_by(st.at("channels").as_array(), "name", "#lobby");
+    REQUIRE(lobby != nullptr);
+    CHECK(lobby->at("members").to_number<int>() == 3);
+    CHECK(lobby->at("messages").to_number<int>() == 7);
+    CHECK(lobby->at("topic").as_string() == "welcome all");
+
+    bob.send_line("QUIT :done");
+    alice.expect("QUIT :Quit: done");
+    const auto after = s.status();
+    CHECK(number(after, {"connections", "total"}) == 2);
+    CHECK(number(after, {"disconnects", "quit"}) == 1);
+    require_clean_exit(s.server);
+}
+
+TEST_CASE("status counts echoes and caps the user list", "[status]")
+{
+    status_server s({"--status-max-users", "2"});
+    irc_client alice(s.server.port()), bob(s.server.port()), carol(s.server.port());
+    alice.register_as("alice", "echo-message");
+    bob.register_as("bob");
+    carol.register_as("carol");
+    chat(alice, bob, carol, 4);
+    alice.expect("PRIVMSG #lobby :line 3");  // the echo
+
+    const auto st = s.status();
+    CHECK(number(st, {"messages", "received"}) == 4);
+    CHECK(number(st, {"messages", "delivered"}) == 4 * 3);  // two members plus the echo
+    CHECK(st.at("users").as_array().size() == 2);
+    CHECK(st.at("users_truncated").as_bool());
+    CHECK(number(st, {"connections", "registered"}) == 3);
+    require_clean_exit(s.server);
+}
+
+TEST_CASE("metrics are well formed Prometheus text that agrees with status", "[status]")
+{
+    status_server s;
+    irc_client alice(s.server.port()), bob(s.server.port()), carol(s.server.port());
+    alice.register_as("alice");
+    bob.register_as("bob");
+    carol.register_as("carol");
+    chat(alice, bob, carol, 5);
+
+    const auto reply = http_get(s.http_port, "/metrics");
+    REQUIRE(reply.status == 200);
+    CHECK(reply.headers.find("Content-Type: text/plain; version=0.0.4") != std::string::npos);
+    const std::regex comment(R"(# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .+)");
+    const std::regex sample(R"(([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[a-zA-Z_][a-zA-Z0-9_]*="[^"]*"\})? (-?[0-9.eE+]+))");
+    std::map<std::string, double> values;
+    std::istringstream lines(reply.body);
+    for (std::string line; std::getline(lines, line);) {
+        std::smatch m;
+        if (std::regex_match(line, comment))
+            continue;
+        INFO("line: " << line);
+        REQUIRE(std::regex_match(line, m, sample));
+        values[m[1].str() + m[2].str()] = std::stod(m[3].str());
+    }
+    const auto st = s.status();
+    CHECK(values.at("sala_messages_received_total") == 5);
+    CHECK(values.at("sala_messages_delivered_total") == 10);
+    CHECK(values.at("sala_connections") == static_cast<double>(number(st, {"connections", "total"})));
+    CHECK(values.at("sala_users_registered") == 3);
+    CHECK(values.at("sala_channels") == 1);
+    CHECK(values.count("sala_disconnects_total{reason=\"sendq\"}") == 1);
+    for (const auto& [name, value] : values)
+        if (name.find("_total") != std::string::npos)
+            CHECK(value >= 0);
+    require_clean_exit(s.server);
+}
+
+TEST_CASE("the page is HTML and names the users", "[status]")
+{
+    status_server s;
+    irc_client dora(s.server.port());
+    dora.register_as("dora");
+    dora.send_line("TOPIC #lobby :<script>alert(1)</script>");
+    dora.expect("TOPIC #lobby");
+    const auto reply = http_get(s.http_port, "/");
+    REQUIRE(reply.status == 200);
+    CHECK(reply.headers.find("Content-Type: text/html") != std::string::npos);
+    CHECK(reply.body.find("<!doctype html>") == 0);
+    CHECK(reply.body.find("<td>dora</td>") != std::string::npos);
+    CHECK(reply.body.find("<td>#lobby</td>") != std::string::npos);
+    CHECK(reply.body.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
+    CHECK(reply.body.find("<script>alert") == std::string::npos);
+    CHECK(reply.body.find("src=\"http") == std::string::npos);  // no external assets
+    require_clean_exit(s.server);
+}
+
+TEST_CASE("unknown paths other methods and bad requests get clear errors", "[status]")
+{
+    status_server s({"--status-timeout", "0.3"});
+    CHECK(http_get(s.http_port, "/nope").status == 404);
+    CHECK(http_exchange(s.http_port, "POST /status HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n").status == 405);
+    CHECK(http_exchange(s.http_port, "HEAD /status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status == 200);
+    const std::string huge = "GET /status HTTP/1.1\r\nHost: x\r\nX-Filler: " + std::string(20000, 'a') + "\r\n\r\n";
+    CHECK(http_exchange(s.http_port, huge).status == 431);
+    CHECK(http_exchange(s.http_port, "NOT-HTTP\r\n\r\n").status == 400);
+    // A client that sends half a request is cut off by the timeout...
+    CHECK(closed_after(s.http_port, "GET /status HTTP/1.1\r\nHost:", 3s));
+    // ...and after all of that the server still answers.
+    CHECK(http_get(s.http_port, "/status").status == 200);
+    require_clean_exit(s.server);
+}
+
+TEST_CASE("keep-alive serves several requests on one connection", "[status]")
+{
+    status_server s;
+    const std::string two = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\nGET /status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    const auto reply = http_exchange(s.http_port, two);
+    CHECK(reply.status == 200);
+    CHECK(reply.body.find("sala_up 1") != std::string::npos);
+    require_clean_exit(s.server);
+}
