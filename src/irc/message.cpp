@@ -64,6 +64,21 @@ std::vector<tag> parse_tags(std::string_view raw)
     return tags;
 }
 
+// Commands are letters ("PRIVMSG") or three digits ("001"); anything else
+// could be mistaken for tags or a prefix when the message is sent on.
+bool valid_command(std::string_view cmd)
+{
+    const auto all = [&](auto pred) {
+        for (char c : cmd)
+            if (!pred(c))
+                return false;
+        return true;
+    };
+    const bool letters = !cmd.empty() && all([](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); });
+    const bool numeric = cmd.size() == 3 && all([](char c) { return c >= '0' && c <= '9'; });
+    return letters || numeric;
+}
+
 void append_sanitized(std::string& out, std::string_view s)
 {
     for (char c : s)
@@ -148,6 +163,10 @@ parse_result parse(std::string_view line)
         return result;
     }
     msg.command = std::string(next_word(rest));
+    if (!valid_command(msg.command)) {
+        result.error = parse_error::bad_command;
+        return result;
+    }
     while (!rest.empty()) {
         if (rest.front() == ':' || msg.params.size() + 1 == max_params) {
             if (rest.front() == ':')

@@ -31,6 +31,7 @@ enum class parse_error {
     empty,       // blank line: ignored by servers, not an error to report
     no_command,  // tags and/or prefix but nothing after them
     bad_tags,    // '@' with no tags or tags not followed by a space
+    bad_command, // the command is neither letters nor a three-digit numeric
 };
 
 struct parse_result {

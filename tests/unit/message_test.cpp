@@ -54,6 +54,7 @@ std::string describe(parse_error e)
     case parse_error::empty: return "error empty";
     case parse_error::no_command: return "error no_command";
     case parse_error::bad_tags: return "error bad_tags";
+    case parse_error::bad_command: return "error bad_command";
     }
     return "error ?";
 }
@@ -397,4 +398,16 @@ TEST_CASE("every input split at every byte gives the same lines and messages", "
         commands.push_back(r.msg ? r.msg->command : describe(r));
     }
     CHECK(commands == std::vector<std::string>{"PING", "error empty", "PRIVMSG", "QUIT"});
+}
+
+TEST_CASE("a command is letters or a three-digit numeric", "[irc][message]")
+{
+    // Found by tools/fuzz/message_fuzz: when every tag was invalid and dropped,
+    // "@time=..." became the command and was sent on as if it were tags.
+    const auto bad = GENERATE("@time=x PRIVMSG #c :hi"sv, "PRIV@MSG #c :hi"sv, "1234 x"sv, "12 x"sv, "PRIVMSG1 x"sv);
+    const auto result = sala::irc::parse(std::string("@&bad.key ") + std::string(bad));
+    CHECK_FALSE(result.msg.has_value());
+    CHECK(result.error == sala::irc::parse_error::bad_command);
+    CHECK(sala::irc::parse("001 me :welcome").msg.has_value());
+    CHECK(sala::irc::parse("privmsg #c :hi").msg.has_value());
 }
