@@ -69,32 +69,67 @@ void client_state::on_input(std::string_view line, clock_time now)
     while (!line.empty() && (line.back() == '\r' || line.back() == '\n'))
         line.remove_suffix(1);
     const std::string clean = irc::strip_controls(line);
-    std::string_view text = clean;
-    if (text.empty())
+    if (clean.empty())
         return;
+    const auto* w = current();
+    const std::string here = w ? w->name : std::string();
+    // Commands that need no server run at once, whatever waits in the queue.
+    if (clean.front() == '/' && !clean.starts_with("//")) {
+        const auto name = lower(split_word(std::string_view(clean).substr(1)).first);
+        if (name == "quit" || name == "exit" || name == "help" || name == "win" || name == "window") {
+            execute(clean, here, now);
+            return;
+        }
+    }
+    queued_.push_back({here, clean});
+    pump_input(now);
+}
+
+void client_state::pump_input(clock_time now)
+{
+    while (!queued_.empty() && state_ == connection_state::registered) {
+        const auto& next = queued_.front();
+        const std::string_view line = next.line;
+        // A message for a room waits until we are in it.
+        const bool message = line.front() != '/' || line.starts_with("//") || lower(line.substr(0, 4)) == "/me ";
+        if (message && irc::is_channel(next.window)) {
+            const auto* w = find_window(next.window);
+            if (w && !w->joined)
+                return;
+        }
+        const held_line h = std::move(queued_.front());
+        queued_.pop_front();
+        execute(h.line, h.window, now);
+    }
+}
+
+void client_state::drop_queued_for(std::string_view channel, clock_time now)
+{
+    const auto before = queued_.size();
+    std::erase_if(queued_, [channel](const held_line& h) { return irc::same_name(h.window, channel); });
+    if (queued_.size() != before)
+        info("dropped " + std::to_string(before - queued_.size()) + " line(s) typed for " + std::string(channel), now, true);
+    pump_input(now);
+}
+
+void client_state::execute(std::string_view text, const std::string& here, clock_time now)
+{
     if (text.front() == '/' && !text.starts_with("//")) {
         auto [name, args] = split_word(text.substr(1));
-        run_command(lower(name), args, now);
+        run_command(lower(name), args, here, now);
         return;
     }
     if (text.starts_with("//"))
         text.remove_prefix(1);
-    const auto* w = current();
-    if (!w) {
+    if (here.empty() || !find_window(here)) {
         info("You are not in a room: /join #room", now, true);
         return;
     }
-    say(w->name, text, false, now);
+    say(here, text, false, now);
 }
 
 void client_state::say(const std::string& target, std::string_view text, bool action, clock_time now)
 {
-    auto* w = find_window(target);
-    const bool ready = state_ == connection_state::registered && (!irc::is_channel(target) || (w && w->joined));
-    if (!ready) {
-        held_.push_back({target, std::string(text), action});
-        return;
-    }
     while (!text.empty()) {
         const auto piece = irc::truncate_utf8(text, max_text_bytes);
         text.remove_prefix(piece.size());
@@ -106,21 +141,8 @@ void client_state::say(const std::string& target, std::string_view text, bool ac
     }
 }
 
-void client_state::flush_held(const std::string& target, clock_time now)
+void client_state::run_command(std::string_view name, std::string_view args, const std::string& here, clock_time now)
 {
-    std::vector<held_line> ready;
-    std::vector<held_line> waiting;
-    for (auto& h : held_)
-        (irc::same_name(h.target, target) ? ready : waiting).push_back(std::move(h));
-    held_ = std::move(waiting);
-    for (const auto& h : ready)
-        say(h.target, h.text, h.action, now);
-}
-
-void client_state::run_command(std::string_view name, std::string_view args, clock_time now)
-{
-    const auto* w = current();
-    const std::string here = w ? w->name : std::string();
     auto need = [&](bool ok, const char* usage) {
         if (!ok)
             info(std::string("usage: ") + usage, now, true);

@@ -115,8 +115,9 @@ void client_state::close_window(std::string_view name)
         return;
     const auto index = static_cast<std::size_t>(it - windows_.begin());
     windows_.erase(it);
-    if (current_ > index || current_ >= windows_.size())
-        current_ = current_ > 0 ? current_ - 1 : 0;
+    // Closing the current window shows the one before it, like most clients.
+    if (current_ > index || (current_ == index && current_ > 0))
+        --current_;
 }
 
 bool client_state::switch_to(std::size_t n)
@@ -282,7 +283,7 @@ void client_state::on_line(std::string_view line, clock_time now)
             w->topic = m.params[1];
         emit(event{event_kind::topic, t, {m.params[0]}, who, m.params[1], irc::same_name(who, nick_), false});
     } else if (cmd == "ERROR") {
-        info("server: " + last_param(m), t, true);
+        info("server: " + last_param(m), t, !quitting_);
     } else if (cmd.size() == 3 && std::all_of(cmd.begin(), cmd.end(), [](char c) { return c >= '0' && c <= '9'; })) {
         handle_numeric(m, t);
     }
@@ -331,10 +332,7 @@ void client_state::handle_welcome(const irc::message& m, clock_time now)
     for (const auto& w : windows_)
         if (irc::is_channel(w.name))
             send("JOIN", {w.name});
-    // Private chats need no join: whatever waited for them can go now.
-    for (const auto& w : windows_)
-        if (!irc::is_channel(w.name))
-            flush_held(w.name, now);
+    pump_input(now);
 }
 
 void client_state::handle_join(const irc::message& m, std::string_view who, clock_time t)
@@ -361,7 +359,7 @@ void client_state::handle_join(const irc::message& m, std::string_view who, cloc
     }
     emit(event{event_kind::join, t, {chan}, std::string(who), {}, self, false});
     if (self)
-        flush_held(chan, t);
+        pump_input(t);
 }
 
 void client_state::handle_part(const irc::message& m, std::string_view who, clock_time t)
@@ -529,12 +527,18 @@ void client_state::handle_numeric(const irc::message& m, clock_time t)
     if (code == num::topicwhotime || code == num::creationtime || code == num::channelmodeis || code == num::myinfo
         || code == num::isupport || code == num::endofwho || code == num::whoreply)
         return;
-    const bool error = code.front() == '4' || code.front() == '5';
+    // Joining failed: what was typed for that room would wait forever.
+    if ((code == "403" || code == "405" || code == "471" || code == "473" || code == "474" || code == "475"
+         || code == "476" || code == "477")
+        && m.params.size() >= 2)
+        drop_queued_for(m.params[1], t);
+    const bool error = (code.front() == '4' || code.front() == '5') && code != num::nomotd;
     std::string text;
     // Skip our own nick (the first parameter); name the subject of an error.
     for (std::size_t i = 1; i < m.params.size(); ++i)
         text += (text.empty() ? "" : i + 1 == m.params.size() ? ": " : " ") + m.params[i];
-    info(std::move(text), t, error);
+    if (!text.empty())
+        info(std::move(text), t, error);
 }
 
 }  // namespace sala::client

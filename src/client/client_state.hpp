@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <deque>
 #include <optional>
 #include <set>
 #include <string>
@@ -62,12 +63,16 @@ public:
     void on_input(std::string_view line, clock_time now);
     // Ctrl-C, end of input: sends QUIT (if connected) and marks us quitting.
     void quit(std::string_view reason);
+    // A line of information from the program itself (e.g. "reconnecting").
+    void note(std::string text, clock_time now) { info(std::move(text), now); }
     // Selects window n (0-based); false when there is none.
     bool switch_to(std::size_t n);
 
     // --- outputs ---
     [[nodiscard]] std::vector<std::string> take_outgoing();  // each with CR LF
     [[nodiscard]] std::vector<event> take_events();
+    // Typed messages waiting for registration or a join.
+    [[nodiscard]] std::size_t held_count() const { return queued_.size(); }
     [[nodiscard]] bool has_output() const { return !outgoing_.empty() || !events_.empty(); }
 
     // --- state for views ---
@@ -108,9 +113,12 @@ private:
     void handle_numeric(const irc::message& m, clock_time t);
 
     // Typed lines (client_commands.cpp).
-    void run_command(std::string_view name, std::string_view args, clock_time now);
+    void execute(std::string_view line, const std::string& here, clock_time now);
+    void run_command(std::string_view name, std::string_view args, const std::string& here, clock_time now);
     void say(const std::string& target, std::string_view text, bool action, clock_time now);
-    void flush_held(const std::string& target, clock_time now);
+    // Runs queued typed lines, in order, as far as the connection allows.
+    void pump_input(clock_time now);
+    void drop_queued_for(std::string_view channel, clock_time now);
 
     client_settings settings_;
     std::string nick_;
@@ -127,13 +135,13 @@ private:
     std::size_t current_ = 0;
     // 353 replies gathered until 366, by folded channel name.
     std::vector<std::pair<std::string, std::vector<std::string>>> names_pending_;
-    // Messages typed while the target was not (yet) joined: target, text, action.
+    // Lines typed while not registered, or for a room not (yet) joined; they
+    // run in order once it is possible. `window`: the window they were typed in.
     struct held_line {
-        std::string target;
-        std::string text;
-        bool action;
+        std::string window;
+        std::string line;
     };
-    std::vector<held_line> held_;
+    std::deque<held_line> queued_;
 
     std::optional<clock_time> ping_sent_;
     std::optional<std::chrono::milliseconds> lag_;

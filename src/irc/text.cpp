@@ -4,7 +4,10 @@ namespace sala::irc {
 
 namespace {
 
-bool is_c0_or_del_to_strip(unsigned char c) { return (c < 0x20 && !is_formatting_code(c)) || c == 0x7F; }
+bool is_c0_or_del_to_strip(unsigned char c)
+{
+    return (c < 0x20 && !is_formatting_code(c) && !is_ctcp_delimiter(c)) || c == 0x7F;
+}
 
 // C1 controls are encoded as C2 80..C2 9F.
 bool is_c1_at(std::string_view s, std::size_t i)

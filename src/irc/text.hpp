@@ -18,7 +18,11 @@ namespace sala::irc {
         || c == 0x1F;
 }
 
-// Removes every C0 control except the formatting codes (ESC above all), DEL,
+// 0x01 delimits CTCP (ACTION, for /me); terminals ignore it, clients need it.
+[[nodiscard]] constexpr bool is_ctcp_delimiter(unsigned char c) { return c == 0x01; }
+
+// Removes every C0 control except the formatting codes and the CTCP delimiter
+// (so ESC above all), DEL,
 // and the C1 controls U+0080..U+009F (which some terminals honour as CSI etc.).
 // Expects valid UTF-8; invalid sequences are kept byte for byte.
 [[nodiscard]] std::string strip_controls(std::string_view s);

@@ -132,9 +132,11 @@ asio::awaitable<void> session::dispatch(irc::message& msg)
     else if (cmd == "CAP") {
         on_cap(msg);
         co_await try_complete_registration();
-    } else if (cmd == "NICK")
+    } else if (cmd == "NICK") {
+        // NICK may come last (after USER, or again after a 433), so it can complete registration too.
         co_await on_nick(msg);
-    else if (cmd == "USER") {
+        co_await try_complete_registration();
+    } else if (cmd == "USER") {
         on_user(msg);
         co_await try_complete_registration();
     } else if (cmd == "PASS")

@@ -1,0 +1,255 @@
+#include "client/client_app.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/write.hpp>
+
+#include <array>
+#include <vector>
+
+#include "irc/line_reader.hpp"
+
+namespace sala::client {
+
+namespace {
+
+using tcp = asio::ip::tcp;
+using namespace std::chrono_literals;
+
+clock_time now() { return std::chrono::system_clock::now(); }
+
+// After QUIT (or end of input) the server gets this long to close the connection.
+constexpr auto quit_grace = 2s;
+// End of input waits at most this long for the lines before it to be sent.
+constexpr auto input_drain_limit = 10s;
+constexpr auto connect_timeout = 10s;
+// Lines longer than this from the server are dropped (IRCv3 allows 8191 of tags + 512).
+constexpr std::size_t max_server_line = 8191 + 512;
+
+}  // namespace
+
+client_app::client_app(asio::io_context& ctx, const client_options& options, view& v)
+    : ctx_(ctx),
+      options_(options),
+      view_(v),
+      state_(client_settings{options.nick, options.password,
+                             options.channel.empty() ? std::vector<std::string>{} : std::vector<std::string>{options.channel},
+                             options.host + ":" + std::to_string(options.port)}),
+      schedule_(options.reconnect_min, options.reconnect_max),
+      wake_writer_(ctx),
+      backoff_(ctx),
+      quit_timer_(ctx)
+{
+}
+
+void client_app::flush()
+{
+    for (auto& line : state_.take_outgoing())
+        outbox_.push_back(std::move(line));
+    if (!outbox_.empty())
+        wake_writer_.cancel();
+    const auto events = state_.take_events();
+    view_.update(state_, events);
+    // End of input quits once everything typed before it has gone out.
+    if (input_ended_ && !state_.quitting() && state_.state() == connection_state::registered
+        && state_.held_count() == 0)
+        request_quit("");
+}
+
+void client_app::submit(std::string_view line)
+{
+    state_.on_input(line, now());
+    if (state_.quitting())
+        request_quit("");  // /quit: arm the grace timer
+    flush();
+}
+
+void client_app::switch_window(std::size_t n)
+{
+    state_.switch_to(n);
+    flush();
+}
+
+void client_app::close_socket()
+{
+    if (socket_) {
+        boost::system::error_code ignored;
+        socket_->close(ignored);
+    }
+}
+
+void client_app::request_quit(std::string_view reason)
+{
+    const bool first = !state_.quitting();
+    state_.quit(reason);  // queues QUIT when connected; no-op if already quitting
+    backoff_.cancel();    // not connected: stop waiting to reconnect
+    if (first || quit_timer_.expiry() == asio::steady_timer::time_point{}) {
+        quit_timer_.expires_after(quit_grace);
+        quit_timer_.async_wait([this](boost::system::error_code ec) {
+            if (!ec)
+                close_socket();  // the server did not close in time
+        });
+    }
+    if (!socket_)
+        backoff_.cancel();
+    flush();
+}
+
+void client_app::end_of_input()
+{
+    input_ended_ = true;
+    // A bound on the wait for registration and joins, so a dead server does
+    // not keep a script hanging.
+    auto limit = std::make_shared<asio::steady_timer>(ctx_, input_drain_limit);
+    limit->async_wait([this, limit](boost::system::error_code) { request_quit(""); });
+    flush();
+}
+
+asio::awaitable<bool> client_app::connect(tcp::socket& socket)
+{
+    tcp::resolver resolver(ctx_);
+    auto [rec, endpoints] = co_await resolver.async_resolve(options_.host, std::to_string(options_.port), use_nothrow);
+    if (rec) {
+        disconnect_reason_ = rec.message();
+        co_return false;
+    }
+    asio::steady_timer deadline(ctx_, connect_timeout);
+    auto [order, cec, endpoint, tec] = co_await asio::experimental::make_parallel_group(
+        asio::async_connect(socket, endpoints, asio::deferred), deadline.async_wait(asio::deferred))
+        .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+    (void)endpoint;
+    (void)tec;
+    if (order[0] != 0) {
+        disconnect_reason_ = "timed out";
+        co_return false;
+    }
+    if (cec) {
+        disconnect_reason_ = cec.message();
+        co_return false;
+    }
+    co_return true;
+}
+
+asio::awaitable<void> client_app::run()
+{
+    bool ever_connected = false;
+    while (!state_.quitting()) {
+        state_.on_connecting(now());
+        flush();
+        tcp::socket socket(ctx_);
+        socket_ = &socket;
+        const bool ok = co_await connect(socket);
+        if (ok) {
+            ever_connected = true;
+            boost::system::error_code ignored;
+            socket.set_option(tcp::no_delay(true), ignored);
+            state_.on_connected(now());
+            flush();
+            disconnect_reason_ = "connection closed";
+            co_await session(socket);
+            if (state_.state() == connection_state::registered || state_.quitting())
+                schedule_.reset();
+        }
+        socket_ = nullptr;
+        outbox_.clear();
+        if (!ever_connected) {
+            fatal_error_ = "cannot connect to " + options_.host + ":" + std::to_string(options_.port) + ": "
+                + disconnect_reason_;
+            exit_code_ = 1;
+            co_return;
+        }
+        if (!ok || !state_.quitting())
+            state_.on_disconnected(disconnect_reason_, now());
+        if (state_.quitting())
+            break;
+        const auto delay = schedule_.next(std::uniform_real_distribution<double>(0.0, 1.0)(random_));
+        state_.note("reconnecting in " + std::to_string(delay.count()) + " ms", now());
+        flush();
+        backoff_.expires_after(delay);
+        (void)co_await backoff_.async_wait(use_nothrow);
+    }
+    quit_timer_.cancel();
+}
+
+asio::awaitable<void> client_app::session(tcp::socket& socket)
+{
+    auto ex = co_await asio::this_coro::executor;
+    co_await asio::experimental::make_parallel_group(asio::co_spawn(ex, read_loop(socket), asio::deferred),
+                                                     asio::co_spawn(ex, write_loop(socket), asio::deferred),
+                                                     asio::co_spawn(ex, ping_loop(socket), asio::deferred))
+        .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+    boost::system::error_code ignored;
+    socket.close(ignored);
+}
+
+asio::awaitable<void> client_app::read_loop(tcp::socket& socket)
+{
+    irc::line_reader reader(max_server_line);
+    std::array<char, 16384> buf{};
+    for (;;) {
+        auto [ec, n] = co_await socket.async_read_some(asio::buffer(buf), use_nothrow);
+        if (ec) {
+            if (ec != asio::error::eof && ec != asio::error::operation_aborted)
+                disconnect_reason_ = ec.message();
+            co_return;
+        }
+        reader.append(std::string_view(buf.data(), n));
+        const auto t = now();
+        while (auto line = reader.next())
+            if (!line->overlong)
+                state_.on_line(line->text, t);
+        flush();
+    }
+}
+
+asio::awaitable<void> client_app::write_loop(tcp::socket& socket)
+{
+    std::vector<std::string> batch;
+    for (;;) {
+        if (outbox_.empty()) {
+            wake_writer_.expires_at(asio::steady_timer::time_point::max());
+            (void)co_await wake_writer_.async_wait(use_nothrow);
+            // Woken by flush() (go on) or by the session ending (stop).
+            const auto cs = co_await asio::this_coro::cancellation_state;
+            if (!socket.is_open() || cs.cancelled() != asio::cancellation_type::none)
+                co_return;
+            continue;
+        }
+        // Everything queued goes out in one gathered write.
+        batch.assign(std::make_move_iterator(outbox_.begin()), std::make_move_iterator(outbox_.end()));
+        outbox_.clear();
+        std::vector<asio::const_buffer> buffers;
+        buffers.reserve(batch.size());
+        for (const auto& line : batch)
+            buffers.push_back(asio::buffer(line));
+        auto [ec, n] = co_await asio::async_write(socket, buffers, use_nothrow);
+        (void)n;
+        if (ec) {
+            disconnect_reason_ = ec.message();
+            co_return;
+        }
+    }
+}
+
+asio::awaitable<void> client_app::ping_loop(tcp::socket& socket)
+{
+    asio::steady_timer timer(ctx_);
+    for (;;) {
+        timer.expires_after(options_.ping_interval);
+        auto [ec] = co_await timer.async_wait(use_nothrow);
+        if (ec || !socket.is_open())
+            co_return;
+        const auto sent = state_.ping_outstanding();
+        if (sent && now() - *sent > 3 * options_.ping_interval) {
+            disconnect_reason_ = "ping timeout";
+            co_return;
+        }
+        if (state_.send_lag_ping(now()))
+            flush();
+    }
+}
+
+}  // namespace sala::client

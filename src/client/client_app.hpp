@@ -1,0 +1,76 @@
+#pragma once
+// The running client: the state machine wired to one TCP connection at a time
+// (connect, register, read, write, lag pings, reconnect with backoff) and to a
+// view. Everything runs on one io_context thread; not thread-safe.
+//
+// Errors: connection failures are values (shown, then retried); only the
+// first connection failing ends the program (exit_code() 1). Nothing throws
+// except std::bad_alloc.
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <deque>
+#include <optional>
+#include <random>
+#include <string>
+
+#include "client/client_state.hpp"
+#include "client/net.hpp"
+#include "client/options.hpp"
+#include "client/reconnect.hpp"
+#include "client/view.hpp"
+
+namespace sala::client {
+
+class client_app {
+public:
+    client_app(asio::io_context& ctx, const client_options& options, view& v);
+
+    // The connection loop; returns when the user quit or the first connect failed.
+    asio::awaitable<void> run();
+
+    // From the input side.
+    void submit(std::string_view line);
+    void switch_window(std::size_t n);
+    void request_quit(std::string_view reason);
+    // End of stdin (plain mode): quit once what was typed has been sent.
+    void end_of_input();
+
+    // Hands outgoing lines to the writer and events to the view; call after
+    // anything that may have changed the state.
+    void flush();
+
+    [[nodiscard]] client_state& state() { return state_; }
+    [[nodiscard]] int exit_code() const { return exit_code_; }
+    [[nodiscard]] const std::string& fatal_error() const { return fatal_error_; }
+
+private:
+    asio::awaitable<bool> connect(asio::ip::tcp::socket& socket);
+    asio::awaitable<void> session(asio::ip::tcp::socket& socket);
+    asio::awaitable<void> read_loop(asio::ip::tcp::socket& socket);
+    asio::awaitable<void> write_loop(asio::ip::tcp::socket& socket);
+    asio::awaitable<void> ping_loop(asio::ip::tcp::socket& socket);
+    void close_socket();
+
+    asio::io_context& ctx_;
+    client_options options_;
+    view& view_;
+    client_state state_;
+    reconnect_schedule schedule_;
+    std::mt19937_64 random_{std::random_device{}()};
+
+    asio::ip::tcp::socket* socket_ = nullptr;  // the live connection, if any
+    std::deque<std::string> outbox_;
+    asio::steady_timer wake_writer_;  // cancelled when outbox_ gains lines
+    asio::steady_timer backoff_;      // the wait before reconnecting
+    asio::steady_timer quit_timer_;   // bounds the wait for the server after QUIT
+    bool input_ended_ = false;
+    std::string disconnect_reason_;
+    std::string fatal_error_;
+    int exit_code_ = 0;
+};
+
+}  // namespace sala::client

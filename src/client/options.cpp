@@ -1,0 +1,59 @@
+#include "client/options.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "irc/names.hpp"
+
+namespace sala::client {
+
+options_result parse_options(int argc, const char* const* argv)
+{
+    client_options o;
+    double ping_interval = 30, reconnect_min = 1, reconnect_max = 60;
+    CLI::App app{"chat-client: a terminal chat client for sala and any IRC server", "chat-client"};
+    app.set_version_flag("--version", std::string("chat-client " SALA_VERSION));
+    app.add_option("nick", o.nick, "Your nick")->required();
+    app.add_option("--host", o.host, "Server to connect to")->capture_default_str();
+    app.add_option("--port", o.port, "Server port")->capture_default_str();
+    app.add_option("--channel", o.channel, "Room to join")->capture_default_str();
+    app.add_option("--password", o.password, "Server password (PASS)");
+    app.add_flag("--plain", o.plain, "Line mode: lines from stdin are sent, events printed on stdout");
+    app.add_option("--ping-interval", ping_interval, "Seconds between lag checks")
+        ->check(CLI::Range(0.05, 3600.0))
+        ->capture_default_str();
+    app.add_option("--reconnect-min", reconnect_min, "First reconnect delay in seconds (doubles each try)")
+        ->check(CLI::Range(0.01, 3600.0))
+        ->capture_default_str();
+    app.add_option("--reconnect-max", reconnect_max, "Longest reconnect delay in seconds")
+        ->check(CLI::Range(0.01, 3600.0))
+        ->capture_default_str();
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return {std::nullopt, app.exit(e)};
+    } catch (const CLI::CallForVersion& e) {
+        return {std::nullopt, app.exit(e)};
+    } catch (const CLI::ParseError& e) {
+        std::cerr << "chat-client: " << e.what() << "\nRun with --help for the options.\n";
+        return {std::nullopt, 2};
+    }
+    if (!irc::valid_nick(o.nick, 30)) {
+        std::cerr << "chat-client: '" << o.nick << "' is not a valid nick (letters, digits, []\\`_^{|}-)\n";
+        return {std::nullopt, 2};
+    }
+    if (!o.channel.empty() && !irc::is_channel(o.channel))
+        o.channel.insert(0, "#");
+    if (!o.channel.empty() && !irc::valid_channel(o.channel, 50)) {
+        std::cerr << "chat-client: '" << o.channel << "' is not a valid channel name\n";
+        return {std::nullopt, 2};
+    }
+    auto ms = [](double s) { return std::chrono::milliseconds(static_cast<std::int64_t>(s * 1000.0)); };
+    o.ping_interval = ms(ping_interval);
+    o.reconnect_min = ms(reconnect_min);
+    o.reconnect_max = ms(std::max(reconnect_max, reconnect_min));
+    return {std::move(o), 0};
+}
+
+}  // namespace sala::client

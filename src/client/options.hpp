@@ -1,0 +1,33 @@
+#pragma once
+// chat-client's command line (CLI11).
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace sala::client {
+
+struct client_options {
+    std::string nick;
+    std::string host = "localhost";
+    std::uint16_t port = 6667;
+    std::string channel = "#lobby";
+    std::string password;
+    bool plain = false;
+    // How often the lag PING goes out; silence for three intervals drops the
+    // connection. Short in tests.
+    std::chrono::milliseconds ping_interval{30'000};
+    std::chrono::milliseconds reconnect_min{1'000};
+    std::chrono::milliseconds reconnect_max{60'000};
+};
+
+struct options_result {
+    std::optional<client_options> options;  // empty: exit with exit_code
+    int exit_code = 0;                      // 0 after --help/--version, 2 for bad options
+};
+
+// Parses argv; prints help, version or the error itself. Never throws.
+[[nodiscard]] options_result parse_options(int argc, const char* const* argv);
+
+}  // namespace sala::client
