@@ -282,7 +282,10 @@ asio::awaitable<void> session::on_nick(const irc::message& msg)
         ev.line = line;
         ev.text = nick;
         ev.origin = this;
-        co_await r->inbox().async_send(boost::system::error_code{}, std::move(ev), use_nothrow);
+        // try_send first: it does not suspend, so a client's whole read chunk
+        // reaches the room as one batch; wait only when the inbox is full.
+        if (!r->inbox().try_send(boost::system::error_code{}, std::move(ev)))
+            co_await r->inbox().async_send(boost::system::error_code{}, std::move(ev), use_nothrow);
     }
 }
 
@@ -405,7 +408,10 @@ asio::awaitable<void> session::join_one(const std::string& name)
     room_event ev;
     ev.what = room_event::kind::join;
     ev.user = me_;
-    co_await r->inbox().async_send(boost::system::error_code{}, std::move(ev), use_nothrow);
+    // try_send first: it does not suspend, so a client's whole read chunk
+    // reaches the room as one batch; wait only when the inbox is full.
+    if (!r->inbox().try_send(boost::system::error_code{}, std::move(ev)))
+        co_await r->inbox().async_send(boost::system::error_code{}, std::move(ev), use_nothrow);
     joined_.emplace(std::move(key), std::move(r));
 }
 
@@ -440,7 +446,10 @@ asio::awaitable<void> session::part_one(const std::string& name, const std::stri
     ev.line = reason.empty() ? relay(prefix_, "PART", {r->name()})
                              : relay(prefix_, "PART", {r->name()}, irc::truncate_utf8(reason, ctx_.config.limits.topic_len));
     ev.origin = this;
-    co_await r->inbox().async_send(boost::system::error_code{}, std::move(ev), use_nothrow);
+    // try_send first: it does not suspend, so a client's whole read chunk
+    // reaches the room as one batch; wait only when the inbox is full.
+    if (!r->inbox().try_send(boost::system::error_code{}, std::move(ev)))
+        co_await r->inbox().async_send(boost::system::error_code{}, std::move(ev), use_nothrow);
 }
 
 asio::awaitable<void> session::on_topic(const irc::message& msg)
@@ -470,7 +479,10 @@ asio::awaitable<void> session::on_topic(const irc::message& msg)
     ev.text = std::string(irc::truncate_utf8(msg.params[1], ctx_.config.limits.topic_len));
     ev.line = relay(prefix_, "TOPIC", {it->second->name()}, ev.text);
     ev.origin = this;
-    co_await it->second->inbox().async_send(boost::system::error_code{}, std::move(ev), use_nothrow);
+    // try_send first: it does not suspend, so a client's whole read chunk
+    // reaches the room as one batch; wait only when the inbox is full.
+    if (!it->second->inbox().try_send(boost::system::error_code{}, std::move(ev)))
+        co_await it->second->inbox().async_send(boost::system::error_code{}, std::move(ev), use_nothrow);
 }
 
 asio::awaitable<void> session::on_names(const irc::message& msg)
@@ -625,7 +637,10 @@ asio::awaitable<void> session::on_message(const irc::message& msg)
             ev.client_tags = client_tags;
             ev.is_chat = !tagmsg;
             ev.origin = this;
-            co_await it->second->inbox().async_send(boost::system::error_code{}, std::move(ev), use_nothrow);
+            // try_send first: it does not suspend, so a client's whole read chunk
+            // reaches the room as one batch; wait only when the inbox is full.
+            if (!it->second->inbox().try_send(boost::system::error_code{}, std::move(ev)))
+                co_await it->second->inbox().async_send(boost::system::error_code{}, std::move(ev), use_nothrow);
             continue;
         }
         auto m = make_tagged(make_line(target), server_time_tag(), client_tags, !tagmsg, tagmsg);

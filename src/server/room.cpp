@@ -14,6 +14,9 @@ namespace {
 
 // Room inbox capacity: senders wait (back-pressure) once this many events queue.
 constexpr std::size_t inbox_capacity = 4096;
+// Events handled per wake-up before the batch goes to the shards: large enough
+// to amortise hand-offs under load, small enough to keep latency low.
+constexpr std::size_t max_batch = 256;
 // NAMES replies are split so that each line stays well under 512 bytes.
 constexpr std::size_t names_line_budget = 400;
 
@@ -38,6 +41,17 @@ asio::awaitable<void> room::run(std::shared_ptr<room> self)
         if (ec)
             break;
         self->handle(std::move(ev));
+        // Take whatever else is already waiting, then hand the whole batch to
+        // each shard at once: one post per shard per batch, not per message.
+        for (std::size_t n = 1; n < max_batch && !self->roster_.empty(); ++n) {
+            const bool more = self->inbox_.try_receive([&self](boost::system::error_code rec, room_event next) {
+                if (!rec)
+                    self->handle(std::move(next));
+            });
+            if (!more)
+                break;
+        }
+        self->flush();
         if (self->roster_.empty() && self->pending_joins_ == 0) {
             // Only members and announced joiners send here, and announcements
             // run on this executor, so no event can arrive after this point.
@@ -52,12 +66,14 @@ void room::add_member(const user_ptr& user)
 {
     if (!roster_.join(user, user->nick))
         return;
+    flush();  // messages accepted before the join are not the joiner's to see
     user->channels.push_back(name_);
     ++members_per_shard_[user->shard];
     asio::post(ctx_.shards[user->shard]->ctx,
         [local = locals_[user->shard], s = user->owner] { local->members.push_back(s); });
     fan_out(make_tagged(relay(user->prefix(), "JOIN", {name_}), server_time_tag(), {}, false), nullptr,
         delivery::everyone);
+    flush();  // the joiner sees its JOIN before the topic and names
     const std::string topic = roster_.topic() ? topic_reply(user->nick) : std::string();
     ctx_.dir->deliver_to(*user, make_plain(topic + names_reply(user->nick)));
 }
@@ -108,6 +124,7 @@ void room::handle(room_event ev)
 
 void room::remove_member(const user_ptr& user)
 {
+    flush();  // messages accepted before the leave still reach the leaver
     roster_.leave(user);
     std::erase(user->channels, name_);
     --members_per_shard_[user->shard];
@@ -118,13 +135,24 @@ void room::remove_member(const user_ptr& user)
 
 void room::fan_out(const outgoing_ptr& m, const void* origin, delivery mode)
 {
-    // One hand-off per shard with members; each shard walks only its own members.
+    pending_.push_back({m, origin, mode});
+}
+
+void room::flush()
+{
+    if (pending_.empty())
+        return;
+    // One hand-off per shard with members; each shard walks only its own
+    // members, queueing the whole batch on each before its writer wakes.
+    auto shared = std::make_shared<const batch>(std::move(pending_));
+    pending_ = {};
     for (std::size_t i = 0; i < locals_.size(); ++i) {
         if (members_per_shard_[i] == 0)
             continue;
-        asio::post(ctx_.shards[i]->ctx, [local = locals_[i], m, origin, mode] {
+        asio::post(ctx_.shards[i]->ctx, [local = locals_[i], shared] {
             for (const auto& s : local->members)
-                s->deliver(m, origin, mode);
+                for (const auto& d : *shared)
+                    s->deliver(d.msg, d.origin, d.mode);
         });
     }
 }

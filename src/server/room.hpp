@@ -59,10 +59,19 @@ private:
         std::vector<std::shared_ptr<session>> members;
     };
 
+    struct pending_delivery {
+        outgoing_ptr msg;
+        const void* origin;
+        delivery mode;
+    };
+    using batch = std::vector<pending_delivery>;
+
     void handle(room_event ev);
     void add_member(const user_ptr& user);
     void remove_member(const user_ptr& user);
+    // Queues a message for every member; flush() hands the queue to the shards.
     void fan_out(const outgoing_ptr& m, const void* origin, delivery mode);
+    void flush();
 
     server_context& ctx_;
     std::string name_;
@@ -72,6 +81,7 @@ private:
     std::vector<std::size_t> members_per_shard_;
     std::uint64_t messages_ = 0;
     std::size_t pending_joins_ = 0;
+    batch pending_;  // fanned out but not yet handed to the shards
     std::chrono::system_clock::time_point created_at_;
 };
 

@@ -31,6 +31,14 @@ constexpr std::size_t once_memory = 32;
 // Writes gather at most this many queued messages into one sendmsg.
 constexpr std::size_t max_gather = 128;
 
+// One read buffer per shard thread: reads complete synchronously after the
+// socket is readable, so no two sessions of a shard use it at once.
+std::array<char, 65536>& shard_read_buffer()
+{
+    thread_local std::array<char, 65536> buffer;
+    return buffer;
+}
+
 asio::awaitable<bool> cancelled()
 {
     auto state = co_await asio::this_coro::cancellation_state;
@@ -94,6 +102,7 @@ asio::awaitable<void> session::run(std::shared_ptr<session> self)
         asio::post(self->ctx_.hub_executor(),
             [acc = self->ctx_.acceptor, ip = self->peer_ip_] { acc->release(ip); });
     self->outbox_.clear();
+    self->outbox_head_ = 0;
     --self->ctx_.live_sessions;
 }
 
@@ -103,12 +112,23 @@ asio::awaitable<void> session::read_loop()
     // halfway (a join announced to a room must reach it); the loop checks for
     // cancellation itself between reads.
     co_await asio::this_coro::throw_if_cancelled(false);
-    std::array<char, 4096> buf;
     const auto& lim = ctx_.config.limits;
+    boost::system::error_code ignored;
+    socket_.non_blocking(true, ignored);
     for (;;) {
         if (co_await cancelled())
             co_return;
-        auto [ec, n] = co_await socket_.async_read_some(asio::buffer(buf), use_nothrow);
+        // Wait for input without holding a buffer, then read into the shard's
+        // buffer: an idle connection costs no read buffer at all.
+        auto [wec] = co_await socket_.async_wait(asio::ip::tcp::socket::wait_read, use_nothrow);
+        boost::system::error_code ec = wec;
+        std::size_t n = 0;
+        if (!ec)
+            n = socket_.read_some(asio::buffer(shard_read_buffer()), ec);
+        if (ec == asio::error::would_block || ec == asio::error::try_again)
+            continue;
+        if (!ec && n == 0)
+            ec = asio::error::eof;
         if (ec) {
             if (!closing_) {
                 reason_kind_ = ec == asio::error::eof ? disconnect_reason::quit : disconnect_reason::error;
@@ -122,7 +142,7 @@ asio::awaitable<void> session::read_loop()
             continue;  // draining input while our last words are flushed
         last_input_ = clock::now();
         ping_sent_ = false;
-        reader_.append({buf.data(), n});
+        reader_.append({shard_read_buffer().data(), n});
         while (!closing_) {
             auto line = reader_.next();
             if (!line)
@@ -159,11 +179,13 @@ asio::awaitable<void> session::read_loop()
 asio::awaitable<void> session::write_loop()
 {
     std::vector<asio::const_buffer> buffers;
-    std::vector<queued> in_flight;
-    buffers.reserve(2 * max_gather);
-    in_flight.reserve(max_gather);
+    const auto executor = co_await asio::this_coro::executor;
     for (;;) {
-        if (outbox_.empty()) {
+        if (outbox_head_ == outbox_.size()) {
+            outbox_.clear();
+            outbox_head_ = 0;
+            if (outbox_.capacity() > max_gather)
+                std::vector<queued>().swap(outbox_);  // a burst is over: give the memory back
             if (flush_then_close_) {
                 boost::system::error_code ignored;
                 socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
@@ -175,22 +197,36 @@ asio::awaitable<void> session::write_loop()
             writer_idle_ = false;
             if (co_await cancelled())
                 co_return;
+            // Let the rest of this pass of the shard queue its messages too, so
+            // they leave in one writev instead of one each.
+            co_await asio::post(executor, asio::use_awaitable);
             continue;
         }
         buffers.clear();
-        in_flight.clear();
         std::size_t bytes = 0;
-        while (!outbox_.empty() && in_flight.size() < max_gather) {
-            auto& q = outbox_.front();
+        const auto first = outbox_head_;
+        const auto last = std::min(outbox_.size(), first + max_gather);
+        for (auto i = first; i < last; ++i) {
+            const auto& q = outbox_[i];
             const auto& prefix = q.msg->prefix_for(q.variant);
             if (!prefix.empty())
                 buffers.emplace_back(asio::buffer(prefix));
             buffers.emplace_back(asio::buffer(q.msg->line));
             bytes += prefix.size() + q.msg->line.size();
-            in_flight.push_back(std::move(q));
-            outbox_.pop_front();
         }
+        // Entries [first, last) stay in the vector (alive) while written;
+        // deliver() only appends, and appending may move them but the
+        // shared buffers they point to do not move.
         auto [ec, n] = co_await asio::async_write(socket_, buffers, use_nothrow);
+        outbox_head_ = last;
+        if (outbox_head_ < outbox_.size() && outbox_head_ >= max_gather) {
+            // Never idle, never cleared: drop the written prefix so the vector stays bounded.
+            outbox_.erase(outbox_.begin(), outbox_.begin() + static_cast<std::ptrdiff_t>(outbox_head_));
+            outbox_head_ = 0;
+        } else {
+            for (auto i = first; i < last; ++i)
+                outbox_[i].msg.reset();
+        }
         queued_bytes_ -= bytes;
         if (ec) {
             if (!closing_) {
@@ -256,7 +292,7 @@ void session::deliver(const outgoing_ptr& m, const void* origin, delivery mode)
             if (seen == m)
                 return;
         if (recent_once_.size() == once_memory)
-            recent_once_.pop_front();
+            recent_once_.erase(recent_once_.begin());
         recent_once_.push_back(m);
     }
     const auto variant = tag_variant_bits();
@@ -280,8 +316,10 @@ void session::send_raw(std::string line)
 
 void session::wake_writer()
 {
-    if (writer_idle_)
+    if (writer_idle_) {
+        writer_idle_ = false;  // one wake-up is enough, however many messages follow
         wake_.cancel();
+    }
 }
 
 void session::close_after_flush(const std::string& text, disconnect_reason why, std::string log_reason)
@@ -335,7 +373,10 @@ asio::awaitable<void> session::leave_everything()
             ev.user = me_;
             ev.line = line;
             ev.origin = this;
-            co_await r->inbox().async_send(boost::system::error_code{}, std::move(ev), use_nothrow);
+            // try_send first: it does not suspend, so a client's whole read chunk
+            // reaches the room as one batch; wait only when the inbox is full.
+            if (!r->inbox().try_send(boost::system::error_code{}, std::move(ev)))
+                co_await r->inbox().async_send(boost::system::error_code{}, std::move(ev), use_nothrow);
         }
         joined_.clear();
     }

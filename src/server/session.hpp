@@ -10,7 +10,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -118,11 +117,14 @@ private:
     asio::steady_timer throttle_;  // input rate limiting
 
     // Output
-    std::deque<queued> outbox_;
+    // A vector with a consumed prefix, not a deque: libstdc++'s deque allocates
+    // ~600 bytes up front, which idle connections would pay for nothing.
+    std::vector<queued> outbox_;
+    std::size_t outbox_head_ = 0;
     std::size_t queued_bytes_ = 0;  // outbox plus the write in flight
     bool writer_idle_ = false;
     bool flush_then_close_ = false;
-    std::deque<outgoing_ptr> recent_once_;  // NICK/QUIT lines already shown (others_once)
+    std::vector<outgoing_ptr> recent_once_;  // NICK/QUIT lines already shown (others_once), oldest first
 
     // Input
     irc::line_reader reader_;
