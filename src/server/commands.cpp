@@ -273,13 +273,13 @@ asio::awaitable<void> session::on_nick(const irc::message& msg)
     auto line = relay(prefix_, "NICK", {}, nick);
     nick_ = nick;
     prefix_ = nick_ + "!" + user_ + "@" + peer_ip_;
-    auto shown = make_plain(line);
+    auto shown = make_tagged(line, server_time_tag(), {}, false);
     deliver(shown);
     for (auto& [key, r] : joined_) {
         room_event ev;
         ev.what = room_event::kind::nick;
         ev.user = me_;
-        ev.line = line;
+        ev.shown_once = shown;
         ev.text = nick;
         ev.origin = this;
         // try_send first: it does not suspend, so a client's whole read chunk
@@ -613,7 +613,14 @@ asio::awaitable<void> session::on_message(const irc::message& msg)
         targets.resize(max_targets);
     for (const auto& target : targets) {
         auto make_line = [&](std::string_view shown_target) {
-            return tagmsg ? relay(prefix_, cmd, {shown_target}) : relay(prefix_, cmd, {shown_target}, text);
+            if (tagmsg)
+                return relay(prefix_, cmd, {shown_target});
+            // The relayed line adds our prefix; cut the text (at a character
+            // boundary) so that what others receive fits the line limit too.
+            const auto overhead = 1 + prefix_.size() + 1 + cmd.size() + 1 + shown_target.size() + 2 + 2;
+            const auto max_line = ctx_.config.limits.max_line;
+            return relay(prefix_, cmd, {shown_target},
+                irc::truncate_utf8(text, max_line > overhead ? max_line - overhead : 0));
         };
         if (irc::is_channel(target)) {
             auto it = joined_.find(irc::fold(target));

@@ -106,12 +106,12 @@ void room::handle(room_event ev)
         if (!roster_.contains(ev.user))
             return;
         remove_member(ev.user);
-        fan_out(make_tagged(std::move(ev.line), server_time_tag(), {}, false), ev.origin, delivery::others_once);
+        fan_out(ev.shown_once, ev.origin, delivery::others_once);
         break;
     case kind::nick:
         if (!roster_.rename(ev.user, ev.text))
             return;
-        fan_out(make_tagged(std::move(ev.line), server_time_tag(), {}, false), ev.origin, delivery::others_once);
+        fan_out(ev.shown_once, ev.origin, delivery::others_once);
         break;
     case kind::topic:
         if (!roster_.contains(ev.user))

@@ -25,7 +25,9 @@ struct room_event {
     enum class kind : std::uint8_t { join, message, part, quit, nick, topic };
     kind what = kind::message;
     user_ptr user;
-    std::string line;         // serialized, for message/part/quit/nick
+    std::string line;         // serialized, for message/part/topic
+    outgoing_ptr shown_once;  // nick/quit: one buffer for all the user's rooms, so members
+                              // sharing several of them can show it once
     std::string client_tags;  // message: the sender's "+tag=value" list
     std::string text;         // topic: the new topic
     bool is_chat = false;     // message: PRIVMSG/NOTICE rather than TAGMSG

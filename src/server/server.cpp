@@ -86,6 +86,9 @@ asio::awaitable<void> shut_down(server_context& ctx, std::vector<work_guard>& gu
 
 int run_server(server_config config)
 {
+    // Declared first, destroyed last: hand-offs still queued on the shards when
+    // they are torn down hold work on the status executor.
+    asio::io_context status_ctx{1};
     server_context ctx;
     ctx.config = std::move(config);
     ctx.created_text = now_text();
@@ -109,7 +112,6 @@ int run_server(server_config config)
         endpoint.address().to_string(), endpoint.port(), ctx.shards.size(), files, files > 32 ? files - 32 : 0);
 
     // The status endpoint has its own thread: serving it never runs on a chat shard.
-    asio::io_context status_ctx{1};
     std::optional<status::http_server> status_server;
     if (ctx.config.status_port != 0) {
         try {

@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <span>
 
 #include "irc/names.hpp"
 #include "irc/numerics.hpp"
@@ -77,6 +78,9 @@ asio::awaitable<void> session::run(std::shared_ptr<session> self)
     self->registration_deadline_ = now + self->ctx_.config.limits.registration_timeout;
     boost::system::error_code ignored;
     self->socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+    // Reads and writes are attempted directly and report would_block instead
+    // of blocking; the loops then wait for readiness.
+    self->socket_.non_blocking(true, ignored);
     spdlog::info("connect {} on shard {}", self->peer_ip_, home.index);
     if (self->ctx_.shutting_down)
         self->begin_shutdown();
@@ -103,6 +107,7 @@ asio::awaitable<void> session::run(std::shared_ptr<session> self)
             [acc = self->ctx_.acceptor, ip = self->peer_ip_] { acc->release(ip); });
     self->outbox_.clear();
     self->outbox_head_ = 0;
+    self->head_offset_ = 0;
     --self->ctx_.live_sessions;
 }
 
@@ -113,8 +118,6 @@ asio::awaitable<void> session::read_loop()
     // cancellation itself between reads.
     co_await asio::this_coro::throw_if_cancelled(false);
     const auto& lim = ctx_.config.limits;
-    boost::system::error_code ignored;
-    socket_.non_blocking(true, ignored);
     for (;;) {
         if (co_await cancelled())
             co_return;
@@ -178,14 +181,9 @@ asio::awaitable<void> session::read_loop()
 
 asio::awaitable<void> session::write_loop()
 {
-    std::vector<asio::const_buffer> buffers;
     const auto executor = co_await asio::this_coro::executor;
     for (;;) {
         if (outbox_head_ == outbox_.size()) {
-            outbox_.clear();
-            outbox_head_ = 0;
-            if (outbox_.capacity() > max_gather)
-                std::vector<queued>().swap(outbox_);  // a burst is over: give the memory back
             if (flush_then_close_) {
                 boost::system::error_code ignored;
                 socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
@@ -202,32 +200,16 @@ asio::awaitable<void> session::write_loop()
             co_await asio::post(executor, asio::use_awaitable);
             continue;
         }
-        buffers.clear();
-        std::size_t bytes = 0;
-        const auto first = outbox_head_;
-        const auto last = std::min(outbox_.size(), first + max_gather);
-        for (auto i = first; i < last; ++i) {
-            const auto& q = outbox_[i];
-            const auto& prefix = q.msg->prefix_for(q.variant);
-            if (!prefix.empty())
-                buffers.emplace_back(asio::buffer(prefix));
-            buffers.emplace_back(asio::buffer(q.msg->line));
-            bytes += prefix.size() + q.msg->line.size();
+        boost::system::error_code ec;
+        if (write_now(ec))
+            continue;
+        if (!ec) {
+            // The client is not keeping up; wait until the kernel takes more.
+            writer_blocked_ = true;
+            auto [wec] = co_await socket_.async_wait(asio::ip::tcp::socket::wait_write, use_nothrow);
+            writer_blocked_ = false;
+            ec = wec;
         }
-        // Entries [first, last) stay in the vector (alive) while written;
-        // deliver() only appends, and appending may move them but the
-        // shared buffers they point to do not move.
-        auto [ec, n] = co_await asio::async_write(socket_, buffers, use_nothrow);
-        outbox_head_ = last;
-        if (outbox_head_ < outbox_.size() && outbox_head_ >= max_gather) {
-            // Never idle, never cleared: drop the written prefix so the vector stays bounded.
-            outbox_.erase(outbox_.begin(), outbox_.begin() + static_cast<std::ptrdiff_t>(outbox_head_));
-            outbox_head_ = 0;
-        } else {
-            for (auto i = first; i < last; ++i)
-                outbox_[i].msg.reset();
-        }
-        queued_bytes_ -= bytes;
         if (ec) {
             if (!closing_) {
                 reason_kind_ = disconnect_reason::error;
@@ -238,6 +220,59 @@ asio::awaitable<void> session::write_loop()
             co_return;
         }
     }
+}
+
+bool session::write_now(boost::system::error_code& ec)
+{
+    std::array<asio::const_buffer, 2 * max_gather> buffers;
+    while (outbox_head_ < outbox_.size()) {
+        std::size_t count = 0;
+        const auto last = std::min(outbox_.size(), outbox_head_ + max_gather);
+        for (auto i = outbox_head_; i < last; ++i) {
+            const auto& q = outbox_[i];
+            std::string_view prefix = q.msg->prefix_for(q.variant);
+            std::string_view line = q.msg->line;
+            if (i == outbox_head_) {  // skip what an earlier partial write sent
+                const auto skip_prefix = std::min(head_offset_, prefix.size());
+                prefix.remove_prefix(skip_prefix);
+                line.remove_prefix(head_offset_ - skip_prefix);
+            }
+            if (!prefix.empty())
+                buffers[count++] = asio::buffer(prefix);
+            buffers[count++] = asio::buffer(line);
+        }
+        // The socket is in non-blocking mode: this takes what the kernel takes now.
+        auto written = socket_.write_some(std::span<const asio::const_buffer>(buffers.data(), count), ec);
+        if (ec == asio::error::would_block || ec == asio::error::try_again) {
+            ec = {};
+            return false;
+        }
+        if (ec)
+            return false;
+        queued_bytes_ -= written;
+        while (written > 0) {
+            auto& q = outbox_[outbox_head_];
+            const auto left = q.msg->prefix_for(q.variant).size() + q.msg->line.size() - head_offset_;
+            if (written < left) {
+                head_offset_ += written;
+                break;
+            }
+            written -= left;
+            q.msg.reset();
+            ++outbox_head_;
+            head_offset_ = 0;
+        }
+        if (outbox_head_ >= max_gather && outbox_head_ < outbox_.size()) {
+            // Never empty for long: drop the written prefix so the vector stays bounded.
+            outbox_.erase(outbox_.begin(), outbox_.begin() + static_cast<std::ptrdiff_t>(outbox_head_));
+            outbox_head_ = 0;
+        }
+    }
+    outbox_.clear();
+    outbox_head_ = 0;
+    if (outbox_.capacity() > max_gather)
+        std::vector<queued>().swap(outbox_);  // a burst is over: give the memory back
+    return true;
 }
 
 asio::awaitable<void> session::watchdog_loop()
@@ -297,6 +332,12 @@ void session::deliver(const outgoing_ptr& m, const void* origin, delivery mode)
     }
     const auto variant = tag_variant_bits();
     const auto size = m->prefix_for(variant).size() + m->line.size();
+    if (queued_bytes_ + size > ctx_.config.limits.sendq_bytes && !writer_blocked_) {
+        // The writer may just not have had its turn yet (hand-offs queue ahead
+        // of it on a busy shard): give the kernel what it will take first.
+        boost::system::error_code ignored;
+        write_now(ignored);
+    }
     if (queued_bytes_ + size > ctx_.config.limits.sendq_bytes) {
         ++home_.stats.dropped;
         close_after_flush("SendQ exceeded", disconnect_reason::sendq, "SendQ exceeded");
@@ -366,12 +407,12 @@ asio::awaitable<void> session::leave_everything()
     if (!me_)
         co_return;
     if (registered_) {
-        auto line = relay(prefix_, "QUIT", {}, reason_);
+        auto shown = make_tagged(relay(prefix_, "QUIT", {}, reason_), server_time_tag(), {}, false);
         for (auto& [key, r] : joined_) {
             room_event ev;
             ev.what = room_event::kind::quit;
             ev.user = me_;
-            ev.line = line;
+            ev.shown_once = shown;
             ev.origin = this;
             // try_send first: it does not suspend, so a client's whole read chunk
             // reaches the room as one batch; wait only when the inbox is full.

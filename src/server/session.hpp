@@ -107,6 +107,10 @@ private:
     // Stops reading, queues "ERROR :text", and closes once flushed or after a grace period.
     void close_after_flush(const std::string& text, disconnect_reason why, std::string log_reason);
     void wake_writer();
+    // Writes as much of the outbox as the kernel takes without blocking. True
+    // when the outbox is empty afterwards; false with `ec` clear when the
+    // kernel's buffer is full, false with `ec` set on a socket error.
+    bool write_now(boost::system::error_code& ec);
 
     server_context& ctx_;
     shard& home_;
@@ -121,8 +125,10 @@ private:
     // ~600 bytes up front, which idle connections would pay for nothing.
     std::vector<queued> outbox_;
     std::size_t outbox_head_ = 0;
+    std::size_t head_offset_ = 0;  // bytes of outbox_[outbox_head_] already written
     std::size_t queued_bytes_ = 0;  // outbox plus the write in flight
     bool writer_idle_ = false;
+    bool writer_blocked_ = false;  // the kernel's send buffer is full; waiting for room
     bool flush_then_close_ = false;
     std::vector<outgoing_ptr> recent_once_;  // NICK/QUIT lines already shown (others_once), oldest first
 
