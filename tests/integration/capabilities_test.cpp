@@ -1,0 +1,160 @@
+// IRCv3 capabilities: CAP LS/REQ, server-time, echo-message, message-tags.
+#include <ctime>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "support/catch.hpp"
+#include "support/irc_client.hpp"
+#include "support/server_process.hpp"
+
+using namespace sala::test;
+
+TEST_CASE("capabilities: CAP LS lists server-time message-tags and echo-message", "[integration][capabilities]")
+{
+    server_process server;
+    irc_client alice(server.port());
+    alice.send_line("CAP LS 302");
+    const auto ls = alice.expect(" CAP ");
+    CHECK(ls.starts_with(":sala CAP * LS :"));
+    std::istringstream in(trailing(ls));
+    std::set<std::string> caps;
+    for (std::string c; in >> c;)
+        caps.insert(c.substr(0, c.find('=')));
+    CHECK(caps.contains("server-time"));
+    CHECK(caps.contains("message-tags"));
+    CHECK(caps.contains("echo-message"));
+
+    // Registration waits for CAP END.
+    alice.send_line("NICK alice");
+    alice.send_line("USER alice 0 * :Alice");
+    alice.send_line("PING :before-end");
+    for (const auto& l : alice.collect_until("before-end"))
+        CHECK_FALSE(is_numeric(l, "001"));
+    alice.send_line("CAP END");
+    alice.expect([](const std::string& l) { return is_numeric(l, "001"); });
+    require_clean_exit(server);
+}
+
+TEST_CASE("capabilities: CAP REQ of an unknown capability is NAKed", "[integration][capabilities]")
+{
+    server_process server;
+    irc_client alice(server.port());
+    alice.send_line("CAP LS 302");
+    alice.expect(" LS ");
+    alice.send_line("CAP REQ :no-such-cap");
+    CHECK(alice.expect(" CAP ") == ":sala CAP * NAK :no-such-cap");
+    // All or nothing: one unknown name refuses the whole request.
+    alice.send_line("CAP REQ :server-time no-such-cap");
+    CHECK(alice.expect(" CAP ") == ":sala CAP * NAK :server-time no-such-cap");
+    alice.send_line("CAP LIST");
+    CHECK(alice.expect(" CAP ") == ":sala CAP * LIST :");
+    alice.send_line("CAP REQ :echo-message");
+    CHECK(alice.expect(" CAP ") == ":sala CAP * ACK :echo-message");
+    alice.send_line("CAP END");
+    alice.send_line("NICK alice");
+    alice.send_line("USER alice 0 * :Alice");
+    alice.expect([](const std::string& l) { return is_numeric(l, "001"); });
+    require_clean_exit(server);
+}
+
+TEST_CASE("capabilities: server-time adds a well-formed time tag to relayed messages", "[integration][capabilities]")
+{
+    server_process server;
+    irc_client alice(server.port());
+    irc_client bob(server.port());
+    alice.register_as("alice");
+    bob.register_as("bob", "server-time");
+
+    const auto before = std::time(nullptr);
+    alice.send_line("PRIVMSG #lobby :what time is it");
+    const auto line = bob.expect("what time is it");
+    const auto after = std::time(nullptr);
+
+    static const std::regex shape(
+        R"(^@time=(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.\d{3}Z :alice!alice@127\.0\.0\.1 PRIVMSG #lobby :what time is it$)");
+    std::smatch m;
+    INFO(line);
+    REQUIRE(std::regex_match(line, m, shape));
+    std::tm t{};
+    t.tm_year = std::stoi(m[1]) - 1900;
+    t.tm_mon = std::stoi(m[2]) - 1;
+    t.tm_mday = std::stoi(m[3]);
+    t.tm_hour = std::stoi(m[4]);
+    t.tm_min = std::stoi(m[5]);
+    t.tm_sec = std::stoi(m[6]);
+    const auto stamped = timegm(&t);
+    CHECK(stamped >= before - 1);
+    CHECK(stamped <= after + 1);
+
+    // A client without the capability gets the same line untagged.
+    bob.send_line("PRIVMSG #lobby :no tags for alice");
+    CHECK(alice.expect("no tags for alice") == ":bob!bob@127.0.0.1 PRIVMSG #lobby :no tags for alice");
+
+    // JOIN is stamped too.
+    irc_client carol(server.port());
+    carol.register_as("carol");
+    const auto join = bob.expect([](const std::string& l) { return is_join(l, "carol", "#lobby"); });
+    CHECK(join.starts_with("@time="));
+    require_clean_exit(server);
+}
+
+TEST_CASE("capabilities: echo-message echoes to the sender", "[integration][capabilities]")
+{
+    server_process server;
+    irc_client alice(server.port());
+    irc_client bob(server.port());
+    alice.register_as("alice", "echo-message");
+    bob.register_as("bob");
+
+    alice.send_line("PRIVMSG #lobby :echo me");
+    CHECK(alice.expect("echo me") == ":alice!alice@127.0.0.1 PRIVMSG #lobby :echo me");
+    CHECK(bob.expect("echo me") == ":alice!alice@127.0.0.1 PRIVMSG #lobby :echo me");
+    alice.send_line("PRIVMSG bob :private echo");
+    CHECK(alice.expect("private echo") == ":alice!alice@127.0.0.1 PRIVMSG bob :private echo");
+    CHECK(bob.expect("private echo") == ":alice!alice@127.0.0.1 PRIVMSG bob :private echo");
+    require_clean_exit(server);
+}
+
+TEST_CASE("capabilities: without echo-message the sender gets no copy", "[integration][capabilities]")
+{
+    server_process server;
+    irc_client alice(server.port());
+    irc_client bob(server.port());
+    alice.register_as("alice");
+    bob.register_as("bob");
+
+    alice.send_line("PRIVMSG #lobby :no echo please");
+    bob.expect("no echo please");
+    // bob's marker goes through the same room after alice's message, so a copy
+    // for alice would come before it.
+    bob.send_line("PRIVMSG #lobby :marker from bob");
+    const auto lines = alice.collect_until("marker from bob");
+    for (const auto& l : lines)
+        CHECK(l.find("no echo please") == std::string::npos);
+    require_clean_exit(server);
+}
+
+TEST_CASE("capabilities: message-tags relays TAGMSG only to clients that asked for it", "[integration][capabilities]")
+{
+    server_process server;
+    irc_client alice(server.port());
+    irc_client bob(server.port());
+    irc_client carol(server.port());
+    alice.register_as("alice", "message-tags");
+    bob.register_as("bob", "message-tags");
+    carol.register_as("carol");
+
+    alice.send_line("@+typing=active TAGMSG #lobby");
+    CHECK(bob.expect(" TAGMSG ") == "@+typing=active :alice!alice@127.0.0.1 TAGMSG #lobby");
+    alice.send_line("PRIVMSG #lobby :marker after tagmsg");
+    bob.expect("marker after tagmsg");
+    for (const auto& l : carol.collect_until("marker after tagmsg"))
+        CHECK(l.find("TAGMSG") == std::string::npos);
+
+    // Client tags on a PRIVMSG reach tag-aware clients; others get the plain line.
+    alice.send_line("@+example.com/mood=happy PRIVMSG #lobby :tagged text");
+    CHECK(bob.expect("tagged text") == "@+example.com/mood=happy :alice!alice@127.0.0.1 PRIVMSG #lobby :tagged text");
+    CHECK(carol.expect("tagged text") == ":alice!alice@127.0.0.1 PRIVMSG #lobby :tagged text");
+    require_clean_exit(server);
+}

@@ -1,0 +1,186 @@
+// Hostile clients against a real chat-server. In every case three well-behaved
+// clients share #lobby with the attacker: a publisher sends 100 numbered lines
+// around the attack, and both other members must receive every one of them,
+// complete and in order, and the server must exit cleanly afterwards.
+#include <sys/socket.h>
+
+#include <functional>
+#include <memory>
+#include <random>
+
+#include "support/catch.hpp"
+#include "support/irc_client.hpp"
+#include "support/server_process.hpp"
+
+using namespace sala::test;
+using namespace std::chrono_literals;
+using namespace std::string_literals;
+
+namespace {
+
+constexpr int messages = 100;
+
+// Generous enough for the publisher's 100 lines, low enough that floods hit it.
+const std::vector<std::string> limits = {
+    "--line-burst", "150", "--line-rate", "100", "--recvq", "4096", "--registration-timeout", "0.5"};
+
+std::string numbered(int i) { return "PRIVMSG #lobby :seq " + std::to_string(i) + " of the good ones"; }
+
+// Reads until all numbered lines arrived; fails on a gap, a repeat or disorder.
+void expect_all_in_order(irc_client& member)
+{
+    int next = 0;
+    while (next < messages) {
+        const auto line = member.expect(" :seq ");
+        const auto at = line.find(" :seq ") + 6;
+        const int seq = std::stoi(line.substr(at));
+        INFO(member.nick() << " got seq " << seq << " while expecting " << next);
+        REQUIRE(seq == next);
+        CHECK(line.find(" of the good ones") != std::string::npos);
+        ++next;
+    }
+}
+
+void room_survives(server_process& server, const std::function<void()>& attack)
+{
+    irc_client publisher(server.port()), first(server.port()), second(server.port());
+    publisher.register_as("publisher");
+    first.register_as("first");
+    second.register_as("second");
+    for (int i = 0; i < messages / 2; ++i)
+        publisher.send_line(numbered(i));
+    attack();
+    for (int i = messages / 2; i < messages; ++i)
+        publisher.send_line(numbered(i));
+    expect_all_in_order(first);
+    expect_all_in_order(second);
+    // And the server still answers new work promptly.
+    publisher.send_line("PING :still-there");
+    publisher.expect("PONG");
+}
+
+std::string random_bytes(std::size_t n, unsigned seed)
+{
+    std::mt19937 rng(seed);
+    std::uniform_int_distribution<int> byte(0, 255);
+    std::string out(n, '\0');
+    for (auto& c : out)
+        c = static_cast<char>(byte(rng));
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("hostile: overlong lines garbage NUL bytes and invalid UTF-8", "[integration][hostile]")
+{
+    server_process server(limits);
+    irc_client attacker(server.port());
+    attacker.register_as("attacker");
+    room_survives(server, [&] {
+        for (int i = 0; i < 10; ++i)
+            attacker.send_raw("PRIVMSG #lobby :" + std::string(5000, 'x') + "\r\n");
+        attacker.expect(" 417 attacker :Input line was too long");
+        attacker.send_raw("PRIVMSG #lobby :\xff\xfe\xc0\x80 bad utf-8\r\n");
+        attacker.expect("FAIL PRIVMSG INVALID_UTF8");
+        attacker.send_raw("PRIVMSG #lobby :nul\0inside\r\n"s);
+        attacker.send_raw(random_bytes(16 * 1024, 1));
+    });
+    require_clean_exit(server);
+}
+
+TEST_CASE("hostile: escape sequences and C1 controls never reach other members", "[integration][hostile]")
+{
+    server_process server(limits);
+    irc_client attacker(server.port()), watcher(server.port());
+    attacker.register_as("attacker");
+    watcher.register_as("watcher");
+    room_survives(server, [&] {
+        attacker.send_line("PRIVMSG #lobby :a\x1b[2Jb\x1b]0;pwned\x07" "c\xc2\x9b" "31md\x7f" "e");
+    });
+    const auto seen = watcher.expect("PRIVMSG #lobby :a");
+    CHECK(seen.find('\x1b') == std::string::npos);
+    CHECK(seen.find('\x07') == std::string::npos);
+    CHECK(seen.find("\xc2\x9b") == std::string::npos);
+    CHECK(seen.find('\x7f') == std::string::npos);
+    CHECK(seen.find("a[2Jb]0;pwnedc31mde") != std::string::npos);
+    require_clean_exit(server);
+}
+
+TEST_CASE("hostile: ten thousand empty lines", "[integration][hostile]")
+{
+    server_process server(limits);
+    irc_client attacker(server.port());
+    attacker.register_as("attacker");
+    room_survives(server, [&] {
+        std::string empties;
+        for (int i = 0; i < 10000; ++i)
+            empties += "\r\n";
+        attacker.send_raw(empties);
+    });
+    require_clean_exit(server);
+}
+
+TEST_CASE("hostile: half a line then silence and a connection that never registers", "[integration][hostile]")
+{
+    server_process server(limits);
+    irc_client slowloris(server.port()), mute(server.port());
+    slowloris.send_raw("NICK slow\r\nUSER slow 0 * :S");  // the USER line never ends
+    room_survives(server, [] {});
+    // Both are dropped at the registration timeout, without touching the room.
+    CHECK(slowloris.wait_closed(5s));
+    CHECK(mute.wait_closed(5s));
+    CHECK(server.wait_for_log("Registration timeout"));
+    require_clean_exit(server);
+}
+
+TEST_CASE("hostile: flooding JOIN PART and NICK changes", "[integration][hostile]")
+{
+    server_process server(limits);
+    irc_client attacker(server.port());
+    attacker.register_as("attacker");
+    room_survives(server, [&] {
+        std::string flood;
+        for (int i = 0; i < 3000; ++i)
+            flood += "JOIN #spam" + std::to_string(i % 50) + "\r\nPART #spam" + std::to_string(i % 50)
+                + "\r\nNICK attacker" + std::to_string(i) + "\r\n";
+        attacker.send_raw(flood);
+    });
+    CHECK(attacker.wait_closed(5s));
+    CHECK(server.wait_for_log("Excess Flood"));
+    require_clean_exit(server);
+}
+
+TEST_CASE("hostile: connections from one address beyond the limit are refused", "[integration][hostile]")
+{
+    auto args = limits;
+    args.insert(args.end(), {"--max-per-ip", "8"});
+    server_process server(args);
+    std::vector<std::unique_ptr<irc_client>> crowd;
+    room_survives(server, [&] {
+        // Three good members are already connected: five more fit, the rest are turned away.
+        for (int i = 0; i < 20; ++i)
+            crowd.push_back(std::make_unique<irc_client>(server.port()));
+    });
+    int refused = 0;
+    for (auto& c : crowd)
+        if (c->wait_closed(2s) && c->saw("Too many connections"))
+            ++refused;
+    CHECK(refused == 15);
+    require_clean_exit(server);
+}
+
+TEST_CASE("hostile: a client that resets its connection mid-write", "[integration][hostile]")
+{
+    server_process server(limits);
+    room_survives(server, [&] {
+        for (int i = 0; i < 20; ++i) {
+            irc_client rude(server.port());
+            rude.register_as("rude" + std::to_string(i));
+            rude.send_raw("PRIVMSG #lobby :about to vanish\r\nWHO #lobby\r\nLIST\r\nPRIVMSG #lobby :half");
+            const linger hard{1, 0};  // close with RST, not FIN
+            ::setsockopt(rude.fd(), SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+            rude.close();
+        }
+    });
+    require_clean_exit(server);
+}
