@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/cli_parse.hpp"
+
 #include <iostream>
 
 #include "irc/names.hpp"
@@ -29,16 +31,8 @@ options_result parse_options(int argc, const char* const* argv)
     app.add_option("--reconnect-max", reconnect_max, "Longest reconnect delay in seconds")
         ->check(CLI::Range(0.01, 3600.0))
         ->capture_default_str();
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
-        return {std::nullopt, app.exit(e)};
-    } catch (const CLI::CallForVersion& e) {
-        return {std::nullopt, app.exit(e)};
-    } catch (const CLI::ParseError& e) {
-        std::cerr << "chat-client: " << e.what() << "\nRun with --help for the options.\n";
-        return {std::nullopt, 2};
-    }
+    if (auto status = parse_command_line(app, argc, argv, "chat-client"))
+        return {std::nullopt, *status};
     if (!irc::valid_nick(o.nick, 30)) {
         std::cerr << "chat-client: '" << o.nick << "' is not a valid nick (letters, digits, []\\`_^{|}-)\n";
         return {std::nullopt, 2};

@@ -1,41 +1,13 @@
 #include "client/utf8.hpp"
 
+#include "irc/text.hpp"
+
 namespace sala::client {
 
 decoded decode_at(std::string_view s, std::size_t i)
 {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80)
-        return {c, 1, true};
-    std::size_t len = 0;
-    char32_t min = 0;
-    char32_t cp = 0;
-    if ((c & 0xE0) == 0xC0) {
-        len = 2;
-        min = 0x80;
-        cp = c & 0x1Fu;
-    } else if ((c & 0xF0) == 0xE0) {
-        len = 3;
-        min = 0x800;
-        cp = c & 0x0Fu;
-    } else if ((c & 0xF8) == 0xF0) {
-        len = 4;
-        min = 0x10000;
-        cp = c & 0x07u;
-    } else {
-        return {replacement_char, 1, false};
-    }
-    if (i + len > s.size())
-        return {replacement_char, 1, false};
-    for (std::size_t k = 1; k < len; ++k) {
-        const auto cc = static_cast<unsigned char>(s[i + k]);
-        if ((cc & 0xC0) != 0x80)
-            return {replacement_char, 1, false};
-        cp = (cp << 6) | (cc & 0x3Fu);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return {replacement_char, 1, false};
-    return {cp, len, true};
+    const auto c = irc::decode_utf8(s, i);
+    return c.valid ? decoded{c.code_point, c.length, true} : decoded{replacement_char, 1, false};
 }
 
 void append_utf8(std::string& out, char32_t cp)

@@ -18,46 +18,50 @@ bool is_c1_at(std::string_view s, std::size_t i)
 
 }  // namespace
 
+utf8_char decode_utf8(std::string_view s, std::size_t i)
+{
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80)
+        return {c, 1, true};
+    std::size_t len = 0;
+    char32_t min = 0;
+    char32_t cp = 0;
+    if ((c & 0xE0) == 0xC0) {
+        len = 2;
+        min = 0x80;
+        cp = c & 0x1Fu;
+    } else if ((c & 0xF0) == 0xE0) {
+        len = 3;
+        min = 0x800;
+        cp = c & 0x0Fu;
+    } else if ((c & 0xF8) == 0xF0) {
+        len = 4;
+        min = 0x10000;
+        cp = c & 0x07u;
+    } else {
+        return {0, 1, false};
+    }
+    if (i + len > s.size())
+        return {0, 1, false};
+    for (std::size_t k = 1; k < len; ++k) {
+        const auto cc = static_cast<unsigned char>(s[i + k]);
+        if ((cc & 0xC0) != 0x80)
+            return {0, 1, false};
+        cp = (cp << 6) | (cc & 0x3Fu);
+    }
+    // Overlong forms, UTF-16 surrogates and code points past U+10FFFF are invalid.
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return {0, 1, false};
+    return {cp, len, true};
+}
+
 bool valid_utf8(std::string_view s)
 {
-    std::size_t i = 0;
-    const std::size_t n = s.size();
-    while (i < n) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c < 0x80) {
-            ++i;
-            continue;
-        }
-        std::size_t len = 0;
-        unsigned min = 0;
-        unsigned cp = 0;
-        if ((c & 0xE0) == 0xC0) {
-            len = 2;
-            min = 0x80;
-            cp = c & 0x1Fu;
-        } else if ((c & 0xF0) == 0xE0) {
-            len = 3;
-            min = 0x800;
-            cp = c & 0x0Fu;
-        } else if ((c & 0xF8) == 0xF0) {
-            len = 4;
-            min = 0x10000;
-            cp = c & 0x07u;
-        } else {
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = decode_utf8(s, i);
+        if (!c.valid)
             return false;
-        }
-        if (i + len > n)
-            return false;
-        for (std::size_t k = 1; k < len; ++k) {
-            const auto cc = static_cast<unsigned char>(s[i + k]);
-            if ((cc & 0xC0) != 0x80)
-                return false;
-            cp = (cp << 6) | (cc & 0x3Fu);
-        }
-        // Overlong forms, UTF-16 surrogates and code points past U+10FFFF are invalid.
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
-        i += len;
+        i += c.length;
     }
     return true;
 }

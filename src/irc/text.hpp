@@ -7,6 +7,16 @@
 
 namespace sala::irc {
 
+// One character decoded from `s` at byte `i` (i < s.size()). Invalid input
+// (bad lead or continuation byte, truncation, overlong form, surrogate, past
+// U+10FFFF) gives valid == false and length 1, so callers can skip the byte.
+struct utf8_char {
+    char32_t code_point;
+    std::size_t length;
+    bool valid;
+};
+[[nodiscard]] utf8_char decode_utf8(std::string_view s, std::size_t i);
+
 [[nodiscard]] bool valid_utf8(std::string_view s);
 
 // True for the IRC formatting codes that clients render themselves:

@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/cli_parse.hpp"
+
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -94,16 +96,8 @@ options_result parse_options(int argc, const char* const* argv)
         ->check(CLI::Range(std::size_t{1}, std::size_t{400}))
         ->capture_default_str();
 
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
-        return {std::nullopt, app.exit(e)};
-    } catch (const CLI::CallForVersion& e) {
-        return {std::nullopt, app.exit(e)};
-    } catch (const CLI::ParseError& e) {
-        std::cerr << "chat-server: " << e.what() << "\nRun with --help for the options.\n";
-        return {std::nullopt, 2};
-    }
+    if (auto status = parse_command_line(app, argc, argv, "chat-server"))
+        return {std::nullopt, *status};
 
     lim.registration_timeout = to_millis(registration_timeout);
     lim.ping_interval = to_millis(ping_interval);

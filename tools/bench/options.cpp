@@ -1,6 +1,8 @@
 #include "options.hpp"
 
 #include <CLI/CLI.hpp>
+
+#include "common/cli_parse.hpp"
 #include <boost/asio/ip/address_v4.hpp>
 
 #include <iostream>
@@ -105,18 +107,8 @@ options_result parse_options(int argc, const char* const* argv)
         ->check(CLI::Range(std::size_t{1}, std::size_t{10000}))
         ->capture_default_str();
 
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
-        return {std::nullopt, app.exit(e)};
-    } catch (const CLI::CallForAllHelp& e) {
-        return {std::nullopt, app.exit(e)};
-    } catch (const CLI::CallForVersion& e) {
-        return {std::nullopt, app.exit(e)};
-    } catch (const CLI::ParseError& e) {
-        std::cerr << "sala-bench: " << e.what() << "\nRun with --help for the options.\n";
-        return {std::nullopt, 2};
-    }
+    if (auto status = sala::parse_command_line(app, argc, argv, "sala-bench"))
+        return {std::nullopt, *status};
 
     if (fan->parsed())
         o.which = mode::fanout;
