@@ -7,8 +7,7 @@ std::optional<line_reader::line> line_reader::next()
     if (consumed_ > 0 && consumed_ == buffer_.size()) {
         buffer_.clear();
         consumed_ = 0;
-        if (buffer_.capacity() > 4096)
-            buffer_.shrink_to_fit();  // a burst is over; idle connections keep little
+        buffer_.shrink_to_fit();  // nothing pending: an idle connection keeps no buffer
     }
     const std::string_view rest = std::string_view(buffer_).substr(consumed_);
     const auto eol = rest.find('\n');
