@@ -2,6 +2,7 @@
 // what the test did through real IRC sockets.
 #include <boost/json.hpp>
 
+#include <map>
 #include <regex>
 #include <sstream>
 
