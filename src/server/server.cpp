@@ -107,9 +107,6 @@ int run_server(server_config config)
     }
     ctx.acceptor = &*acceptor;
     const auto files = raise_open_file_limit();
-    const auto endpoint = acceptor->local_endpoint();
-    spdlog::info("listening on {}:{} ({} threads, open-file limit {}: about {} connections)",
-        endpoint.address().to_string(), endpoint.port(), ctx.shards.size(), files, files > 32 ? files - 32 : 0);
 
     // The status endpoint has its own thread: serving it never runs on a chat shard.
     std::optional<status::http_server> status_server;
@@ -142,6 +139,12 @@ int run_server(server_config config)
         asio::co_spawn(hub, shut_down(ctx, guards, status_server ? &status_ctx : nullptr), log_exceptions{"shutdown"});
     });
     asio::co_spawn(hub, listener::run(&*acceptor), log_exceptions{"listener"});
+
+    // Announced only now, with the signal handlers in place: whoever waits for
+    // this line may stop the server with SIGINT or SIGTERM right away.
+    const auto endpoint = acceptor->local_endpoint();
+    spdlog::info("listening on {}:{} ({} threads, open-file limit {}: about {} connections)",
+        endpoint.address().to_string(), endpoint.port(), ctx.shards.size(), files, files > 32 ? files - 32 : 0);
 
     std::vector<std::thread> threads;
     for (std::size_t i = 1; i < ctx.shards.size(); ++i)
