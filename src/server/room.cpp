@@ -27,6 +27,7 @@ room::room(server_context& ctx, std::string name)
       name_(std::move(name)),
       inbox_(ctx.hub_executor(), inbox_capacity),
       members_per_shard_(ctx.shards.size(), 0),
+      pending_shards_(ctx.shards.size(), false),
       created_at_(std::chrono::system_clock::now())
 {
     locals_.reserve(ctx.shards.size());
@@ -66,16 +67,16 @@ void room::add_member(const user_ptr& user)
 {
     if (!roster_.join(user, user->nick))
         return;
-    flush();  // messages accepted before the join are not the joiner's to see
     user->channels.push_back(name_);
     ++members_per_shard_[user->shard];
-    asio::post(ctx_.shards[user->shard]->ctx,
-        [local = locals_[user->shard], s = user->owner] { local->members.push_back(s); });
+    pending_.push_back({step::kind::add, nullptr, nullptr, delivery::everyone, user->owner, user->shard});
+    pending_shards_[user->shard] = true;
     fan_out(make_tagged(relay(user->prefix(), "JOIN", {name_}), server_time_tag(), {}, false), nullptr,
         delivery::everyone);
-    flush();  // the joiner sees its JOIN before the topic and names
+    // After its JOIN in the same stream: the joiner sees JOIN, then topic and names.
     const std::string topic = roster_.topic() ? topic_reply(user->nick) : std::string();
-    ctx_.dir->deliver_to(*user, make_plain(topic + names_reply(user->nick)));
+    pending_.push_back({step::kind::to_one, make_plain(topic + names_reply(user->nick)), nullptr,
+        delivery::everyone, user->owner, user->shard});
 }
 
 void room::handle(room_event ev)
@@ -124,36 +125,67 @@ void room::handle(room_event ev)
 
 void room::remove_member(const user_ptr& user)
 {
-    flush();  // messages accepted before the leave still reach the leaver
     roster_.leave(user);
     std::erase(user->channels, name_);
     --members_per_shard_[user->shard];
-    asio::post(ctx_.shards[user->shard]->ctx, [local = locals_[user->shard], s = user->owner] {
-        std::erase(local->members, s);
-    });
+    pending_.push_back({step::kind::remove, nullptr, nullptr, delivery::everyone, user->owner, user->shard});
+    pending_shards_[user->shard] = true;
 }
 
 void room::fan_out(const outgoing_ptr& m, const void* origin, delivery mode)
 {
-    pending_.push_back({m, origin, mode});
+    pending_.push_back({step::kind::fan_out, m, origin, mode, nullptr, 0});
 }
 
 void room::flush()
 {
     if (pending_.empty())
         return;
-    // One hand-off per shard with members; each shard walks only its own
-    // members, queueing the whole batch on each before its writer wakes.
+    // One hand-off per shard that has members or that a membership step
+    // concerns; each shard walks only its own members.
     auto shared = std::make_shared<const batch>(std::move(pending_));
     pending_ = {};
     for (std::size_t i = 0; i < locals_.size(); ++i) {
-        if (members_per_shard_[i] == 0)
+        if (members_per_shard_[i] == 0 && !pending_shards_[i])
             continue;
-        asio::post(ctx_.shards[i]->ctx, [local = locals_[i], shared] {
-            for (const auto& s : local->members)
-                for (const auto& d : *shared)
-                    s->deliver(d.msg, d.origin, d.mode);
-        });
+        pending_shards_[i] = false;
+        asio::post(ctx_.shards[i]->ctx, [local = locals_[i], shared, i] { apply(*shared, *local, i); });
+    }
+}
+
+void room::apply(const batch& steps, shard_members& local, std::size_t shard)
+{
+    auto& members = local.members;
+    for (std::size_t i = 0; i < steps.size();) {
+        const auto& st = steps[i];
+        switch (st.what) {
+        case step::kind::add:
+            if (st.shard == shard)
+                members.push_back(st.member);
+            ++i;
+            continue;
+        case step::kind::remove:
+            if (st.shard == shard)
+                std::erase(members, st.member);
+            ++i;
+            continue;
+        case step::kind::to_one:
+            if (st.shard == shard)
+                st.member->deliver(st.msg);
+            ++i;
+            continue;
+        case step::kind::fan_out:
+            break;
+        }
+        // A run of messages: each member queues the whole run, then its
+        // writer wakes once.
+        auto end = i;
+        while (end < steps.size() && steps[end].what == step::kind::fan_out)
+            ++end;
+        for (const auto& s : members)
+            for (auto k = i; k < end; ++k)
+                s->deliver(steps[k].msg, steps[k].origin, steps[k].mode);
+        i = end;
     }
 }
 

@@ -61,12 +61,22 @@ private:
         std::vector<std::shared_ptr<session>> members;
     };
 
-    struct pending_delivery {
-        outgoing_ptr msg;
-        const void* origin;
-        delivery mode;
+    // One step of a batch, applied in order on each shard. Membership changes
+    // travel in the same stream as messages, so a burst of joins needs no
+    // flush in between and each member still sees exactly the messages sent
+    // while it was in.
+    struct step {
+        enum class kind : std::uint8_t { fan_out, add, remove, to_one };
+        kind what;
+        outgoing_ptr msg;                  // fan_out, to_one
+        const void* origin = nullptr;      // fan_out
+        delivery mode = delivery::everyone;  // fan_out
+        std::shared_ptr<session> member;   // add, remove, to_one
+        std::size_t shard = 0;             // add, remove, to_one: the member's shard
     };
-    using batch = std::vector<pending_delivery>;
+    using batch = std::vector<step>;
+
+    static void apply(const batch& steps, shard_members& local, std::size_t shard);
 
     void handle(room_event ev);
     void add_member(const user_ptr& user);
@@ -83,7 +93,8 @@ private:
     std::vector<std::size_t> members_per_shard_;
     std::uint64_t messages_ = 0;
     std::size_t pending_joins_ = 0;
-    batch pending_;  // fanned out but not yet handed to the shards
+    batch pending_;  // steps not yet handed to the shards
+    std::vector<bool> pending_shards_;  // shards that a pending add/remove/to_one concerns
     std::chrono::system_clock::time_point created_at_;
 };
 
