@@ -291,9 +291,11 @@ TEST_CASE("limits: a client that never reads is cut off by SendQ while readers g
     CHECK(paced);
     CHECK(first_difference(r1.lines(), expected) == std::string());
     CHECK(first_difference(r2.lines(), expected) == std::string());
-    // lazy now drains what the kernel held, then sees the server hang up.
+    // lazy now drains what the kernel held, then sees the server hang up. Its
+    // last line, ERROR :SendQ exceeded, is best effort: lazy's kernel buffer
+    // is full until it reads, and the server closes after a 2 s grace, which
+    // the pacing above can outlast in slow (sanitizer) builds.
     CHECK(lazy.wait_closed(10s));
-    CHECK(lazy.saw("ERROR :SendQ exceeded"));
     CHECK(server.wait_for_log("disconnect 127.0.0.1 lazy: SendQ exceeded"));
     CHECK(server.log_text().find("reader1: SendQ") == std::string::npos);
     CHECK(server.log_text().find("reader2: SendQ") == std::string::npos);
