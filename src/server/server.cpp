@@ -11,9 +11,9 @@
 
 #include <ctime>
 #include <optional>
-#include <sys/resource.h>
 #include <thread>
 
+#include "common/fd_limit.hpp"
 #include "server/directory.hpp"
 #include "server/listener.hpp"
 #include "server/log_exceptions.hpp"
@@ -29,20 +29,6 @@ using work_guard = asio::executor_work_guard<asio::io_context::executor_type>;
 
 // How long shutdown waits for clients to receive their last words.
 constexpr auto shutdown_grace = std::chrono::seconds(3);
-
-// Every connection needs a descriptor; the soft limit is often far below the hard one.
-rlim_t raise_open_file_limit()
-{
-    rlimit lim{};
-    if (getrlimit(RLIMIT_NOFILE, &lim) != 0)
-        return 0;
-    if (lim.rlim_cur < lim.rlim_max) {
-        lim.rlim_cur = lim.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &lim);
-        getrlimit(RLIMIT_NOFILE, &lim);
-    }
-    return lim.rlim_cur;
-}
 
 std::string now_text()
 {
@@ -106,7 +92,7 @@ int run_server(server_config config)
         return 1;
     }
     ctx.acceptor = &*acceptor;
-    const auto files = raise_open_file_limit();
+    const auto files = sala::raise_open_file_limit();
 
     // The status endpoint has its own thread: serving it never runs on a chat shard.
     std::optional<status::http_server> status_server;

@@ -1,6 +1,7 @@
 // churn: each worker connects, registers, joins, says one line, quits and
 // waits for the server to close; then again, until --duration or --max-cycles.
 
+#include "common/fd_limit.hpp"
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -86,7 +87,7 @@ asio::awaitable<void> worker(churn_state* st, std::size_t t)
 int run_churn(const options& o)
 {
     const auto& co = o.churn;
-    raise_fd_limit();
+    sala::raise_open_file_limit();
     runner run(o.common.threads);
     churn_state st;
     st.opts = o;

@@ -9,6 +9,7 @@
 // stamps the *scheduled* time, so a stalled server cannot hide its queueing
 // delay (no coordinated omission).
 
+#include "common/fd_limit.hpp"
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -227,7 +228,7 @@ asio::awaitable<void> run_publisher(fanout_state* st, std::size_t p)
 int run_fanout(const options& o)
 {
     const auto& f = o.fanout;
-    raise_fd_limit();
+    sala::raise_open_file_limit();
     runner run(o.common.threads);  // declared first: destroyed after everything that holds sockets
     fanout_state st;
     st.opts = o;

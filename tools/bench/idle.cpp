@@ -1,6 +1,7 @@
 // idle: open N registered connections that stay silent (PING is answered),
 // hold them, and report the server's resident memory per connection.
 
+#include "common/fd_limit.hpp"
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -86,7 +87,7 @@ asio::awaitable<void> launch(idle_state* st, std::size_t t)
 int run_idle(const options& o)
 {
     const auto& io = o.idle;
-    const auto fd_limit = raise_fd_limit();
+    const auto fd_limit = sala::raise_open_file_limit();
     runner run(o.common.threads);
     idle_state st;
     st.opts = o;

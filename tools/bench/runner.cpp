@@ -2,7 +2,6 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 
-#include <sys/resource.h>
 
 #include <random>
 
@@ -84,17 +83,5 @@ std::string make_nick(const std::string& prefix, std::size_t index)
     return prefix + tail;
 }
 
-std::size_t raise_fd_limit()
-{
-    rlimit lim{};
-    if (getrlimit(RLIMIT_NOFILE, &lim) != 0)
-        return 0;
-    if (lim.rlim_cur < lim.rlim_max) {
-        lim.rlim_cur = lim.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &lim);
-        getrlimit(RLIMIT_NOFILE, &lim);
-    }
-    return static_cast<std::size_t>(lim.rlim_cur);
-}
 
 }  // namespace sala::bench

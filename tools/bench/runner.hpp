@@ -63,7 +63,4 @@ bool wait_until(Pred done, std::chrono::steady_clock::time_point deadline)
 [[nodiscard]] std::string nick_prefix(const common_options& o, char mode_letter);
 [[nodiscard]] std::string make_nick(const std::string& prefix, std::size_t index);
 
-// Raises the soft RLIMIT_NOFILE to the hard limit; returns the new soft limit.
-std::size_t raise_fd_limit();
-
 }  // namespace sala::bench
