@@ -3,6 +3,7 @@
 // and the executor of the directory. Built once at start-up; the configuration
 // is read-only afterwards, so any thread may read it.
 
+#include "common/use_nothrow.hpp"
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/io_context.hpp>
@@ -22,9 +23,6 @@
 namespace sala::server {
 
 namespace asio = boost::asio;
-
-// Errors as values on I/O (Boost 1.81 has no bare as_tuple token).
-inline constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 
 enum class disconnect_reason : std::uint8_t { quit, ping_timeout, sendq, flood, error, registration_timeout, shutdown, count };
 

@@ -1,4 +1,5 @@
 // All of Beast lives in this file, so only it pays Beast's compile time.
+#include "common/use_nothrow.hpp"
 #include "status/http_server.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -21,8 +22,6 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 namespace {
-
-constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 
 using response = http::response<http::string_body>;
 

@@ -1,6 +1,7 @@
 // churn: each worker connects, registers, joins, says one line, quits and
 // waits for the server to close; then again, until --duration or --max-cycles.
 
+#include "common/use_nothrow.hpp"
 #include "common/fd_limit.hpp"
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -19,8 +20,6 @@
 namespace sala::bench {
 
 namespace {
-
-inline constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 
 struct churn_thread {
     std::atomic<std::uint64_t> completed{0};

@@ -9,6 +9,7 @@
 // stamps the *scheduled* time, so a stalled server cannot hide its queueing
 // delay (no coordinated omission).
 
+#include "common/use_nothrow.hpp"
 #include "common/fd_limit.hpp"
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -29,8 +30,6 @@
 namespace sala::bench {
 
 namespace {
-
-inline constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 
 // Per io_context thread; the atomics are read by the controlling thread.
 struct thread_stats {

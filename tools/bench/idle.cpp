@@ -1,6 +1,7 @@
 // idle: open N registered connections that stay silent (PING is answered),
 // hold them, and report the server's resident memory per connection.
 
+#include "common/use_nothrow.hpp"
 #include "common/fd_limit.hpp"
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -20,8 +21,6 @@
 namespace sala::bench {
 
 namespace {
-
-inline constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 
 struct idle_thread {
     std::atomic<std::size_t> registered{0};

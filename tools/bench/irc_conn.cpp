@@ -1,3 +1,4 @@
+#include "common/use_nothrow.hpp"
 #include "irc_conn.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -17,8 +18,6 @@
 namespace sala::bench {
 
 namespace {
-
-inline constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 
 // IP_BIND_ADDRESS_NO_PORT: bind() picks the address only; the port is chosen at
 // connect() by the full 4-tuple, so each source address has the whole range.
