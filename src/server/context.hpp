@@ -18,6 +18,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "irc/session_protocol.hpp"
 #include "server/config.hpp"
 
 namespace sala::server {
@@ -49,12 +50,12 @@ class listener;
 
 struct server_context {
     server_config config;
+    irc::protocol_settings protocol;  // derived from config, for every connection's state machine
     std::vector<std::unique_ptr<shard>> shards;
     // The directory lives on shard 0; touch it only from hub_executor().
     directory* dir = nullptr;
     listener* acceptor = nullptr;
     std::chrono::system_clock::time_point started_at = std::chrono::system_clock::now();
-    std::string created_text;  // start time as shown in RPL_CREATED
     // Sessions alive on all shards; shutdown waits for it to reach zero.
     std::atomic<std::size_t> live_sessions{0};
     std::atomic<bool> shutting_down{false};

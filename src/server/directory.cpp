@@ -7,7 +7,7 @@
 #include "irc/names.hpp"
 #include "irc/numerics.hpp"
 #include "server/log_exceptions.hpp"
-#include "server/replies.hpp"
+#include "irc/replies.hpp"
 #include "server/room.hpp"
 #include "server/session.hpp"
 
@@ -92,7 +92,7 @@ namespace {
 std::string who_line(const std::string& server, std::string_view requester, std::string_view channel,
     const user_record& u)
 {
-    return numeric(server, num::whoreply, requester,
+    return irc::numeric_reply(server, num::whoreply, requester,
         {channel, u.user, u.host, server, u.nick, u.away.empty() ? "H" : "G"}, "0 " + u.realname);
 }
 
@@ -109,7 +109,7 @@ std::string directory::who(std::string_view mask, std::string_view requester) co
     } else if (auto u = find_user(mask); u && u->registered) {
         out += who_line(server, requester, u->channels.empty() ? "*" : u->channels.front(), *u);
     }
-    out += numeric(server, num::endofwho, requester, {mask}, "End of /WHO list.");
+    out += irc::numeric_reply(server, num::endofwho, requester, {mask}, "End of /WHO list.");
     return out;
 }
 
@@ -118,23 +118,23 @@ std::string directory::whois(std::string_view nick, std::string_view requester) 
     const auto& server = ctx_.config.name;
     auto u = find_user(nick);
     if (!u || !u->registered)
-        return numeric(server, num::nosuchnick, requester, {nick}, "No such nick/channel")
-            + numeric(server, num::endofwhois, requester, {nick}, "End of /WHOIS list.");
-    std::string out = numeric(server, num::whoisuser, requester, {u->nick, u->user, u->host, "*"}, u->realname);
+        return irc::numeric_reply(server, num::nosuchnick, requester, {nick}, "No such nick/channel")
+            + irc::numeric_reply(server, num::endofwhois, requester, {nick}, "End of /WHOIS list.");
+    std::string out = irc::numeric_reply(server, num::whoisuser, requester, {u->nick, u->user, u->host, "*"}, u->realname);
     if (!u->channels.empty()) {
         std::string chans;
         for (const auto& c : u->channels)
             chans += chans.empty() ? c : " " + c;
-        out += numeric(server, num::whoischannels, requester, {u->nick}, chans);
+        out += irc::numeric_reply(server, num::whoischannels, requester, {u->nick}, chans);
     }
-    out += numeric(server, num::whoisserver, requester, {u->nick, server}, "sala chat server");
+    out += irc::numeric_reply(server, num::whoisserver, requester, {u->nick, server}, "sala chat server");
     if (!u->away.empty())
-        out += numeric(server, num::away, requester, {u->nick}, u->away);
+        out += irc::numeric_reply(server, num::away, requester, {u->nick}, u->away);
     const auto signon =
         std::chrono::duration_cast<std::chrono::seconds>(u->connected_at.time_since_epoch()).count();
-    out += numeric(server, num::whoisidle, requester, {u->nick, "0", std::to_string(signon)},
+    out += irc::numeric_reply(server, num::whoisidle, requester, {u->nick, "0", std::to_string(signon)},
         "seconds idle, signon time");
-    out += numeric(server, num::endofwhois, requester, {u->nick}, "End of /WHOIS list.");
+    out += irc::numeric_reply(server, num::endofwhois, requester, {u->nick}, "End of /WHOIS list.");
     return out;
 }
 
@@ -144,10 +144,10 @@ std::string directory::list(std::string_view requester) const
     std::string out;
     for (const auto& [key, r] : rooms_) {
         const auto& topic = r->roster().topic();
-        out += numeric(server, num::list, requester, {r->name(), std::to_string(r->roster().size())},
+        out += irc::numeric_reply(server, num::list, requester, {r->name(), std::to_string(r->roster().size())},
             topic ? topic->text : "");
     }
-    out += numeric(server, num::listend, requester, {}, "End of /LIST");
+    out += irc::numeric_reply(server, num::listend, requester, {}, "End of /LIST");
     return out;
 }
 

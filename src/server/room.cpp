@@ -4,7 +4,7 @@
 
 #include "irc/names.hpp"
 #include "irc/numerics.hpp"
-#include "server/replies.hpp"
+#include "irc/replies.hpp"
 
 namespace sala::server {
 
@@ -71,7 +71,7 @@ void room::add_member(const user_ptr& user)
     ++members_per_shard_[user->shard];
     pending_.push_back({step::kind::add, nullptr, nullptr, delivery::everyone, user->owner, user->shard});
     pending_shards_[user->shard] = true;
-    fan_out(make_tagged(relay(user->prefix(), "JOIN", {name_}), server_time_tag(), {}, false), nullptr,
+    fan_out(make_tagged(irc::relay(user->prefix(), "JOIN", {name_}), server_time_tag(), {}, false), nullptr,
         delivery::everyone);
     // After its JOIN in the same stream: the joiner sees JOIN, then topic and names.
     const std::string topic = roster_.topic() ? topic_reply(user->nick) : std::string();
@@ -196,14 +196,14 @@ std::string room::names_reply(std::string_view requester) const
     std::string nicks;
     for (const auto& e : roster_.members()) {
         if (!nicks.empty() && nicks.size() + e.nick.size() + 1 > names_line_budget) {
-            out += numeric(server, num::namreply, requester, {"=", name_}, nicks);
+            out += irc::numeric_reply(server, num::namreply, requester, {"=", name_}, nicks);
             nicks.clear();
         }
         nicks += nicks.empty() ? e.nick : " " + e.nick;
     }
     if (!nicks.empty())
-        out += numeric(server, num::namreply, requester, {"=", name_}, nicks);
-    out += numeric(server, num::endofnames, requester, {name_}, "End of /NAMES list.");
+        out += irc::numeric_reply(server, num::namreply, requester, {"=", name_}, nicks);
+    out += irc::numeric_reply(server, num::endofnames, requester, {name_}, "End of /NAMES list.");
     return out;
 }
 
@@ -212,10 +212,10 @@ std::string room::topic_reply(std::string_view requester) const
     const auto& server = ctx_.config.name;
     const auto& topic = roster_.topic();
     if (!topic)
-        return numeric(server, num::notopic, requester, {name_}, "No topic is set");
+        return irc::numeric_reply(server, num::notopic, requester, {name_}, "No topic is set");
     const auto when = std::chrono::duration_cast<std::chrono::seconds>(topic->set_at.time_since_epoch()).count();
-    return numeric(server, num::topic, requester, {name_}, topic->text)
-        + numeric(server, num::topicwhotime, requester, {name_, topic->set_by, std::to_string(when)});
+    return irc::numeric_reply(server, num::topic, requester, {name_}, topic->text)
+        + irc::numeric_reply(server, num::topicwhotime, requester, {name_, topic->set_by, std::to_string(when)});
 }
 
 }  // namespace sala::server

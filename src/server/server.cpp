@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "common/fd_limit.hpp"
+#include "irc/tokens.hpp"
 #include "server/directory.hpp"
 #include "server/listener.hpp"
 #include "server/log_exceptions.hpp"
@@ -68,6 +69,26 @@ asio::awaitable<void> shut_down(server_context& ctx, std::vector<work_guard>& gu
     }
 }
 
+irc::protocol_settings protocol_settings_for(const server_config& config, std::string created_text)
+{
+    const auto& lim = config.limits;
+    irc::protocol_settings s;
+    s.server_name = config.name;
+    s.network = config.network;
+    s.version = "sala-" SALA_VERSION;
+    s.created_text = std::move(created_text);
+    s.motd_lines = config.motd_lines;
+    s.password = config.password;
+    s.autojoin = irc::split_list(config.autojoin, ',');
+    s.max_line = lim.max_line;
+    s.max_tags = lim.max_tags;
+    s.nick_len = lim.nick_len;
+    s.channel_len = lim.channel_len;
+    s.topic_len = lim.topic_len;
+    s.max_channels = lim.max_channels_per_user;
+    return s;
+}
+
 }  // namespace
 
 int run_server(server_config config)
@@ -77,7 +98,7 @@ int run_server(server_config config)
     asio::io_context status_ctx{1};
     server_context ctx;
     ctx.config = std::move(config);
-    ctx.created_text = now_text();
+    ctx.protocol = protocol_settings_for(ctx.config, now_text());
     for (std::size_t i = 0; i < ctx.config.threads; ++i)
         ctx.shards.push_back(std::make_unique<shard>(i));
     directory dir(ctx);

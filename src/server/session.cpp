@@ -16,7 +16,7 @@
 #include "irc/text.hpp"
 #include "server/hub_call.hpp"
 #include "server/listener.hpp"
-#include "server/replies.hpp"
+#include "irc/replies.hpp"
 #include "server/room.hpp"
 
 namespace sala::server {
@@ -58,12 +58,12 @@ session::session(server_context& ctx, shard& home, asio::ip::tcp::socket socket,
     : ctx_(ctx),
       home_(home),
       socket_(std::move(socket)),
-      peer_ip_(std::move(peer_ip)),
       wake_(home.ctx),
       watchdog_(home.ctx),
       throttle_(home.ctx),
       reader_(ctx.config.limits.max_line + ctx.config.limits.max_tags + 2),
-      limiter_(ctx.config.limits.line_burst, ctx.config.limits.line_rate, clock::now())
+      limiter_(ctx.config.limits.line_burst, ctx.config.limits.line_rate, clock::now()),
+      proto_(ctx.protocol, std::move(peer_ip))
 {
 }
 
@@ -81,7 +81,7 @@ asio::awaitable<void> session::run(std::shared_ptr<session> self)
     // Reads and writes are attempted directly and report would_block instead
     // of blocking; the loops then wait for readiness.
     self->socket_.non_blocking(true, ignored);
-    spdlog::info("connect {} on shard {}", self->peer_ip_, home.index);
+    spdlog::info("connect {} on shard {}", self->proto_.host(), home.index);
     if (self->ctx_.shutting_down)
         self->begin_shutdown();
 
@@ -97,14 +97,14 @@ asio::awaitable<void> session::run(std::shared_ptr<session> self)
     try {
         co_await self->leave_everything();
     } catch (const std::exception& e) {
-        spdlog::error("cleanup of {} failed: {}", self->peer_ip_, e.what());
+        spdlog::error("cleanup of {} failed: {}", self->proto_.host(), e.what());
     }
     ++home.stats.disconnects[static_cast<std::size_t>(self->reason_kind_)];
-    spdlog::info("disconnect {} {}: {}", self->peer_ip_, self->nick_.empty() ? "*" : self->nick_, self->reason_);
+    spdlog::info("disconnect {} {}: {}", self->proto_.host(), self->proto_.nick_or_star(), self->reason_);
     home.sessions.erase(self.get());
     if (self->ctx_.acceptor != nullptr)
         asio::post(self->ctx_.hub_executor(),
-            [acc = self->ctx_.acceptor, ip = self->peer_ip_] { acc->release(ip); });
+            [acc = self->ctx_.acceptor, ip = self->proto_.host()] { acc->release(ip); });
     self->outbox_.clear();
     self->outbox_head_ = 0;
     self->head_offset_ = 0;
@@ -137,7 +137,7 @@ asio::awaitable<void> session::read_loop()
                 reason_kind_ = ec == asio::error::eof ? disconnect_reason::quit : disconnect_reason::error;
                 reason_ = ec == asio::error::eof ? "Connection closed" : ec.message();
                 if (!is_quiet_error(ec))
-                    spdlog::warn("read from {}: {}", peer_ip_, ec.message());
+                    spdlog::warn("read from {}: {}", proto_.host(), ec.message());
             }
             co_return;
         }
@@ -167,12 +167,9 @@ asio::awaitable<void> session::read_loop()
                         co_return;
                 }
             }
-            if (line->overlong) {
-                ++home_.stats.dropped;
-                reply(irc::numeric::inputtoolong, {}, "Input line was too long");
-                continue;
-            }
-            co_await handle_line(line->text);
+            // Named, not a temporary inside co_await: GCC 12 destroys such temporaries twice.
+            auto effects = line->overlong ? proto_.on_overlong_line() : proto_.on_line(line->text);
+            co_await carry_out(std::move(effects));
             if (co_await cancelled())
                 co_return;
         }
@@ -215,7 +212,7 @@ asio::awaitable<void> session::write_loop()
                 reason_kind_ = disconnect_reason::error;
                 reason_ = "Write error: " + ec.message();
                 if (!is_quiet_error(ec))
-                    spdlog::warn("write to {}: {}", peer_ip_, ec.message());
+                    spdlog::warn("write to {}: {}", proto_.host(), ec.message());
             }
             co_return;
         }
@@ -284,9 +281,9 @@ asio::awaitable<void> session::watchdog_loop()
             co_return;
         auto next = close_deadline_.value_or(clock::time_point::max());
         if (!closing_) {
-            if (!registered_) {
+            if (!proto_.registered()) {
                 if (now >= registration_deadline_) {
-                    close_after_flush("Closing Link: " + peer_ip_ + " (Registration timed out)",
+                    close_after_flush("Closing Link: " + proto_.host() + " (Registration timed out)",
                         disconnect_reason::registration_timeout, "Registration timeout");
                     continue;
                 }
@@ -296,7 +293,7 @@ asio::awaitable<void> session::watchdog_loop()
                 if (idle >= lim.ping_timeout) {
                     const auto secs = std::chrono::duration_cast<std::chrono::seconds>(idle).count();
                     const auto text = "Ping timeout: " + std::to_string(secs) + " seconds";
-                    close_after_flush("Closing Link: " + peer_ip_ + " (" + text + ")", disconnect_reason::ping_timeout,
+                    close_after_flush("Closing Link: " + proto_.host() + " (" + text + ")", disconnect_reason::ping_timeout,
                         text);
                     continue;
                 }
@@ -318,9 +315,9 @@ void session::deliver(const outgoing_ptr& m, const void* origin, delivery mode)
 {
     if (closing_)
         return;
-    if (origin == this && (mode == delivery::others_once || (mode == delivery::echo_if_asked && !cap_echo_message_)))
+    if (origin == this && (mode == delivery::others_once || (mode == delivery::echo_if_asked && !proto_.echo_message())))
         return;
-    if (m->needs_message_tags && !cap_message_tags_)
+    if (m->needs_message_tags && !proto_.message_tags())
         return;
     if (mode == delivery::others_once) {
         for (const auto& seen : recent_once_)
@@ -372,6 +369,7 @@ void session::close_after_flush(const std::string& text, disconnect_reason why, 
     queued_bytes_ += last->line.size();
     outbox_.push_back({std::move(last), 0});
     closing_ = true;
+    proto_.closing();
     flush_then_close_ = true;
     reason_kind_ = why;
     reason_ = std::move(log_reason);
@@ -387,39 +385,24 @@ void session::begin_shutdown()
 
 std::uint8_t session::tag_variant_bits() const
 {
-    return static_cast<std::uint8_t>((cap_server_time_ ? with_time : 0) | (cap_message_tags_ ? with_client_tags : 0));
-}
-
-const std::string& session::nick_or_star() const
-{
-    static const std::string star = "*";
-    return nick_.empty() ? star : nick_;
-}
-
-void session::reply(std::string_view code, std::initializer_list<std::string_view> middles,
-    std::optional<std::string_view> trailing)
-{
-    send_raw(numeric(ctx_.config.name, code, nick_or_star(), middles, trailing));
+    return static_cast<std::uint8_t>((proto_.server_time() ? with_time : 0) | (proto_.message_tags() ? with_client_tags : 0));
 }
 
 asio::awaitable<void> session::leave_everything()
 {
     if (!me_)
         co_return;
-    if (registered_) {
-        auto shown = make_tagged(relay(prefix_, "QUIT", {}, reason_), server_time_tag(), {}, false);
-        for (auto& [key, r] : joined_) {
+    if (proto_.registered()) {
+        auto shown = make_tagged(irc::relay(proto_.prefix(), "QUIT", {}, reason_), server_time_tag(), {}, false);
+        const auto rooms = std::move(rooms_);
+        for (const auto& [key, r] : rooms) {
             room_event ev;
             ev.what = room_event::kind::quit;
             ev.user = me_;
             ev.shown_once = shown;
             ev.origin = this;
-            // try_send first: it does not suspend, so a client's whole read chunk
-            // reaches the room as one batch; wait only when the inbox is full.
-            if (!r->inbox().try_send(boost::system::error_code{}, std::move(ev)))
-                co_await r->inbox().async_send(boost::system::error_code{}, std::move(ev), use_nothrow);
+            co_await tell_room(*r, std::move(ev));
         }
-        joined_.clear();
     }
     auto release = [dir = ctx_.dir, me = me_] { dir->release(me); };
     co_await call_on(ctx_.hub_executor(), std::move(release));

@@ -18,7 +18,7 @@
 
 #include "core/rate_limiter.hpp"
 #include "irc/line_reader.hpp"
-#include "irc/message.hpp"
+#include "irc/session_protocol.hpp"
 #include "server/context.hpp"
 #include "server/directory.hpp"
 #include "server/outgoing.hpp"
@@ -26,6 +26,7 @@
 namespace sala::server {
 
 class room;
+struct room_event;
 
 // Who among a fan-out's recipients gets a message.
 enum class delivery : std::uint8_t {
@@ -52,8 +53,8 @@ public:
     void begin_shutdown();
 
     // For the status endpoint, read on the home shard.
-    [[nodiscard]] bool registered() const { return registered_; }
-    [[nodiscard]] const std::string& nick() const { return nick_; }
+    [[nodiscard]] bool registered() const { return proto_.registered(); }
+    [[nodiscard]] const std::string& nick() const { return proto_.nick(); }
     [[nodiscard]] std::chrono::steady_clock::duration idle() const
     {
         return std::chrono::steady_clock::now() - last_input_;
@@ -70,38 +71,24 @@ private:
     asio::awaitable<void> watchdog_loop();
     asio::awaitable<void> leave_everything();
 
-    asio::awaitable<void> handle_line(std::string_view line);
-    asio::awaitable<void> dispatch(irc::message& msg);
+    // Carries out what the protocol asked for, in order, feeding answers back.
+    asio::awaitable<void> carry_out(irc::session_protocol::effects effects);
+    asio::awaitable<void> carry_out(irc::any_effect& e);
+    asio::awaitable<void> claim_nick(const irc::effect::claim_nick& e);
+    asio::awaitable<void> publish_registration(const irc::effect::registered& e);
+    asio::awaitable<void> join(const irc::effect::join& e);
+    asio::awaitable<void> check_channel(const irc::effect::check_channel& e);
+    asio::awaitable<void> answer_query(const irc::effect::query& e);
+    asio::awaitable<void> send_private(const irc::effect::private_message& e);
+    asio::awaitable<void> set_away(const irc::effect::set_away& e);
+    asio::awaitable<void> announce_nick(const irc::effect::nick_changed& e);
+    // Hands `ev` to the room of the joined channel `key`.
+    asio::awaitable<void> tell_room(std::string_view key, room_event ev);
+    asio::awaitable<void> tell_room(room& r, room_event ev);
+    // Removes and returns the joined room `key` (null if not joined).
+    std::shared_ptr<room> take_room(std::string_view key);
 
-    // Registration
-    void on_cap(const irc::message& msg);
-    asio::awaitable<void> on_nick(const irc::message& msg);
-    void on_user(const irc::message& msg);
-    void on_pass(const irc::message& msg);
-    asio::awaitable<void> try_complete_registration();
-    void send_welcome();
-    void send_motd();
-
-    // Channels and messages
-    asio::awaitable<void> on_join(const irc::message& msg);
-    asio::awaitable<void> join_one(const std::string& name);
-    asio::awaitable<void> on_part(const irc::message& msg);
-    asio::awaitable<void> part_one(const std::string& name, const std::string& reason);
-    asio::awaitable<void> on_topic(const irc::message& msg);
-    asio::awaitable<void> on_names(const irc::message& msg);
-    asio::awaitable<void> on_list();
-    asio::awaitable<void> on_who(const irc::message& msg);
-    asio::awaitable<void> on_whois(const irc::message& msg);
-    asio::awaitable<void> on_mode(const irc::message& msg);
-    asio::awaitable<void> on_message(const irc::message& msg);
-    asio::awaitable<void> on_away(const irc::message& msg);
-    void on_quit(const irc::message& msg);
-
-    // Sends a numeric reply to this client.
-    void reply(std::string_view code, std::initializer_list<std::string_view> middles,
-        std::optional<std::string_view> trailing = std::nullopt);
     void send_raw(std::string line);
-    [[nodiscard]] const std::string& nick_or_star() const;
     [[nodiscard]] std::uint8_t tag_variant_bits() const;
 
     // Stops reading, queues "ERROR :text", and closes once flushed or after a grace period.
@@ -115,7 +102,6 @@ private:
     server_context& ctx_;
     shard& home_;
     asio::ip::tcp::socket socket_;
-    std::string peer_ip_;
     asio::steady_timer wake_;      // the writer sleeps on it while the outbox is empty
     asio::steady_timer watchdog_;  // registration, ping and close deadlines
     asio::steady_timer throttle_;  // input rate limiting
@@ -142,21 +128,10 @@ private:
     bool closing_ = false;
 
     // Identity and state
+    irc::session_protocol proto_;
     user_ptr me_;  // the directory's record; its fields belong to the hub
-    std::string nick_;
-    std::string user_;
-    std::string realname_;
-    std::string prefix_;  // nick!user@host
-    std::string password_;
-    bool registered_ = false;
-    bool got_user_ = false;
-    bool cap_negotiating_ = false;
-    bool cap_server_time_ = false;
-    bool cap_message_tags_ = false;
-    bool cap_echo_message_ = false;
-    bool cap_batch_ = false;
-    bool invisible_ = false;
-    std::unordered_map<std::string, std::shared_ptr<room>> joined_;  // folded name -> room
+    // Rooms joined, by folded name; a handful per user, so a vector beats a map.
+    std::vector<std::pair<std::string, std::shared_ptr<room>>> rooms_;
 
     disconnect_reason reason_kind_ = disconnect_reason::error;
     std::string reason_ = "Connection closed";

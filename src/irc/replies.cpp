@@ -1,6 +1,6 @@
-#include "server/replies.hpp"
+#include "irc/replies.hpp"
 
-namespace sala::server {
+namespace sala::irc {
 
 namespace {
 
@@ -39,7 +39,7 @@ std::string build(std::string_view prefix, std::string_view command, std::string
 
 }  // namespace
 
-std::string numeric(std::string_view server, std::string_view code, std::string_view target,
+std::string numeric_reply(std::string_view server, std::string_view code, std::string_view target,
     std::initializer_list<std::string_view> middles, std::optional<std::string_view> trailing)
 {
     return build(server, code, target.empty() ? std::string_view("*") : target, middles, trailing);
@@ -51,4 +51,4 @@ std::string relay(std::string_view prefix, std::string_view command, std::initia
     return build(prefix, command, {}, middles, trailing);
 }
 
-}  // namespace sala::server
+}  // namespace sala::irc

@@ -1,0 +1,109 @@
+#pragma once
+// What the protocol state machine asks of the server after a client's line.
+// Effects are carried out in order. Those marked "answer:" need a result from
+// the server's shared state (nicks, rooms), which the caller feeds back to the
+// state machine before carrying out the next effect.
+
+#include <cstdint>
+#include <string>
+#include <variant>
+
+namespace sala::irc::effect {
+
+// Lines for this client, each ending in CR LF.
+struct send {
+    std::string text;
+};
+
+// A line was refused (too long, not UTF-8): counted, never relayed.
+struct line_dropped {};
+
+enum class close_reason : std::uint8_t { quit, bad_password };
+
+// "ERROR :text" to the client, then hang up.
+struct close {
+    std::string text;
+    close_reason why;
+    std::string log_reason;
+};
+
+// Answer: session_protocol::nick_claimed().
+struct claim_nick {
+    std::string nick;
+};
+
+// Registration is complete; the user's public facts may be published.
+struct registered {
+    std::string user;
+    std::string realname;
+    std::string prefix;
+};
+
+// Answer: session_protocol::joined() with the room's own spelling of its name.
+struct join {
+    std::string key;  // folded name
+    std::string name;
+};
+
+struct part {
+    std::string key;
+    std::string line;  // the PART line every member sees
+};
+
+enum class lookup_purpose : std::uint8_t { part, message };
+
+// Does a channel the client is not in exist? Answer: session_protocol::channel_checked().
+struct check_channel {
+    std::string name;
+    lookup_purpose purpose;
+};
+
+struct set_topic {
+    std::string key;
+    std::string text;
+    std::string line;  // the TOPIC line every member sees
+};
+
+enum class query_kind : std::uint8_t { topic, names, list, who, whois, channel_mode };
+
+// A question about shared state; the server sends the reply text to the client.
+struct query {
+    query_kind kind;
+    std::string target;  // channel, mask or nick; empty for list
+};
+
+struct channel_message {
+    std::string key;
+    std::string line;         // ":prefix PRIVMSG #chan :text\r\n", never tags
+    std::string client_tags;  // the sender's "+tag=value" list when it may relay them
+    bool is_chat;             // PRIVMSG/NOTICE rather than TAGMSG
+};
+
+// Answer: session_protocol::private_delivered().
+struct private_message {
+    std::string target;
+    std::string line;
+    std::string client_tags;
+    bool is_chat;
+    bool notice;
+};
+
+struct set_away {
+    std::string text;  // empty: back
+};
+
+// A registered client's new nick, for everyone who shares a room with it.
+struct nick_changed {
+    std::string line;  // ":old!user@host NICK new\r\n"
+    std::string nick;
+};
+
+}  // namespace sala::irc::effect
+
+namespace sala::irc {
+
+using any_effect = std::variant<effect::send, effect::line_dropped, effect::close, effect::claim_nick,
+    effect::registered, effect::join, effect::part, effect::check_channel, effect::set_topic, effect::query,
+    effect::channel_message, effect::private_message, effect::set_away, effect::nick_changed>;
+
+}  // namespace sala::irc

@@ -1,0 +1,410 @@
+// Line checks, dispatch, registration, capabilities and the user's own modes.
+#include "irc/session_protocol.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "irc/names.hpp"
+#include "irc/numerics.hpp"
+#include "irc/replies.hpp"
+#include "irc/text.hpp"
+#include "irc/tokens.hpp"
+
+namespace sala::irc {
+
+namespace {
+
+constexpr std::array<std::string_view, 4> supported_caps = {"server-time", "message-tags", "echo-message", "batch"};
+constexpr std::string_view supported_caps_text = "server-time message-tags echo-message batch";
+
+bool allowed_before_registration(std::string_view cmd)
+{
+    return cmd == "CAP" || cmd == "NICK" || cmd == "USER" || cmd == "PASS" || cmd == "PING" || cmd == "PONG"
+        || cmd == "QUIT";
+}
+
+// "user" as given by USER, reduced to characters that cannot break a prefix.
+std::string clean_username(std::string_view raw)
+{
+    std::string out;
+    for (char c : raw) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u > 0x20 && u < 0x7f && c != '@' && c != '!' && c != ':')
+            out.push_back(c);
+        if (out.size() == 16)
+            break;
+    }
+    return out.empty() ? "user" : out;
+}
+
+}  // namespace
+
+session_protocol::session_protocol(const protocol_settings& settings, std::string host)
+    : settings_(settings), host_(std::move(host))
+{
+}
+
+const std::string& session_protocol::nick_or_star() const
+{
+    static const std::string star = "*";
+    return nick_.empty() ? star : nick_;
+}
+
+std::string session_protocol::numeric_line(std::string_view code, std::initializer_list<std::string_view> middles,
+    std::optional<std::string_view> trailing) const
+{
+    return numeric_reply(settings_.server_name, code, nick_or_star(), middles, trailing);
+}
+
+void session_protocol::reply(effects& out, std::string_view code, std::initializer_list<std::string_view> middles,
+    std::optional<std::string_view> trailing) const
+{
+    out.emplace_back(effect::send{numeric_line(code, middles, trailing)});
+}
+
+session_protocol::effects session_protocol::on_overlong_line()
+{
+    effects out;
+    out.emplace_back(effect::line_dropped{});
+    reply(out, numeric::inputtoolong, {}, "Input line was too long");
+    return out;
+}
+
+session_protocol::effects session_protocol::on_line(std::string_view raw)
+{
+    effects out;
+    std::string_view body = raw;
+    if (!body.empty() && body.front() == '@') {
+        const auto space = body.find(' ');
+        const auto tags_size = space == std::string_view::npos ? body.size() : space;
+        body = space == std::string_view::npos ? std::string_view{} : body.substr(space + 1);
+        if (tags_size > settings_.max_tags)
+            return on_overlong_line();
+    }
+    if (body.size() + 2 > settings_.max_line)
+        return on_overlong_line();
+    if (!valid_utf8(raw)) {
+        out.emplace_back(effect::line_dropped{});
+        const auto parsed = parse(raw);
+        std::string cmd = parsed.msg ? to_upper(parsed.msg->command) : "*";
+        if (!valid_utf8(cmd) || cmd.find_first_of("\x01\x02\x03") != std::string::npos)
+            cmd = "*";
+        out.emplace_back(effect::send{":" + settings_.server_name + " FAIL " + cmd
+            + " INVALID_UTF8 :Message rejected: this server only accepts UTF-8 text\r\n"});
+        return out;
+    }
+    std::string cleaned;
+    if (has_controls(raw)) {
+        cleaned = strip_controls(raw);
+        raw = cleaned;
+    }
+    const auto parsed = parse(raw);
+    if (!parsed.msg) {
+        if (parsed.error != parse_error::empty)
+            reply(out, numeric::unknowncommand, {"*"}, "Malformed line");
+        return out;
+    }
+    dispatch(out, *parsed.msg);
+    return out;
+}
+
+void session_protocol::dispatch(effects& out, const message& msg)
+{
+    const std::string cmd = to_upper(msg.command);
+    if (!registered_ && !allowed_before_registration(cmd)) {
+        reply(out, numeric::notregistered, {}, "You have not registered");
+        return;
+    }
+    if (cmd == "PRIVMSG" || cmd == "NOTICE" || cmd == "TAGMSG")
+        on_message(out, msg);
+    else if (cmd == "PING") {
+        if (msg.params.empty())
+            reply(out, numeric::needmoreparams, {"PING"}, "Not enough parameters");
+        else
+            out.emplace_back(effect::send{
+                ":" + settings_.server_name + " PONG " + settings_.server_name + " :" + msg.params[0] + "\r\n"});
+    } else if (cmd == "PONG") {
+        // Any input proves the client alive; the session notes the time of every read.
+    } else if (cmd == "JOIN")
+        on_join(out, msg);
+    else if (cmd == "PART")
+        on_part(out, msg);
+    else if (cmd == "CAP") {
+        on_cap(out, msg);
+        try_complete_registration(out);
+    } else if (cmd == "NICK")
+        on_nick(out, msg);  // may complete registration once the nick is claimed
+    else if (cmd == "USER") {
+        on_user(out, msg);
+        try_complete_registration(out);
+    } else if (cmd == "PASS")
+        on_pass(out, msg);
+    else if (cmd == "QUIT")
+        on_quit(out, msg);
+    else if (cmd == "TOPIC")
+        on_topic(out, msg);
+    else if (cmd == "NAMES")
+        on_names(out, msg);
+    else if (cmd == "LIST")
+        out.emplace_back(effect::query{effect::query_kind::list, {}});
+    else if (cmd == "WHO")
+        on_who(out, msg);
+    else if (cmd == "WHOIS")
+        on_whois(out, msg);
+    else if (cmd == "MODE")
+        on_mode(out, msg);
+    else if (cmd == "AWAY")
+        on_away(out, msg);
+    else
+        reply(out, numeric::unknowncommand, {cmd}, "Unknown command");
+}
+
+// ---- registration -------------------------------------------------------
+
+void session_protocol::on_cap(effects& out, const message& msg)
+{
+    if (msg.params.empty()) {
+        reply(out, numeric::needmoreparams, {"CAP"}, "Not enough parameters");
+        return;
+    }
+    const auto sub = to_upper(msg.params[0]);
+    const auto& server = settings_.server_name;
+    if (sub == "LS") {
+        if (!registered_)
+            cap_negotiating_ = true;
+        out.emplace_back(effect::send{relay(server, "CAP", {nick_or_star(), "LS"}, supported_caps_text)});
+    } else if (sub == "LIST") {
+        std::string active;
+        for (auto [on, name] : {std::pair{cap_server_time_, "server-time"}, {cap_message_tags_, "message-tags"},
+                 {cap_echo_message_, "echo-message"}, {cap_batch_, "batch"}})
+            if (on)
+                active += active.empty() ? name : std::string(" ") + name;
+        out.emplace_back(effect::send{relay(server, "CAP", {nick_or_star(), "LIST"}, active)});
+    } else if (sub == "REQ") {
+        if (!registered_)
+            cap_negotiating_ = true;
+        const std::string requested = msg.params.size() > 1 ? msg.params[1] : "";
+        const auto names = split_list(requested, ' ');
+        auto bare = [](const std::string& n) {
+            return n.front() == '-' ? std::string_view(n).substr(1) : std::string_view(n);
+        };
+        // All or nothing: one unknown name refuses the whole request.
+        const bool known = !names.empty() && std::all_of(names.begin(), names.end(), [&](const std::string& n) {
+            return std::find(supported_caps.begin(), supported_caps.end(), bare(n)) != supported_caps.end();
+        });
+        if (!known) {
+            out.emplace_back(effect::send{relay(server, "CAP", {nick_or_star(), "NAK"}, requested)});
+            return;
+        }
+        for (const auto& n : names) {
+            const bool enable = n.front() != '-';
+            const auto name = bare(n);
+            if (name == "server-time")
+                cap_server_time_ = enable;
+            else if (name == "message-tags")
+                cap_message_tags_ = enable;
+            else if (name == "echo-message")
+                cap_echo_message_ = enable;
+            else if (name == "batch")
+                cap_batch_ = enable;
+        }
+        out.emplace_back(effect::send{relay(server, "CAP", {nick_or_star(), "ACK"}, requested)});
+    } else if (sub == "END") {
+        cap_negotiating_ = false;
+    } else {
+        reply(out, "410", {msg.params[0]}, "Invalid CAP command");
+    }
+}
+
+void session_protocol::on_pass(effects& out, const message& msg)
+{
+    if (registered_)
+        reply(out, numeric::alreadyregistered, {}, "You may not reregister");
+    else if (msg.params.empty())
+        reply(out, numeric::needmoreparams, {"PASS"}, "Not enough parameters");
+    else
+        password_ = msg.params[0];
+}
+
+void session_protocol::on_user(effects& out, const message& msg)
+{
+    if (registered_ || got_user_) {
+        reply(out, numeric::alreadyregistered, {}, "You may not reregister");
+        return;
+    }
+    if (msg.params.size() < 4 || msg.params[0].empty()) {
+        reply(out, numeric::needmoreparams, {"USER"}, "Not enough parameters");
+        return;
+    }
+    user_ = clean_username(msg.params[0]);
+    realname_ = std::string(truncate_utf8(msg.params[3], 100));
+    got_user_ = true;
+}
+
+void session_protocol::on_nick(effects& out, const message& msg)
+{
+    if (msg.params.empty() || msg.params[0].empty()) {
+        reply(out, numeric::nonicknamegiven, {}, "No nickname given");
+        return;
+    }
+    const std::string& nick = msg.params[0];
+    if (!valid_nick(nick, settings_.nick_len)) {
+        reply(out, numeric::erroneusnickname, {nick}, "Erroneous nickname");
+        return;
+    }
+    if (nick == nick_) {
+        try_complete_registration(out);
+        return;
+    }
+    pending_nick_ = nick;
+    out.emplace_back(effect::claim_nick{nick});
+}
+
+session_protocol::effects session_protocol::nick_claimed(bool ok)
+{
+    effects out;
+    std::string nick = std::exchange(pending_nick_, {});
+    if (nick.empty())
+        return out;  // an answer nobody asked for
+    if (!ok) {
+        reply(out, numeric::nicknameinuse, {nick}, "Nickname is already in use");
+        try_complete_registration(out);
+        return out;
+    }
+    if (!registered_) {
+        nick_ = std::move(nick);
+        try_complete_registration(out);
+        return out;
+    }
+    auto line = relay(prefix_, "NICK", {}, nick);
+    nick_ = nick;
+    prefix_ = nick_ + "!" + user_ + "@" + host_;
+    out.emplace_back(effect::nick_changed{std::move(line), std::move(nick)});
+    return out;
+}
+
+void session_protocol::try_complete_registration(effects& out)
+{
+    if (registered_ || nick_.empty() || !got_user_ || cap_negotiating_ || closing_)
+        return;
+    if (!settings_.password.empty() && password_ != settings_.password) {
+        reply(out, numeric::passwdmismatch, {}, "Password incorrect");
+        closing_ = true;
+        out.emplace_back(effect::close{"Closing Link: " + host_ + " (Bad password)",
+            effect::close_reason::bad_password, "Bad password"});
+        return;
+    }
+    registered_ = true;
+    prefix_ = nick_ + "!" + user_ + "@" + host_;
+    out.emplace_back(effect::registered{user_, realname_, prefix_});
+    send_welcome(out);
+    send_motd(out);
+    for (const auto& chan : settings_.autojoin)
+        join_one(out, chan);
+}
+
+void session_protocol::send_welcome(effects& out) const
+{
+    const auto& s = settings_;
+    reply(out, numeric::welcome, {}, "Welcome to the " + s.network + " IRC Network " + prefix_);
+    reply(out, numeric::yourhost, {}, "Your host is " + s.server_name + ", running version " + s.version);
+    reply(out, numeric::created, {}, "This server was created " + s.created_text);
+    reply(out, numeric::myinfo, {s.server_name, s.version, "i", "b"});
+    const std::string tokens[] = {
+        "AWAYLEN=" + std::to_string(s.topic_len),
+        "CASEMAPPING=ascii",
+        "CHANLIMIT=#:" + std::to_string(s.max_channels),
+        "CHANMODES=b,,,",
+        "CHANNELLEN=" + std::to_string(s.channel_len),
+        "CHANTYPES=#",
+        "LINELEN=" + std::to_string(s.max_line),
+        "MAXTARGETS=" + std::to_string(max_targets),
+        "NETWORK=" + s.network,
+        "NICKLEN=" + std::to_string(s.nick_len),
+        "PREFIX=()",
+        "TOPICLEN=" + std::to_string(s.topic_len),
+        "UTF8ONLY",
+    };
+    std::string line = ":" + s.server_name + " 005 " + nick_;
+    for (const auto& t : tokens)
+        line += " " + t;
+    out.emplace_back(effect::send{line + " :are supported by this server\r\n"});
+}
+
+void session_protocol::send_motd(effects& out) const
+{
+    const auto& s = settings_;
+    if (s.motd_lines.empty()) {
+        reply(out, numeric::nomotd, {}, "MOTD File is missing");
+        return;
+    }
+    reply(out, numeric::motdstart, {}, "- " + s.server_name + " Message of the day - ");
+    for (const auto& l : s.motd_lines)
+        reply(out, numeric::motd, {}, "- " + l);
+    reply(out, numeric::endofmotd, {}, "End of /MOTD command.");
+}
+
+void session_protocol::on_quit(effects& out, const message& msg)
+{
+    const std::string reason = msg.params.empty() || msg.params[0].empty()
+        ? "Quit"
+        : "Quit: " + std::string(truncate_utf8(msg.params[0], settings_.topic_len));
+    closing_ = true;
+    out.emplace_back(effect::close{"Closing Link: " + host_ + " (" + reason + ")", effect::close_reason::quit, reason});
+}
+
+// ---- the user's own state -----------------------------------------------
+
+void session_protocol::on_mode(effects& out, const message& msg)
+{
+    if (msg.params.empty()) {
+        reply(out, numeric::needmoreparams, {"MODE"}, "Not enough parameters");
+        return;
+    }
+    const std::string& target = msg.params[0];
+    if (is_channel(target)) {
+        if (msg.params.size() == 1)
+            out.emplace_back(effect::query{effect::query_kind::channel_mode, target});
+        else if (msg.params[1] == "b" || msg.params[1] == "+b")
+            reply(out, numeric::endofbanlist, {target}, "End of channel ban list");
+        else
+            reply(out, numeric::chanoprivsneeded, {target}, "You're not channel operator");
+        return;
+    }
+    if (!same_name(target, nick_)) {
+        reply(out, numeric::usersdontmatch, {}, "Can't change mode for other users");
+        return;
+    }
+    if (msg.params.size() == 1) {
+        reply(out, numeric::umodeis, {invisible_ ? "+i" : "+"});
+        return;
+    }
+    bool adding = true;
+    bool unknown = false;
+    const bool before = invisible_;
+    for (char c : msg.params[1]) {
+        if (c == '+' || c == '-')
+            adding = c == '+';
+        else if (c == 'i')
+            invisible_ = adding;
+        else
+            unknown = true;
+    }
+    if (unknown)
+        reply(out, numeric::umodeunknownflag, {}, "Unknown MODE flag");
+    if (before != invisible_)
+        out.emplace_back(effect::send{relay(prefix_, "MODE", {nick_}, invisible_ ? "+i" : "-i")});
+}
+
+void session_protocol::on_away(effects& out, const message& msg)
+{
+    std::string text = msg.params.empty() ? std::string() : std::string(truncate_utf8(msg.params[0], settings_.topic_len));
+    const bool back = text.empty();
+    out.emplace_back(effect::set_away{std::move(text)});
+    if (back)
+        reply(out, numeric::unaway, {}, "You are no longer marked as being away");
+    else
+        reply(out, numeric::nowaway, {}, "You have been marked as being away");
+}
+
+}  // namespace sala::irc

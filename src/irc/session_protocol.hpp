@@ -1,0 +1,134 @@
+#pragma once
+// The server's side of one IRC connection as a pure state machine: lines from
+// the client go in, effects come out (lines for the client, and requests that
+// the server carries out against shared state: claim a nick, join a room,
+// relay a message). No I/O and no clock, so the whole command surface is unit
+// tested and fuzzed without sockets; the session coroutine carries out the
+// effects and feeds answers back.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "irc/effects.hpp"
+#include "irc/message.hpp"
+
+namespace sala::irc {
+
+// What the protocol needs to know about the server; shared read-only by every
+// connection.
+struct protocol_settings {
+    std::string server_name = "sala";
+    std::string network = "sala";
+    std::string version = "sala";
+    std::string created_text;  // shown in RPL_CREATED
+    std::vector<std::string> motd_lines;
+    std::string password;               // empty: none asked
+    std::vector<std::string> autojoin;  // channels joined on registration
+    std::size_t max_line = 512;         // bytes without tags, CR LF included
+    std::size_t max_tags = 8191;
+    std::size_t nick_len = 30;
+    std::size_t channel_len = 50;
+    std::size_t topic_len = 390;
+    std::size_t max_channels = 100;  // per user
+};
+
+// PRIVMSG/NOTICE targets per line (ISUPPORT MAXTARGETS); the rest are ignored.
+inline constexpr std::size_t max_targets = 4;
+
+// Who received a private message, as the server found them.
+struct recipient {
+    std::string nick;
+    std::string away;
+};
+
+class session_protocol {
+public:
+    using effects = std::vector<any_effect>;
+
+    // `host` is the client's address as others see it in its prefix.
+    session_protocol(const protocol_settings& settings, std::string host);
+
+    // One line from the client, without CR LF (the framer strips it).
+    [[nodiscard]] effects on_line(std::string_view raw);
+    // A line the framer cut because it exceeded its limit.
+    [[nodiscard]] effects on_overlong_line();
+
+    // Answers to effects.
+    [[nodiscard]] effects nick_claimed(bool ok);
+    [[nodiscard]] effects joined(std::string_view key, std::string_view name);
+    [[nodiscard]] effects channel_checked(const effect::check_channel& asked, bool exists);
+    [[nodiscard]] effects private_delivered(const effect::private_message& sent, const std::optional<recipient>& to);
+
+    // The connection is ending for a reason of the server's (flood, timeout):
+    // nothing further completes registration.
+    void closing() { closing_ = true; }
+
+    [[nodiscard]] bool registered() const { return registered_; }
+    [[nodiscard]] const std::string& nick() const { return nick_; }
+    [[nodiscard]] const std::string& nick_or_star() const;
+    [[nodiscard]] const std::string& prefix() const { return prefix_; }
+    [[nodiscard]] const std::string& host() const { return host_; }
+    [[nodiscard]] bool server_time() const { return cap_server_time_; }
+    [[nodiscard]] bool message_tags() const { return cap_message_tags_; }
+    [[nodiscard]] bool echo_message() const { return cap_echo_message_; }
+    // Joined channels as (folded key, display name), in join order.
+    [[nodiscard]] const std::vector<std::pair<std::string, std::string>>& channels() const { return channels_; }
+
+    // A numeric reply to this client, as text.
+    [[nodiscard]] std::string numeric_line(std::string_view code, std::initializer_list<std::string_view> middles,
+        std::optional<std::string_view> trailing = std::nullopt) const;
+
+private:
+    void reply(effects& out, std::string_view code, std::initializer_list<std::string_view> middles,
+        std::optional<std::string_view> trailing = std::nullopt) const;
+    void dispatch(effects& out, const message& msg);
+
+    // Registration (session_protocol.cpp)
+    void on_cap(effects& out, const message& msg);
+    void on_pass(effects& out, const message& msg);
+    void on_user(effects& out, const message& msg);
+    void on_nick(effects& out, const message& msg);
+    void on_quit(effects& out, const message& msg);
+    void on_mode(effects& out, const message& msg);
+    void on_away(effects& out, const message& msg);
+    void try_complete_registration(effects& out);
+    void send_welcome(effects& out) const;
+    void send_motd(effects& out) const;
+
+    // Channels and messages (session_protocol_chat.cpp)
+    void on_join(effects& out, const message& msg);
+    void join_one(effects& out, const std::string& name);
+    void on_part(effects& out, const message& msg);
+    void part_one(effects& out, const std::string& name, std::string_view reason);
+    void on_topic(effects& out, const message& msg);
+    void on_names(effects& out, const message& msg);
+    void on_who(effects& out, const message& msg);
+    void on_whois(effects& out, const message& msg);
+    void on_message(effects& out, const message& msg);
+    [[nodiscard]] const std::string* joined_name(std::string_view key) const;
+
+    const protocol_settings& settings_;
+    std::string host_;
+    std::string nick_;
+    std::string pending_nick_;  // asked for, waiting for nick_claimed()
+    std::string user_;
+    std::string realname_;
+    std::string prefix_;  // nick!user@host once registered
+    std::string password_;
+    std::vector<std::pair<std::string, std::string>> channels_;  // a few per user: a vector beats a map
+    bool registered_ = false;
+    bool got_user_ = false;
+    bool closing_ = false;
+    bool cap_negotiating_ = false;
+    bool cap_server_time_ = false;
+    bool cap_message_tags_ = false;
+    bool cap_echo_message_ = false;
+    bool cap_batch_ = false;
+    bool invisible_ = false;
+};
+
+}  // namespace sala::irc

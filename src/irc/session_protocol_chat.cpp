@@ -1,0 +1,222 @@
+// Channels, messages and queries: checked here, carried out by the server.
+#include <algorithm>
+
+#include "irc/names.hpp"
+#include "irc/numerics.hpp"
+#include "irc/replies.hpp"
+#include "irc/session_protocol.hpp"
+#include "irc/text.hpp"
+#include "irc/tokens.hpp"
+
+namespace sala::irc {
+
+const std::string* session_protocol::joined_name(std::string_view key) const
+{
+    const auto it = std::find_if(channels_.begin(), channels_.end(), [&](const auto& c) { return c.first == key; });
+    return it == channels_.end() ? nullptr : &it->second;
+}
+
+void session_protocol::on_join(effects& out, const message& msg)
+{
+    if (msg.params.empty()) {
+        reply(out, numeric::needmoreparams, {"JOIN"}, "Not enough parameters");
+        return;
+    }
+    if (msg.params[0] == "0") {
+        const auto all = channels_;
+        for (const auto& c : all)
+            part_one(out, c.second, "Left all channels");
+        return;
+    }
+    for (const auto& name : split_list(msg.params[0], ','))
+        join_one(out, name);
+}
+
+void session_protocol::join_one(effects& out, const std::string& name)
+{
+    if (!valid_channel(name, settings_.channel_len)) {
+        reply(out, numeric::nosuchchannel, {name}, "No such channel");
+        return;
+    }
+    auto key = fold(name);
+    if (joined_name(key) != nullptr)
+        return;
+    if (channels_.size() >= settings_.max_channels) {
+        reply(out, "405", {name}, "You have joined too many channels");
+        return;
+    }
+    // Counted as joined now, so a later JOIN in the same line sees it; the
+    // room's own spelling of the name arrives with joined().
+    channels_.emplace_back(key, name);
+    out.emplace_back(effect::join{std::move(key), name});
+}
+
+session_protocol::effects session_protocol::joined(std::string_view key, std::string_view name)
+{
+    for (auto& c : channels_)
+        if (c.first == key)
+            c.second = name;
+    return {};
+}
+
+void session_protocol::on_part(effects& out, const message& msg)
+{
+    if (msg.params.empty()) {
+        reply(out, numeric::needmoreparams, {"PART"}, "Not enough parameters");
+        return;
+    }
+    const std::string_view reason = msg.params.size() > 1 ? std::string_view(msg.params[1]) : std::string_view();
+    for (const auto& name : split_list(msg.params[0], ','))
+        part_one(out, name, reason);
+}
+
+void session_protocol::part_one(effects& out, const std::string& name, std::string_view reason)
+{
+    auto key = fold(name);
+    const auto it = std::find_if(channels_.begin(), channels_.end(), [&](const auto& c) { return c.first == key; });
+    if (it == channels_.end()) {
+        out.emplace_back(effect::check_channel{name, effect::lookup_purpose::part});
+        return;
+    }
+    auto line = reason.empty() ? relay(prefix_, "PART", {it->second})
+                               : relay(prefix_, "PART", {it->second}, truncate_utf8(reason, settings_.topic_len));
+    channels_.erase(it);
+    out.emplace_back(effect::part{std::move(key), std::move(line)});
+}
+
+session_protocol::effects session_protocol::channel_checked(const effect::check_channel& asked, bool exists)
+{
+    effects out;
+    const auto& name = asked.name;
+    if (asked.purpose == effect::lookup_purpose::part) {
+        if (exists)
+            reply(out, numeric::notonchannel, {name}, "You're not on that channel");
+        else
+            reply(out, numeric::nosuchchannel, {name}, "No such channel");
+    } else {
+        if (exists)
+            reply(out, numeric::cannotsendtochan, {name}, "Cannot send to channel");
+        else
+            reply(out, numeric::nosuchnick, {name}, "No such nick/channel");
+    }
+    return out;
+}
+
+void session_protocol::on_topic(effects& out, const message& msg)
+{
+    if (msg.params.empty()) {
+        reply(out, numeric::needmoreparams, {"TOPIC"}, "Not enough parameters");
+        return;
+    }
+    const std::string& name = msg.params[0];
+    if (msg.params.size() == 1) {
+        out.emplace_back(effect::query{effect::query_kind::topic, name});
+        return;
+    }
+    auto key = fold(name);
+    const auto* shown = joined_name(key);
+    if (shown == nullptr) {
+        reply(out, numeric::notonchannel, {name}, "You're not on that channel");
+        return;
+    }
+    std::string text(truncate_utf8(msg.params[1], settings_.topic_len));
+    auto line = relay(prefix_, "TOPIC", {*shown}, text);
+    out.emplace_back(effect::set_topic{std::move(key), std::move(text), std::move(line)});
+}
+
+void session_protocol::on_names(effects& out, const message& msg)
+{
+    if (msg.params.empty()) {
+        reply(out, numeric::endofnames, {"*"}, "End of /NAMES list.");
+        return;
+    }
+    for (auto& name : split_list(msg.params[0], ','))
+        out.emplace_back(effect::query{effect::query_kind::names, std::move(name)});
+}
+
+void session_protocol::on_who(effects& out, const message& msg)
+{
+    out.emplace_back(effect::query{effect::query_kind::who, msg.params.empty() ? "*" : msg.params[0]});
+}
+
+void session_protocol::on_whois(effects& out, const message& msg)
+{
+    if (msg.params.empty()) {
+        reply(out, numeric::nonicknamegiven, {}, "No nickname given");
+        return;
+    }
+    // "WHOIS server nick" names the nick last too.
+    out.emplace_back(effect::query{effect::query_kind::whois, msg.params.back()});
+}
+
+void session_protocol::on_message(effects& out, const message& msg)
+{
+    const std::string cmd = to_upper(msg.command);
+    const bool notice = cmd == "NOTICE";
+    const bool tagmsg = cmd == "TAGMSG";
+    if (msg.params.empty() || msg.params[0].empty()) {
+        if (!notice)
+            reply(out, numeric::norecipient, {}, "No recipient given (" + cmd + ")");
+        return;
+    }
+    if (!tagmsg && (msg.params.size() < 2 || msg.params[1].empty())) {
+        if (!notice)
+            reply(out, numeric::notexttosend, {}, "No text to send");
+        return;
+    }
+    std::string client_tags;
+    if (cap_message_tags_) {
+        std::vector<tag> kept;
+        for (const auto& t : msg.tags)
+            if (!t.key.empty() && t.key.front() == '+')
+                kept.push_back(t);
+        client_tags = serialize_tags(kept);
+    }
+    if (tagmsg && client_tags.empty())
+        return;  // nothing to relay
+    const std::string_view text = tagmsg ? std::string_view() : std::string_view(msg.params[1]);
+    auto make_line = [&](std::string_view shown_target) {
+        if (tagmsg)
+            return relay(prefix_, cmd, {shown_target});
+        // The relayed line adds our prefix; cut the text (at a character
+        // boundary) so that what others receive fits the line limit too.
+        const auto overhead = 1 + prefix_.size() + 1 + cmd.size() + 1 + shown_target.size() + 2 + 2;
+        const auto max_line = settings_.max_line;
+        return relay(prefix_, cmd, {shown_target}, truncate_utf8(text, max_line > overhead ? max_line - overhead : 0));
+    };
+    auto targets = split_list(msg.params[0], ',');
+    if (targets.size() > max_targets)
+        targets.resize(max_targets);
+    for (auto& target : targets) {
+        if (!is_channel(target)) {
+            auto line = make_line(target);
+            out.emplace_back(effect::private_message{std::move(target), std::move(line), client_tags, !tagmsg, notice});
+            continue;
+        }
+        auto key = fold(target);
+        const auto* shown = joined_name(key);
+        if (shown == nullptr) {
+            if (!notice)
+                out.emplace_back(effect::check_channel{std::move(target), effect::lookup_purpose::message});
+            continue;
+        }
+        auto line = make_line(*shown);
+        out.emplace_back(effect::channel_message{std::move(key), std::move(line), client_tags, !tagmsg});
+    }
+}
+
+session_protocol::effects session_protocol::private_delivered(
+    const effect::private_message& sent, const std::optional<recipient>& to)
+{
+    effects out;
+    if (!to) {
+        if (!sent.notice)
+            reply(out, numeric::nosuchnick, {sent.target}, "No such nick/channel");
+        return out;
+    }
+    if (!sent.notice && sent.is_chat && !to->away.empty())
+        reply(out, numeric::away, {to->nick}, to->away);
+    return out;
+}
+
+}  // namespace sala::irc

@@ -1,0 +1,241 @@
+// Carrying out what the protocol state machine (irc::session_protocol) asks
+// for: the parts of IRC commands that touch shared state (nicks, rooms, other
+// users) and so run on the hub or in a room, reached by message hand-off.
+#include <spdlog/spdlog.h>
+
+#include <type_traits>
+
+#include "irc/names.hpp"
+#include "irc/numerics.hpp"
+#include "irc/replies.hpp"
+#include "server/hub_call.hpp"
+#include "server/room.hpp"
+#include "server/session.hpp"
+
+namespace sala::server {
+
+namespace num = irc::numeric;
+
+asio::awaitable<void> session::carry_out(irc::session_protocol::effects effects)
+{
+    for (auto& e : effects)
+        co_await carry_out(e);
+}
+
+asio::awaitable<void> session::carry_out(irc::any_effect& e)
+{
+    namespace fx = irc::effect;
+    if (auto* send = std::get_if<fx::send>(&e))
+        send_raw(std::move(send->text));
+    else if (std::holds_alternative<fx::line_dropped>(e))
+        ++home_.stats.dropped;
+    else if (auto* close = std::get_if<fx::close>(&e))
+        close_after_flush(close->text,
+            close->why == fx::close_reason::quit ? disconnect_reason::quit : disconnect_reason::error,
+            std::move(close->log_reason));
+    else if (auto* claim = std::get_if<fx::claim_nick>(&e))
+        co_await claim_nick(*claim);
+    else if (auto* reg = std::get_if<fx::registered>(&e))
+        co_await publish_registration(*reg);
+    else if (auto* j = std::get_if<fx::join>(&e))
+        co_await join(*j);
+    else if (auto* part = std::get_if<fx::part>(&e)) {
+        if (auto r = take_room(part->key)) {
+            room_event ev;
+            ev.what = room_event::kind::part;
+            ev.user = me_;
+            ev.line = std::move(part->line);
+            ev.origin = this;
+            co_await tell_room(*r, std::move(ev));
+        }
+    } else if (auto* check = std::get_if<fx::check_channel>(&e))
+        co_await check_channel(*check);
+    else if (auto* topic = std::get_if<fx::set_topic>(&e)) {
+        room_event ev;
+        ev.what = room_event::kind::topic;
+        ev.user = me_;
+        ev.text = std::move(topic->text);
+        ev.line = std::move(topic->line);
+        ev.origin = this;
+        co_await tell_room(topic->key, std::move(ev));
+    } else if (auto* q = std::get_if<fx::query>(&e))
+        co_await answer_query(*q);
+    else if (auto* msg = std::get_if<fx::channel_message>(&e)) {
+        if (msg->is_chat)
+            ++home_.stats.received;
+        room_event ev;
+        ev.what = room_event::kind::message;
+        ev.user = me_;
+        ev.line = std::move(msg->line);
+        ev.client_tags = std::move(msg->client_tags);
+        ev.is_chat = msg->is_chat;
+        ev.origin = this;
+        co_await tell_room(msg->key, std::move(ev));
+    } else if (auto* pm = std::get_if<fx::private_message>(&e))
+        co_await send_private(*pm);
+    else if (auto* away = std::get_if<fx::set_away>(&e))
+        co_await set_away(*away);
+    else if (auto* renamed = std::get_if<fx::nick_changed>(&e))
+        co_await announce_nick(*renamed);
+}
+
+std::shared_ptr<room> session::take_room(std::string_view key)
+{
+    for (auto it = rooms_.begin(); it != rooms_.end(); ++it) {
+        if (it->first == key) {
+            auto r = std::move(it->second);
+            rooms_.erase(it);
+            return r;
+        }
+    }
+    return nullptr;
+}
+
+asio::awaitable<void> session::tell_room(std::string_view key, room_event ev)
+{
+    for (auto& [k, r] : rooms_) {
+        if (k == key) {
+            auto keep = r;  // the vector may change while this waits
+            co_await tell_room(*keep, std::move(ev));
+            co_return;
+        }
+    }
+}
+
+asio::awaitable<void> session::tell_room(room& r, room_event ev)
+{
+    // try_send first: it does not suspend, so a client's whole read chunk
+    // reaches the room as one batch; wait only when the inbox is full.
+    if (!r.inbox().try_send(boost::system::error_code{}, std::move(ev)))
+        co_await r.inbox().async_send(boost::system::error_code{}, std::move(ev), use_nothrow);
+}
+
+asio::awaitable<void> session::claim_nick(const irc::effect::claim_nick& e)
+{
+    auto claim = [dir = ctx_.dir, current = me_, nick = e.nick, owner = shared_from_this(), shard = home_.index,
+                     host = proto_.host()] {
+        auto user = current;
+        const auto result = dir->claim_nick(user, nick, owner, shard, host);
+        return std::pair{result, std::move(user)};
+    };
+    // Answers are named before co_await throughout: GCC 12 destroys
+    // temporaries inside a co_await expression twice.
+    auto claimed = co_await call_on(ctx_.hub_executor(), std::move(claim));
+    const bool ok = claimed.first == directory::claim_result::ok;
+    if (ok)
+        me_ = std::move(claimed.second);
+    auto answer = proto_.nick_claimed(ok);
+    co_await carry_out(std::move(answer));
+}
+
+asio::awaitable<void> session::publish_registration(const irc::effect::registered& e)
+{
+    watchdog_.cancel();  // from the registration deadline to the ping schedule
+    auto publish = [record = me_, user = e.user, realname = e.realname] {
+        record->user = user;
+        record->realname = realname;
+        record->registered = true;
+    };
+    co_await call_on(ctx_.hub_executor(), std::move(publish));
+    spdlog::info("register {} as {}", proto_.host(), e.prefix);
+}
+
+asio::awaitable<void> session::join(const irc::effect::join& e)
+{
+    // The join travels through the room's inbox so it is ordered after this
+    // client's earlier events there (a PART just before, say).
+    auto lookup = [dir = ctx_.dir, name = e.name] { return dir->room_for_join(name); };
+    auto r = co_await call_on(ctx_.hub_executor(), std::move(lookup));
+    room_event ev;
+    ev.what = room_event::kind::join;
+    ev.user = me_;
+    co_await tell_room(*r, std::move(ev));
+    auto name = r->name();
+    rooms_.emplace_back(e.key, std::move(r));
+    auto answer = proto_.joined(e.key, name);
+    co_await carry_out(std::move(answer));
+}
+
+asio::awaitable<void> session::check_channel(const irc::effect::check_channel& e)
+{
+    auto lookup = [dir = ctx_.dir, name = e.name] { return dir->find_room(name) != nullptr; };
+    const bool exists = co_await call_on(ctx_.hub_executor(), std::move(lookup));
+    auto answer = proto_.channel_checked(e, exists);
+    co_await carry_out(std::move(answer));
+}
+
+asio::awaitable<void> session::answer_query(const irc::effect::query& e)
+{
+    auto query = [dir = ctx_.dir, kind = e.kind, target = e.target, nick = proto_.nick(),
+                     server = ctx_.config.name]() -> std::string {
+        using kinds = irc::effect::query_kind;
+        switch (kind) {
+        case kinds::list:
+            return dir->list(nick);
+        case kinds::who:
+            return dir->who(target, nick);
+        case kinds::whois:
+            return dir->whois(target, nick);
+        case kinds::topic:
+        case kinds::names:
+        case kinds::channel_mode:
+            break;
+        }
+        const auto r = dir->find_room(target);
+        if (kind == kinds::names)
+            return r ? r->names_reply(nick) : irc::numeric_reply(server, num::endofnames, nick, {target}, "End of /NAMES list.");
+        if (!r)
+            return irc::numeric_reply(server, num::nosuchchannel, nick, {target}, "No such channel");
+        if (kind == kinds::topic)
+            return r->topic_reply(nick);
+        const auto created = std::chrono::duration_cast<std::chrono::seconds>(r->created_at().time_since_epoch()).count();
+        return irc::numeric_reply(server, num::channelmodeis, nick, {r->name(), "+"})
+            + irc::numeric_reply(server, num::creationtime, nick, {r->name(), std::to_string(created)});
+    };
+    auto text = co_await call_on(ctx_.hub_executor(), std::move(query));
+    send_raw(std::move(text));
+}
+
+asio::awaitable<void> session::send_private(const irc::effect::private_message& e)
+{
+    auto m = make_tagged(e.line, server_time_tag(), e.client_tags, e.is_chat, !e.is_chat);
+    auto send = [dir = ctx_.dir, target = e.target, m] {
+        auto u = dir->find_user(target);
+        if (!u || !u->registered)
+            return std::optional<irc::recipient>{};
+        dir->deliver_to(*u, m);
+        return std::optional{irc::recipient{u->nick, u->away}};
+    };
+    auto to = co_await call_on(ctx_.hub_executor(), std::move(send));
+    if (to && e.is_chat)
+        ++home_.stats.received;
+    if (to && proto_.echo_message())
+        deliver(m);
+    auto answer = proto_.private_delivered(e, to);
+    co_await carry_out(std::move(answer));
+}
+
+asio::awaitable<void> session::set_away(const irc::effect::set_away& e)
+{
+    auto publish = [record = me_, text = e.text] { record->away = text; };
+    co_await call_on(ctx_.hub_executor(), std::move(publish));
+}
+
+asio::awaitable<void> session::announce_nick(const irc::effect::nick_changed& e)
+{
+    auto shown = make_tagged(e.line, server_time_tag(), {}, false);
+    deliver(shown);
+    // Copied: the vector may change while a full inbox makes this wait.
+    const auto rooms = rooms_;
+    for (const auto& [key, r] : rooms) {
+        room_event ev;
+        ev.what = room_event::kind::nick;
+        ev.user = me_;
+        ev.shown_once = shown;
+        ev.text = e.nick;
+        ev.origin = this;
+        co_await tell_room(*r, std::move(ev));
+    }
+}
+
+}  // namespace sala::server
