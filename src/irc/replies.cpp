@@ -1,5 +1,7 @@
 #include "irc/replies.hpp"
 
+#include "irc/text.hpp"
+
 namespace sala::irc {
 
 namespace {
@@ -39,16 +41,28 @@ std::string build(std::string_view prefix, std::string_view command, std::string
 
 }  // namespace
 
+void fit_line(std::string& line, std::size_t max_bytes)
+{
+    if (line.size() <= max_bytes || max_bytes < 2)
+        return;
+    line.resize(truncate_utf8(std::string_view(line).substr(0, line.size() - 2), max_bytes - 2).size());
+    line += "\r\n";
+}
+
 std::string numeric_reply(std::string_view server, std::string_view code, std::string_view target,
     std::initializer_list<std::string_view> middles, std::optional<std::string_view> trailing)
 {
-    return build(server, code, target.empty() ? std::string_view("*") : target, middles, trailing);
+    auto line = build(server, code, target.empty() ? std::string_view("*") : target, middles, trailing);
+    fit_line(line);
+    return line;
 }
 
 std::string relay(std::string_view prefix, std::string_view command, std::initializer_list<std::string_view> middles,
-    std::optional<std::string_view> trailing)
+    std::optional<std::string_view> trailing, std::size_t max_bytes)
 {
-    return build(prefix, command, {}, middles, trailing);
+    auto line = build(prefix, command, {}, middles, trailing);
+    fit_line(line, max_bytes);
+    return line;
 }
 
 }  // namespace sala::irc

@@ -89,8 +89,10 @@ session_protocol::effects session_protocol::on_line(std::string_view raw)
         std::string cmd = parsed.msg ? to_upper(parsed.msg->command) : "*";
         if (!valid_utf8(cmd) || cmd.find_first_of("\x01\x02\x03") != std::string::npos)
             cmd = "*";
-        out.emplace_back(effect::send{":" + settings_.server_name + " FAIL " + cmd
-            + " INVALID_UTF8 :Message rejected: this server only accepts UTF-8 text\r\n"});
+        std::string text = ":" + settings_.server_name + " FAIL " + cmd
+            + " INVALID_UTF8 :Message rejected: this server only accepts UTF-8 text\r\n";
+        fit_line(text);
+        out.emplace_back(effect::send{std::move(text)});
         return out;
     }
     std::string cleaned;
@@ -121,8 +123,7 @@ void session_protocol::dispatch(effects& out, const message& msg)
         if (msg.params.empty())
             reply(out, numeric::needmoreparams, {"PING"}, "Not enough parameters");
         else
-            out.emplace_back(effect::send{
-                ":" + settings_.server_name + " PONG " + settings_.server_name + " :" + msg.params[0] + "\r\n"});
+            out.emplace_back(effect::send{relay(settings_.server_name, "PONG", {settings_.server_name}, msg.params[0])});
     } else if (cmd == "PONG") {
         // Any input proves the client alive; the session notes the time of every read.
     } else if (cmd == "JOIN")

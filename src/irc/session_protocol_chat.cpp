@@ -177,12 +177,13 @@ void session_protocol::on_message(effects& out, const message& msg)
     const std::string_view text = tagmsg ? std::string_view() : std::string_view(msg.params[1]);
     auto make_line = [&](std::string_view shown_target) {
         if (tagmsg)
-            return relay(prefix_, cmd, {shown_target});
+            return relay(prefix_, cmd, {shown_target}, std::nullopt, settings_.max_line);
         // The relayed line adds our prefix; cut the text (at a character
         // boundary) so that what others receive fits the line limit too.
         const auto overhead = 1 + prefix_.size() + 1 + cmd.size() + 1 + shown_target.size() + 2 + 2;
         const auto max_line = settings_.max_line;
-        return relay(prefix_, cmd, {shown_target}, truncate_utf8(text, max_line > overhead ? max_line - overhead : 0));
+        return relay(prefix_, cmd, {shown_target}, truncate_utf8(text, max_line > overhead ? max_line - overhead : 0),
+            max_line);
     };
     auto targets = split_list(msg.params[0], ',');
     if (targets.size() > max_targets)

@@ -1,0 +1,257 @@
+// The server's per-connection IRC state machine (src/irc/session_protocol.hpp),
+// driven without sockets: lines in, effects out, answers fed back by hand.
+
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "irc/replies.hpp"
+#include "irc/session_protocol.hpp"
+#include "support/catch.hpp"
+
+using sala::irc::protocol_settings;
+using sala::irc::session_protocol;
+namespace fx = sala::irc::effect;
+
+namespace {
+
+protocol_settings test_settings()
+{
+    protocol_settings s;
+    s.server_name = "test.server";
+    s.created_text = "today";
+    s.autojoin = {"#lobby"};
+    s.max_channels = 3;
+    return s;
+}
+
+// Everything the client would read from the `send` effects, concatenated.
+std::string sent(const session_protocol::effects& effects)
+{
+    std::string text;
+    for (const auto& e : effects)
+        if (const auto* s = std::get_if<fx::send>(&e))
+            text += s->text;
+    return text;
+}
+
+template <typename Effect>
+std::vector<Effect> all_of(const session_protocol::effects& effects)
+{
+    std::vector<Effect> found;
+    for (const auto& e : effects)
+        if (const auto* x = std::get_if<Effect>(&e))
+            found.push_back(*x);
+    return found;
+}
+
+// Registers `p` as `nick`, answering its requests as a server with no one else would.
+session_protocol::effects register_as(session_protocol& p, const std::string& nick)
+{
+    auto out = p.on_line("NICK " + nick);
+    REQUIRE(all_of<fx::claim_nick>(out).size() == 1);
+    auto answered = p.nick_claimed(true);
+    REQUIRE(answered.empty());  // USER still missing
+    out = p.on_line("USER u 0 * :Real Name");
+    for (const auto& j : all_of<fx::join>(out))
+        (void)p.joined(j.key, j.name);
+    REQUIRE(p.registered());
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("registration waits for NICK and USER, then welcomes and auto-joins", "[irc][protocol]")
+{
+    const auto settings = test_settings();
+    session_protocol p(settings, "10.0.0.1");
+    CHECK(sent(p.on_line("PRIVMSG #lobby :early")).find(" 451 * :You have not registered") != std::string::npos);
+    const auto out = register_as(p, "Alice");
+    const auto reg = all_of<fx::registered>(out);
+    REQUIRE(reg.size() == 1);
+    CHECK(reg[0].prefix == "Alice!u@10.0.0.1");
+    const auto text = sent(out);
+    CHECK(text.starts_with(":test.server 001 Alice :Welcome to the sala IRC Network Alice!u@10.0.0.1\r\n"));
+    CHECK(text.find(" 005 Alice ") != std::string::npos);
+    CHECK(text.find(" 422 Alice :MOTD File is missing") != std::string::npos);
+    const auto joins = all_of<fx::join>(out);
+    REQUIRE(joins.size() == 1);
+    CHECK(joins[0].key == "#lobby");
+}
+
+TEST_CASE("a nick in use gets 433 and registration waits for another", "[irc][protocol]")
+{
+    const auto settings = test_settings();
+    session_protocol p(settings, "10.0.0.1");
+    (void)p.on_line("USER u 0 * :R");
+    (void)p.on_line("NICK taken");
+    CHECK(sent(p.nick_claimed(false)).find(" 433 * taken :Nickname is already in use") != std::string::npos);
+    CHECK_FALSE(p.registered());
+    (void)p.on_line("NICK free");
+    const auto out = p.nick_claimed(true);
+    CHECK(p.registered());
+    CHECK(all_of<fx::registered>(out).size() == 1);
+}
+
+TEST_CASE("CAP negotiation holds registration until CAP END", "[irc][protocol]")
+{
+    const auto settings = test_settings();
+    session_protocol p(settings, "10.0.0.1");
+    CHECK(sent(p.on_line("CAP LS 302")) == ":test.server CAP * LS :server-time message-tags echo-message batch\r\n");
+    (void)p.on_line("NICK a");
+    (void)p.nick_claimed(true);
+    (void)p.on_line("USER u 0 * :R");
+    CHECK_FALSE(p.registered());
+    CHECK(sent(p.on_line("CAP REQ :echo-message bogus")) == ":test.server CAP a NAK :echo-message bogus\r\n");
+    CHECK_FALSE(p.echo_message());
+    CHECK(sent(p.on_line("CAP REQ :echo-message server-time")) == ":test.server CAP a ACK :echo-message server-time\r\n");
+    CHECK(p.echo_message());
+    CHECK(p.server_time());
+    CHECK(all_of<fx::registered>(p.on_line("CAP END")).size() == 1);
+}
+
+TEST_CASE("a wrong password is refused and the link closed", "[irc][protocol]")
+{
+    auto settings = test_settings();
+    settings.password = "secret";
+    session_protocol p(settings, "10.0.0.1");
+    (void)p.on_line("PASS wrong");
+    (void)p.on_line("NICK a");
+    (void)p.on_line("USER u 0 * :R");
+    const auto out = p.nick_claimed(true);
+    CHECK(sent(out).find(" 464 a :Password incorrect") != std::string::npos);
+    const auto closes = all_of<fx::close>(out);
+    REQUIRE(closes.size() == 1);
+    CHECK(closes[0].why == fx::close_reason::bad_password);
+    CHECK_FALSE(p.registered());
+}
+
+TEST_CASE("bad lines get an error reply and are counted as dropped", "[irc][protocol]")
+{
+    const auto settings = test_settings();
+    session_protocol p(settings, "10.0.0.1");
+    register_as(p, "a");
+    const auto overlong = p.on_line("PRIVMSG #lobby :" + std::string(600, 'x'));
+    CHECK(all_of<fx::line_dropped>(overlong).size() == 1);
+    CHECK(sent(overlong) == ":test.server 417 a :Input line was too long\r\n");
+    CHECK(all_of<fx::channel_message>(overlong).empty());
+    const auto not_utf8 = p.on_line("privmsg #lobby :\xff\xfe");
+    CHECK(all_of<fx::line_dropped>(not_utf8).size() == 1);
+    CHECK(sent(not_utf8).starts_with(":test.server FAIL PRIVMSG INVALID_UTF8 :"));
+    CHECK(sent(p.on_line("FROB x")) == ":test.server 421 a FROB :Unknown command\r\n");
+    CHECK(sent(p.on_line(":only-a-prefix")) == ":test.server 421 a * :Malformed line\r\n");
+}
+
+TEST_CASE("replies that echo a long parameter still fit 512 bytes", "[irc][protocol]")
+{
+    const auto settings = test_settings();
+    session_protocol p(settings, "10.0.0.1");
+    register_as(p, "a");
+    for (const auto& line : {"FOO" + std::string(490, 'Q'), "NICK " + std::string(490, 'n'),
+             "PING :" + std::string(490, 'p'), "JOIN #" + std::string(490, 'c')}) {
+        const auto text = sent(p.on_line(line));
+        INFO(line.substr(0, 10));
+        REQUIRE(text.size() <= sala::irc::wire_line_max);
+        CHECK(text.ends_with("\r\n"));
+    }
+}
+
+TEST_CASE("channel messages carry the sender, controls stripped, cut to the line limit", "[irc][protocol]")
+{
+    const auto settings = test_settings();
+    session_protocol p(settings, "10.0.0.1");
+    register_as(p, "a");
+    auto msgs = all_of<fx::channel_message>(p.on_line("PRIVMSG #LOBBY :hi \x1b[31mthere"));
+    REQUIRE(msgs.size() == 1);
+    CHECK(msgs[0].key == "#lobby");
+    CHECK(msgs[0].line == ":a!u@10.0.0.1 PRIVMSG #lobby :hi [31mthere\r\n");
+    msgs = all_of<fx::channel_message>(p.on_line("PRIVMSG #lobby :" + std::string(490, 'x')));
+    REQUIRE(msgs.size() == 1);
+    CHECK(msgs[0].line.size() == settings.max_line);
+    CHECK(msgs[0].line.ends_with("xxx\r\n"));
+}
+
+TEST_CASE("messages to channels one is not in ask whether they exist", "[irc][protocol]")
+{
+    const auto settings = test_settings();
+    session_protocol p(settings, "10.0.0.1");
+    register_as(p, "a");
+    const auto checks = all_of<fx::check_channel>(p.on_line("PRIVMSG #other,bob :hi"));
+    REQUIRE(checks.size() == 1);
+    CHECK(sent(p.channel_checked(checks[0], true)) == ":test.server 404 a #other :Cannot send to channel\r\n");
+    CHECK(sent(p.channel_checked(checks[0], false)) == ":test.server 401 a #other :No such nick/channel\r\n");
+    CHECK(all_of<fx::check_channel>(p.on_line("NOTICE #other :hi")).empty());  // NOTICE never gets errors
+    const auto parts = all_of<fx::check_channel>(p.on_line("PART #other"));
+    REQUIRE(parts.size() == 1);
+    CHECK(sent(p.channel_checked(parts[0], true)) == ":test.server 442 a #other :You're not on that channel\r\n");
+}
+
+TEST_CASE("private messages report missing and away recipients", "[irc][protocol]")
+{
+    const auto settings = test_settings();
+    session_protocol p(settings, "10.0.0.1");
+    register_as(p, "a");
+    const auto pms = all_of<fx::private_message>(p.on_line("PRIVMSG Bob :hello"));
+    REQUIRE(pms.size() == 1);
+    CHECK(pms[0].line == ":a!u@10.0.0.1 PRIVMSG Bob :hello\r\n");
+    CHECK(sent(p.private_delivered(pms[0], std::nullopt)) == ":test.server 401 a Bob :No such nick/channel\r\n");
+    CHECK(sent(p.private_delivered(pms[0], sala::irc::recipient{"bob", ""})).empty());
+    CHECK(sent(p.private_delivered(pms[0], sala::irc::recipient{"bob", "lunch"})) == ":test.server 301 a bob :lunch\r\n");
+}
+
+TEST_CASE("joins respect the channel limit and JOIN 0 parts them all", "[irc][protocol]")
+{
+    const auto settings = test_settings();  // max 3 channels, #lobby already joined
+    session_protocol p(settings, "10.0.0.1");
+    register_as(p, "a");
+    const auto out = p.on_line("JOIN #b,#B,#c,#d,bad");
+    const auto joins = all_of<fx::join>(out);
+    REQUIRE(joins.size() == 2);  // #B is #b again
+    CHECK(sent(out) == ":test.server 405 a #d :You have joined too many channels\r\n"
+                       ":test.server 403 a bad :No such channel\r\n");
+    (void)p.joined("#b", "#b");
+    (void)p.joined("#c", "#c");
+    const auto parts = all_of<fx::part>(p.on_line("JOIN 0"));
+    REQUIRE(parts.size() == 3);
+    CHECK(parts[0].line == ":a!u@10.0.0.1 PART #lobby :Left all channels\r\n");
+    CHECK(p.channels().empty());
+}
+
+TEST_CASE("a nick change is announced with the old prefix", "[irc][protocol]")
+{
+    const auto settings = test_settings();
+    session_protocol p(settings, "10.0.0.1");
+    register_as(p, "old");
+    (void)p.on_line("NICK new");
+    const auto changes = all_of<fx::nick_changed>(p.nick_claimed(true));
+    REQUIRE(changes.size() == 1);
+    CHECK(changes[0].line == ":old!u@10.0.0.1 NICK :new\r\n");
+    CHECK(p.prefix() == "new!u@10.0.0.1");
+}
+
+TEST_CASE("topic changes need membership and are cut to the topic length", "[irc][protocol]")
+{
+    const auto settings = test_settings();
+    session_protocol p(settings, "10.0.0.1");
+    register_as(p, "a");
+    CHECK(sent(p.on_line("TOPIC #elsewhere :x")) == ":test.server 442 a #elsewhere :You're not on that channel\r\n");
+    const auto topics = all_of<fx::set_topic>(p.on_line("TOPIC #lobby :" + std::string(450, 't')));
+    REQUIRE(topics.size() == 1);
+    CHECK(topics[0].text.size() == settings.topic_len);
+    CHECK(topics[0].line.size() <= sala::irc::wire_line_max);
+    const auto queries = all_of<fx::query>(p.on_line("TOPIC #lobby"));
+    REQUIRE(queries.size() == 1);
+    CHECK(queries[0].kind == fx::query_kind::topic);
+}
+
+TEST_CASE("QUIT closes with the client's reason", "[irc][protocol]")
+{
+    const auto settings = test_settings();
+    session_protocol p(settings, "10.0.0.1");
+    register_as(p, "a");
+    const auto closes = all_of<fx::close>(p.on_line("QUIT :bye now"));
+    REQUIRE(closes.size() == 1);
+    CHECK(closes[0].text == "Closing Link: 10.0.0.1 (Quit: bye now)");
+    CHECK(closes[0].why == fx::close_reason::quit);
+}
