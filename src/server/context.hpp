@@ -7,6 +7,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <array>
@@ -42,7 +43,8 @@ struct shard {
     std::size_t index;
     asio::io_context ctx{1};
     shard_stats stats;
-    std::unordered_set<class session*> sessions;  // live sessions, for shutdown
+    std::unordered_set<class session*> sessions;  // live sessions, for shutdown and deadlines
+    asio::steady_timer deadline_timer{ctx};        // see deadline_sweep.hpp
 };
 
 class directory;

@@ -15,6 +15,7 @@
 
 #include "common/fd_limit.hpp"
 #include "irc/tokens.hpp"
+#include "server/deadline_sweep.hpp"
 #include "server/directory.hpp"
 #include "server/listener.hpp"
 #include "server/log_exceptions.hpp"
@@ -134,8 +135,10 @@ int run_server(server_config config)
     }
 
     std::vector<work_guard> guards;
-    for (auto& s : ctx.shards)
+    for (auto& s : ctx.shards) {
         guards.emplace_back(s->ctx.get_executor());
+        start_deadline_sweep(ctx, *s);
+    }
 
     auto& hub = ctx.shards.front()->ctx;
     asio::signal_set signals(hub, SIGINT, SIGTERM);

@@ -25,8 +25,6 @@ namespace {
 
 using clock = std::chrono::steady_clock;
 
-// How long a client being cut off gets to receive its ERROR line.
-constexpr auto close_grace = std::chrono::seconds(2);
 // How many recent NICK/QUIT lines a session remembers to show each only once.
 constexpr std::size_t once_memory = 32;
 // Writes gather at most this many queued messages into one sendmsg.
@@ -59,7 +57,6 @@ session::session(server_context& ctx, shard& home, asio::ip::tcp::socket socket,
       home_(home),
       socket_(std::move(socket)),
       wake_(home.ctx),
-      watchdog_(home.ctx),
       throttle_(home.ctx),
       reader_(ctx.config.limits.max_line + ctx.config.limits.max_tags + 2),
       limiter_(ctx.config.limits.line_burst, ctx.config.limits.line_rate, clock::now()),
@@ -88,8 +85,7 @@ asio::awaitable<void> session::run(std::shared_ptr<session> self)
     auto ex = co_await asio::this_coro::executor;
     co_await asio::experimental::make_parallel_group(
         asio::co_spawn(ex, self->read_loop(), asio::deferred),
-        asio::co_spawn(ex, self->write_loop(), asio::deferred),
-        asio::co_spawn(ex, self->watchdog_loop(), asio::deferred))
+        asio::co_spawn(ex, self->write_loop(), asio::deferred))
         .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
 
     self->closing_ = true;
@@ -272,43 +268,37 @@ bool session::write_now(boost::system::error_code& ec)
     return true;
 }
 
-asio::awaitable<void> session::watchdog_loop()
+void session::check_deadlines(clock::time_point now)
 {
-    const auto& lim = ctx_.config.limits;
-    for (;;) {
-        const auto now = clock::now();
+    if (closing_) {
         if (close_deadline_ && now >= *close_deadline_)
-            co_return;
-        auto next = close_deadline_.value_or(clock::time_point::max());
-        if (!closing_) {
-            if (!proto_.registered()) {
-                if (now >= registration_deadline_) {
-                    close_after_flush("Closing Link: " + proto_.host() + " (Registration timed out)",
-                        disconnect_reason::registration_timeout, "Registration timeout");
-                    continue;
-                }
-                next = std::min(next, registration_deadline_);
-            } else {
-                const auto idle = now - last_input_;
-                if (idle >= lim.ping_timeout) {
-                    const auto secs = std::chrono::duration_cast<std::chrono::seconds>(idle).count();
-                    const auto text = "Ping timeout: " + std::to_string(secs) + " seconds";
-                    close_after_flush("Closing Link: " + proto_.host() + " (" + text + ")", disconnect_reason::ping_timeout,
-                        text);
-                    continue;
-                }
-                if (idle >= lim.ping_interval && !ping_sent_) {
-                    send_raw("PING :" + ctx_.config.name + "\r\n");
-                    ping_sent_ = true;
-                }
-                next = std::min(next, last_input_ + (ping_sent_ ? lim.ping_timeout : lim.ping_interval));
-            }
-        }
-        watchdog_.expires_at(next);
-        co_await watchdog_.async_wait(use_nothrow);
-        if (co_await cancelled())
-            co_return;
+            expire();
+        return;
     }
+    if (!proto_.registered()) {
+        if (now >= registration_deadline_)
+            close_after_flush("Closing Link: " + proto_.host() + " (Registration timed out)",
+                disconnect_reason::registration_timeout, "Registration timeout");
+        return;
+    }
+    const auto& lim = ctx_.config.limits;
+    const auto idle = now - last_input_;
+    if (idle >= lim.ping_timeout) {
+        const auto secs = std::chrono::duration_cast<std::chrono::seconds>(idle).count();
+        const auto text = "Ping timeout: " + std::to_string(secs) + " seconds";
+        close_after_flush("Closing Link: " + proto_.host() + " (" + text + ")", disconnect_reason::ping_timeout, text);
+    } else if (idle >= lim.ping_interval && !ping_sent_) {
+        send_raw("PING :" + ctx_.config.name + "\r\n");
+        ping_sent_ = true;
+    }
+}
+
+void session::expire()
+{
+    boost::system::error_code ignored;
+    socket_.close(ignored);  // the reader's and the writer's waits end with operation_aborted
+    wake_.cancel();
+    throttle_.cancel();
 }
 
 void session::deliver(const outgoing_ptr& m, const void* origin, delivery mode)
@@ -375,7 +365,6 @@ void session::close_after_flush(const std::string& text, disconnect_reason why, 
     reason_ = std::move(log_reason);
     close_deadline_ = clock::now() + close_grace;
     wake_writer();
-    watchdog_.cancel();
 }
 
 void session::begin_shutdown()

@@ -1,6 +1,7 @@
 #pragma once
-// One client connection: a session coroutine made of a reader loop, a writer
-// loop and a watchdog, joined so that the first to end cancels the others.
+// One client connection: a session coroutine made of a reader loop and a writer
+// loop, joined so that the first to end cancels the other. Its deadlines
+// (registration, ping, closing) are checked by its shard's sweep.
 // Thread-safety: a session lives on its home shard; every member function runs
 // there. Other threads reach it only by posting to that shard.
 
@@ -52,6 +53,12 @@ public:
     // Server shutdown: say so to the client, flush, close.
     void begin_shutdown();
 
+    // How long a client being cut off gets to receive its ERROR line.
+    static constexpr auto close_grace = std::chrono::seconds(2);
+    // Acts on whichever deadline has passed: registration, ping, or the end
+    // of a closing client's grace period. Called by the shard's sweep.
+    void check_deadlines(std::chrono::steady_clock::time_point now);
+
     // For the status endpoint, read on the home shard.
     [[nodiscard]] bool registered() const { return proto_.registered(); }
     [[nodiscard]] const std::string& nick() const { return proto_.nick(); }
@@ -68,7 +75,6 @@ private:
 
     asio::awaitable<void> read_loop();
     asio::awaitable<void> write_loop();
-    asio::awaitable<void> watchdog_loop();
     asio::awaitable<void> leave_everything();
 
     // Carries out what the protocol asked for, in order, feeding answers back.
@@ -94,6 +100,8 @@ private:
     // Stops reading, queues "ERROR :text", and closes once flushed or after a grace period.
     void close_after_flush(const std::string& text, disconnect_reason why, std::string log_reason);
     void wake_writer();
+    // Ends both loops now: the grace period for last words is over.
+    void expire();
     // Writes as much of the outbox as the kernel takes without blocking. True
     // when the outbox is empty afterwards; false with `ec` clear when the
     // kernel's buffer is full, false with `ec` set on a socket error.
@@ -103,7 +111,6 @@ private:
     shard& home_;
     asio::ip::tcp::socket socket_;
     asio::steady_timer wake_;      // the writer sleeps on it while the outbox is empty
-    asio::steady_timer watchdog_;  // registration, ping and close deadlines
     asio::steady_timer throttle_;  // input rate limiting
 
     // Output

@@ -130,7 +130,6 @@ asio::awaitable<void> session::claim_nick(const irc::effect::claim_nick& e)
 
 asio::awaitable<void> session::publish_registration(const irc::effect::registered& e)
 {
-    watchdog_.cancel();  // from the registration deadline to the ping schedule
     auto publish = [record = me_, user = e.user, realname = e.realname] {
         record->user = user;
         record->realname = realname;
