@@ -52,7 +52,7 @@ bool is_quiet_error(const boost::system::error_code& ec)
 
 }  // namespace
 
-session::session(server_context& ctx, shard& home, asio::ip::tcp::socket socket, std::string peer_ip)
+session::session(server_context& ctx, shard& home, shard_socket socket, std::string peer_ip)
     : ctx_(ctx),
       home_(home),
       socket_(std::move(socket)),

@@ -38,7 +38,7 @@ enum class delivery : std::uint8_t {
 
 class session : public std::enable_shared_from_this<session> {
 public:
-    session(server_context& ctx, shard& home, asio::ip::tcp::socket socket, std::string peer_ip);
+    session(server_context& ctx, shard& home, shard_socket socket, std::string peer_ip);
     ~session();
     session(const session&) = delete;
     session& operator=(const session&) = delete;
@@ -109,9 +109,9 @@ private:
 
     server_context& ctx_;
     shard& home_;
-    asio::ip::tcp::socket socket_;
-    asio::steady_timer wake_;      // the writer sleeps on it while the outbox is empty
-    asio::steady_timer throttle_;  // input rate limiting
+    shard_socket socket_;
+    shard_timer wake_;      // the writer sleeps on it while the outbox is empty
+    shard_timer throttle_;  // input rate limiting
 
     // Output
     // A vector with a consumed prefix, not a deque: libstdc++'s deque allocates
