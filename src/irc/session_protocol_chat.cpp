@@ -130,7 +130,12 @@ void session_protocol::on_names(effects& out, const message& msg)
         reply(out, numeric::endofnames, {"*"}, "End of /NAMES list.");
         return;
     }
-    for (auto& name : split_list(msg.params[0], ','))
+    // Capped like PRIVMSG targets: otherwise one 512-byte line naming a big
+    // channel 80 times asks for 80 member lists, a 50-fold amplification.
+    auto names = split_list(msg.params[0], ',');
+    if (names.size() > max_targets)
+        names.resize(max_targets);
+    for (auto& name : names)
         out.emplace_back(effect::query{effect::query_kind::names, std::move(name)});
 }
 

@@ -255,3 +255,12 @@ TEST_CASE("QUIT closes with the client's reason", "[irc][protocol]")
     CHECK(closes[0].text == "Closing Link: 10.0.0.1 (Quit: bye now)");
     CHECK(closes[0].why == fx::close_reason::quit);
 }
+
+TEST_CASE("NAMES answers at most MAXTARGETS channels per line", "[irc][protocol]")
+{
+    const auto settings = test_settings();
+    session_protocol p(settings, "10.0.0.1");
+    register_as(p, "a");
+    const auto queries = all_of<fx::query>(p.on_line("NAMES #a,#a,#a,#a,#a,#a,#a,#a"));
+    CHECK(queries.size() == sala::irc::max_targets);
+}

@@ -8,7 +8,9 @@ Runs a real chat-server on loopback and, for --seconds, keeps up:
   * churners that connect, join, talk, change nick and quit;
   * hostile clients: garbage and overlong lines, escape sequences, a reader
     that never reads (SendQ), a flooder (Excess Flood), never-registering
-    connections.
+    connections;
+  * a client that never reads but keeps asking for member lists, until
+    SendQ cuts it off (its output outgrows the kernel's buffers and --sendq).
 At the end it checks that no message to a steady member was lost or
 reordered, that /status shows no leaked connection once everyone left, and
 that the server's resident memory returned near its baseline. It prints an RSS
@@ -167,6 +169,29 @@ async def hostile(port, deadline, rng):
         await asyncio.sleep(0.1)
 
 
+async def nonreader(port, deadline):
+    """Reads nothing and asks for member lists just under the line rate, so
+    its output piles up until SendQ cuts it off; then a new one starts."""
+    cut_off = 0
+    k = 0
+    while time.monotonic() < deadline and k < 100:
+        k += 1
+        try:
+            reader, writer = await register(f"nr{k}", port, receive_buffer=4096)
+            # asyncio would go on reading into its own buffer (up to 128 KiB):
+            # stop the transport so the tiny receive window really closes.
+            writer.transport.pause_reading()
+            while time.monotonic() < deadline:
+                writer.write(b"WHO #soak\r\n")
+                await writer.drain()
+                await asyncio.sleep(1 / 30)
+            writer.transport.abort()
+        except (OSError, asyncio.TimeoutError, RuntimeError):
+            cut_off += 1
+            await asyncio.sleep(0.2)
+    return cut_off
+
+
 async def soak(args, irc_port, http_port, pid):
     rng = random.Random(args.seed)
     stop = asyncio.Event()
@@ -188,8 +213,10 @@ async def soak(args, irc_port, http_port, pid):
     pubs = [asyncio.create_task(publisher(i, irc_port, deadline, args.rate, sent)) for i in range(args.publishers)]
     others = [asyncio.create_task(churner(i, irc_port, deadline)) for i in range(args.churners)]
     others.append(asyncio.create_task(hostile(irc_port, deadline, rng)))
+    slow = asyncio.create_task(nonreader(irc_port, deadline))
     pub_conns = await asyncio.gather(*pubs)
     await asyncio.gather(*others)
+    nonreaders_cut_off = await slow
 
     # Let the steady members drain, bounded.
     settle = time.monotonic() + 20
@@ -230,6 +257,7 @@ async def soak(args, irc_port, http_port, pid):
         "expected_deliveries": total_sent * args.members,
         "rss_baseline_kib": baseline, "rss_peak_kib": max(curve or [0]), "rss_final_kib": final,
         "rss_curve_kib": curve, "disconnects": st["disconnects"], "server_dropped": st["messages"]["dropped"],
+        "nonreaders_cut_off": nonreaders_cut_off,
         "failures": failures,
     }
     return report
