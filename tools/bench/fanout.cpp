@@ -293,6 +293,7 @@ int run_fanout(const options& o)
     std::this_thread::sleep_for(std::chrono::milliseconds(200 + f.members / 20));
     const auto before = deliveries();  // PRIVMSGs cannot have arrived yet: always 0
 
+    const auto cpu_before = f.server_pid > 0 ? cpu_seconds(f.server_pid) : std::nullopt;
     const auto t0 = std::chrono::steady_clock::now();
     for (std::size_t p = 0; p < f.publishers; ++p)
         asio::co_spawn(run.context(p), run_publisher(&st, p), asio::detached);
@@ -324,6 +325,7 @@ int run_fanout(const options& o)
             break;
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
+    const auto cpu_after = f.server_pid > 0 ? cpu_seconds(f.server_pid) : std::nullopt;
     run.stop();
 
     histogram lat;
@@ -365,6 +367,15 @@ int run_fanout(const options& o)
     human.precision(1);
     human << ", latency us p50 " << us(lat.percentile(0.5)) << " p99 " << us(lat.percentile(0.99)) << " p99.9 "
           << us(lat.percentile(0.999)) << " max " << us(lat.max());
+    std::optional<double> server_cpu;
+    if (cpu_before && cpu_after)
+        server_cpu = *cpu_after - *cpu_before;
+    if (server_cpu && *server_cpu > 0) {
+        human.precision(2);
+        human << ", server CPU " << *server_cpu << " s (";
+        human.precision(0);
+        human << static_cast<double>(delivered) / *server_cpu << " deliveries per CPU-second)";
+    }
     if (!first_error.empty())
         human << " (first error: " << first_error << ")";
 
@@ -376,6 +387,8 @@ int run_fanout(const options& o)
     json.add("latency_method", histogram::method);
     json.add("latency_p50_us", us(lat.percentile(0.5))).add("latency_p99_us", us(lat.percentile(0.99)));
     json.add("latency_p999_us", us(lat.percentile(0.999))).add("latency_max_us", us(lat.max()));
+    if (server_cpu && *server_cpu > 0)
+        json.add("server_cpu_s", *server_cpu).add("deliveries_per_server_cpu_s", static_cast<double>(delivered) / *server_cpu);
     if (!first_error.empty())
         json.add("first_error", first_error);
     report(human.str(), json);

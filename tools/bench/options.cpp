@@ -80,6 +80,8 @@ options_result parse_options(int argc, const char* const* argv)
     fan->add_option("--payload", f.payload, "Padding bytes per message")
         ->check(CLI::Range(std::size_t{0}, std::size_t{400}))
         ->capture_default_str();
+    fan->add_option("--server-pid", f.server_pid, "Server process whose CPU time is read while publishing (0: none)")
+        ->check(CLI::Range(0L, 1L << 30));
 
     auto* idle = app.add_subcommand("idle", "Hold N registered idle connections, measure server memory");
     add_common(*idle, o.common);

@@ -34,6 +34,7 @@ struct fanout_options {
     double duration = 30;           // publishing stops after this many seconds
     double drain = 10;              // seconds to wait for the last deliveries
     std::size_t payload = 32;       // padding bytes in each message
+    long server_pid = 0;            // 0: no server CPU figure
 };
 
 struct idle_options {

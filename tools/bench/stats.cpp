@@ -1,9 +1,12 @@
 #include "stats.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
 #include <fstream>
+#include <iterator>
 #include <iostream>
 #include <sstream>
 
@@ -105,6 +108,28 @@ std::optional<std::uint64_t> resident_bytes(long pid)
         }
     }
     return std::nullopt;
+}
+
+std::optional<double> cpu_seconds(long pid)
+{
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // The command name (field 2) may hold spaces; count fields after its ')'.
+    const auto close = stat.rfind(')');
+    if (close == std::string::npos)
+        return std::nullopt;
+    std::istringstream fields(stat.substr(close + 1));
+    std::string field;
+    std::uint64_t utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && fields >> field; ++i) {
+        if (i == 14)
+            utime = std::stoull(field);
+        else if (i == 15)
+            stime = std::stoull(field);
+    }
+    if (!fields)
+        return std::nullopt;
+    return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 json_line& json_line::add(const std::string& key, double value)

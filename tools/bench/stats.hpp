@@ -38,6 +38,12 @@ private:
 // VmRSS of `pid` in bytes, from /proc/<pid>/status; nothing if unreadable.
 [[nodiscard]] std::optional<std::uint64_t> resident_bytes(long pid);
 
+// User plus system CPU seconds that `pid` has used, from /proc/<pid>/stat;
+// nothing if unreadable. On a machine whose cores the load generator shares,
+// deliveries per server CPU-second compare servers where deliveries per
+// second mostly measure who got the cores.
+[[nodiscard]] std::optional<double> cpu_seconds(long pid);
+
 // Builds one flat JSON object; values are numbers, booleans or strings.
 class json_line {
 public:

@@ -9,6 +9,7 @@ from collections import defaultdict
 
 METRICS = {
     "fanout": [("deliveries_per_s", "deliveries/s (higher is better)", 0),
+               ("deliveries_per_server_cpu_s", "deliveries per server CPU-second (higher is better)", 0),
                ("msgs_per_s", "messages/s accepted", 0),
                ("lost", "lost deliveries (sum over runs)", None),
                ("disconnects", "members disconnected (sum)", None)],
