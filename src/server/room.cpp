@@ -2,6 +2,9 @@
 
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
+#include <chrono>
+
 #include "irc/names.hpp"
 #include "irc/numerics.hpp"
 #include "server/replies.hpp"
@@ -19,6 +22,15 @@ constexpr std::size_t inbox_capacity = 4096;
 constexpr std::size_t max_batch = 256;
 // NAMES replies are split so that each line stays well under 512 bytes.
 constexpr std::size_t names_line_budget = 400;
+// Joins to a room of at least linger_min_members wait up to linger_per_member
+// per member (linger_max at most) for more joins before their JOIN lines go
+// out. A join storm then costs each member one write per linger period instead
+// of one per join: the writes of a flush take roughly what the linger allows
+// per member, so fanning out JOINs can use only part of the shards' time. A
+// member sees a JOIN at most that much later; the joiner is answered at once.
+constexpr std::size_t linger_min_members = 64;
+constexpr auto linger_per_member = std::chrono::microseconds(10);
+constexpr auto linger_max = std::chrono::milliseconds(100);
 
 }  // namespace
 
@@ -28,6 +40,7 @@ room::room(server_context& ctx, std::string name)
       inbox_(ctx.hub_executor(), inbox_capacity),
       members_per_shard_(ctx.shards.size(), 0),
       pending_shards_(ctx.shards.size(), false),
+      linger_(ctx.hub_executor()),
       created_at_(std::chrono::system_clock::now())
 {
     locals_.reserve(ctx.shards.size());
@@ -52,7 +65,7 @@ asio::awaitable<void> room::run(std::shared_ptr<room> self)
             if (!more)
                 break;
         }
-        self->flush();
+        self->flush_or_linger(self);
         if (self->roster_.empty() && self->pending_joins_ == 0) {
             // Only members and announced joiners send here, and announcements
             // run on this executor, so no event can arrive after this point.
@@ -61,6 +74,27 @@ asio::awaitable<void> room::run(std::shared_ptr<room> self)
             break;
         }
     }
+    // Closed at shutdown: nothing may wait on the timer past the room's end.
+    self->flush();
+    self->linger_.cancel();
+}
+
+void room::flush_or_linger(const std::shared_ptr<room>& self)
+{
+    if (pending_urgent_ || roster_.size() < linger_min_members) {
+        flush();
+        return;
+    }
+    if (pending_.empty() || lingering_)
+        return;
+    lingering_ = true;
+    linger_.expires_after(std::min<std::chrono::steady_clock::duration>(linger_max,
+        linger_per_member * static_cast<std::int64_t>(roster_.size())));
+    // A wait that completes after an earlier flush only flushes early: harmless.
+    linger_.async_wait([self](boost::system::error_code ec) {
+        if (!ec)
+            self->flush();
+    });
 }
 
 void room::add_member(const user_ptr& user)
@@ -68,15 +102,26 @@ void room::add_member(const user_ptr& user)
     if (!roster_.join(user, user->nick))
         return;
     user->channels.push_back(name_);
+    // The joiner's greeting below bypasses the batch: whatever else is pending
+    // (its own PART of this room just before, say) must reach it first.
+    if (pending_urgent_)
+        flush();
+    auto join = make_tagged(relay(user->prefix(), "JOIN", {name_}), server_time_tag(), {}, false);
+    // The members see the JOIN before the joiner is added: it gets its own
+    // copy in the greeting.
+    pending_.push_back({step::kind::fan_out, join, nullptr, delivery::everyone, nullptr, 0});
     ++members_per_shard_[user->shard];
     pending_.push_back({step::kind::add, nullptr, nullptr, delivery::everyone, user->owner, user->shard});
     pending_shards_[user->shard] = true;
-    fan_out(make_tagged(relay(user->prefix(), "JOIN", {name_}), server_time_tag(), {}, false), nullptr,
-        delivery::everyone);
-    // After its JOIN in the same stream: the joiner sees JOIN, then topic and names.
+    // JOIN, then topic and names, at once even while the other members' JOIN
+    // lines linger. Later batches reach its shard after this post, so the
+    // joiner still sees the room's events in order from its JOIN on.
     const std::string topic = roster_.topic() ? topic_reply(user->nick) : std::string();
-    pending_.push_back({step::kind::to_one, make_plain(topic + names_reply(user->nick)), nullptr,
-        delivery::everyone, user->owner, user->shard});
+    auto rest = make_plain(topic + names_reply(user->nick));
+    asio::post(ctx_.shards[user->shard]->ctx, [member = user->owner, join, rest] {
+        member->deliver(join);
+        member->deliver(rest);
+    });
 }
 
 void room::handle(room_event ev)
@@ -130,15 +175,19 @@ void room::remove_member(const user_ptr& user)
     --members_per_shard_[user->shard];
     pending_.push_back({step::kind::remove, nullptr, nullptr, delivery::everyone, user->owner, user->shard});
     pending_shards_[user->shard] = true;
+    pending_urgent_ = true;
 }
 
 void room::fan_out(const outgoing_ptr& m, const void* origin, delivery mode)
 {
     pending_.push_back({step::kind::fan_out, m, origin, mode, nullptr, 0});
+    pending_urgent_ = true;
 }
 
 void room::flush()
 {
+    pending_urgent_ = false;
+    lingering_ = false;
     if (pending_.empty())
         return;
     // One hand-off per shard that has members or that a membership step
@@ -167,11 +216,6 @@ void room::apply(const batch& steps, shard_members& local, std::size_t shard)
         case step::kind::remove:
             if (st.shard == shard)
                 std::erase(members, st.member);
-            ++i;
-            continue;
-        case step::kind::to_one:
-            if (st.shard == shard)
-                st.member->deliver(st.msg);
             ++i;
             continue;
         case step::kind::fan_out:

@@ -8,6 +8,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/experimental/concurrent_channel.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <cstdint>
 #include <memory>
@@ -66,13 +67,13 @@ private:
     // flush in between and each member still sees exactly the messages sent
     // while it was in.
     struct step {
-        enum class kind : std::uint8_t { fan_out, add, remove, to_one };
+        enum class kind : std::uint8_t { fan_out, add, remove };
         kind what;
-        outgoing_ptr msg;                  // fan_out, to_one
+        outgoing_ptr msg;                  // fan_out
         const void* origin = nullptr;      // fan_out
         delivery mode = delivery::everyone;  // fan_out
-        std::shared_ptr<session> member;   // add, remove, to_one
-        std::size_t shard = 0;             // add, remove, to_one: the member's shard
+        std::shared_ptr<session> member;   // add, remove
+        std::size_t shard = 0;             // add, remove: the member's shard
     };
     using batch = std::vector<step>;
 
@@ -84,6 +85,9 @@ private:
     // Queues a message for every member; flush() hands the queue to the shards.
     void fan_out(const outgoing_ptr& m, const void* origin, delivery mode);
     void flush();
+    // End of a wake-up: hand the batch over now, or, when it holds only joins
+    // to a large room, let it linger so more joins share each member's write.
+    void flush_or_linger(const std::shared_ptr<room>& self);
 
     server_context& ctx_;
     std::string name_;
@@ -94,7 +98,11 @@ private:
     std::uint64_t messages_ = 0;
     std::size_t pending_joins_ = 0;
     batch pending_;  // steps not yet handed to the shards
-    std::vector<bool> pending_shards_;  // shards that a pending add/remove/to_one concerns
+    std::vector<bool> pending_shards_;  // shards that a pending add/remove concerns
+    // pending_ holds more than joins (their JOIN lines and adds): it must go now.
+    bool pending_urgent_ = false;
+    asio::steady_timer linger_;  // runs while joins wait in pending_
+    bool lingering_ = false;
     std::chrono::system_clock::time_point created_at_;
 };
 
