@@ -32,6 +32,16 @@ constexpr std::size_t linger_min_members = 64;
 constexpr auto linger_per_member = std::chrono::microseconds(10);
 constexpr auto linger_max = std::chrono::milliseconds(100);
 
+void append_name(std::vector<std::string>& lines, const std::string& nick)
+{
+    if (lines.empty() || lines.back().size() + nick.size() + 1 > names_line_budget) {
+        lines.push_back(nick);
+        return;
+    }
+    lines.back() += ' ';
+    lines.back() += nick;
+}
+
 }  // namespace
 
 room::room(server_context& ctx, std::string name)
@@ -102,6 +112,8 @@ void room::add_member(const user_ptr& user)
     if (!roster_.join(user, user->nick))
         return;
     user->channels.push_back(name_);
+    if (!names_stale_)
+        append_name(names_lines_, user->nick);
     // The joiner's greeting below bypasses the batch: whatever else is pending
     // (its own PART of this room just before, say) must reach it first.
     if (pending_urgent_)
@@ -157,6 +169,7 @@ void room::handle(room_event ev)
     case kind::nick:
         if (!roster_.rename(ev.user, ev.text))
             return;
+        names_stale_ = true;
         fan_out(ev.shown_once, ev.origin, delivery::others_once);
         break;
     case kind::topic:
@@ -171,6 +184,7 @@ void room::handle(room_event ev)
 void room::remove_member(const user_ptr& user)
 {
     roster_.leave(user);
+    names_stale_ = true;
     std::erase(user->channels, name_);
     --members_per_shard_[user->shard];
     pending_.push_back({step::kind::remove, nullptr, nullptr, delivery::everyone, user->owner, user->shard});
@@ -233,21 +247,35 @@ void room::apply(const batch& steps, shard_members& local, std::size_t shard)
     }
 }
 
+void room::rebuild_names() const
+{
+    names_lines_.clear();
+    for (const auto& e : roster_.members())
+        append_name(names_lines_, e.nick);
+    names_stale_ = false;
+}
+
 std::string room::names_reply(std::string_view requester) const
 {
+    if (names_stale_)
+        rebuild_names();
     const auto& server = ctx_.config.name;
+    // ":server 353 requester = #room :" once, then each list appended as it
+    // is: nicks are valid names already, with nothing to clean.
+    auto head = numeric(server, num::namreply, requester, {"=", name_}, "");
+    head.resize(head.size() - 2);
+    auto tail = numeric(server, num::endofnames, requester, {name_}, "End of /NAMES list.");
+    std::size_t size = tail.size();
+    for (const auto& nicks : names_lines_)
+        size += head.size() + nicks.size() + 2;
     std::string out;
-    std::string nicks;
-    for (const auto& e : roster_.members()) {
-        if (!nicks.empty() && nicks.size() + e.nick.size() + 1 > names_line_budget) {
-            out += numeric(server, num::namreply, requester, {"=", name_}, nicks);
-            nicks.clear();
-        }
-        nicks += nicks.empty() ? e.nick : " " + e.nick;
+    out.reserve(size);
+    for (const auto& nicks : names_lines_) {
+        out += head;
+        out += nicks;
+        out += "\r\n";
     }
-    if (!nicks.empty())
-        out += numeric(server, num::namreply, requester, {"=", name_}, nicks);
-    out += numeric(server, num::endofnames, requester, {name_}, "End of /NAMES list.");
+    out += tail;
     return out;
 }
 

@@ -88,6 +88,7 @@ private:
     // End of a wake-up: hand the batch over now, or, when it holds only joins
     // to a large room, let it linger so more joins share each member's write.
     void flush_or_linger(const std::shared_ptr<room>& self);
+    void rebuild_names() const;
 
     server_context& ctx_;
     std::string name_;
@@ -103,6 +104,11 @@ private:
     bool pending_urgent_ = false;
     asio::steady_timer linger_;  // runs while joins wait in pending_
     bool lingering_ = false;
+    // NAMES nick lists, one per 353 line, extended as members join so that a
+    // join storm does not rebuild an O(n) list for every joiner. A leave or
+    // rename marks them stale; the next NAMES rebuilds them.
+    mutable std::vector<std::string> names_lines_;
+    mutable bool names_stale_ = false;
     std::chrono::system_clock::time_point created_at_;
 };
 
