@@ -31,6 +31,10 @@ constexpr std::size_t names_line_budget = 400;
 constexpr std::size_t linger_min_members = 64;
 constexpr auto linger_per_member = std::chrono::microseconds(10);
 constexpr auto linger_max = std::chrono::milliseconds(100);
+// Joins per join_run: each joiner's own tail of the run is a copy, so a run
+// costs O(length^2) bytes; 64 keeps that small while cutting the entries each
+// member queues 64-fold.
+constexpr std::size_t max_run = 64;
 
 void append_name(std::vector<std::string>& lines, const std::string& nick)
 {
@@ -119,11 +123,17 @@ void room::add_member(const user_ptr& user)
     if (pending_urgent_)
         flush();
     auto join = make_tagged(relay(user->prefix(), "JOIN", {name_}), server_time_tag(), {}, false);
-    // The members see the JOIN before the joiner is added: it gets its own
-    // copy in the greeting.
-    pending_.push_back({step::kind::fan_out, join, nullptr, delivery::everyone, nullptr, 0});
+    if (pending_.empty() || pending_.back().what != step::kind::joins
+        || pending_.back().run->joiners.size() == max_run) {
+        pending_.push_back({step::kind::joins, nullptr, nullptr, delivery::everyone, nullptr, 0,
+            std::make_shared<join_run>()});
+    }
+    // The joiner gets its own JOIN in the greeting, and from the run only
+    // the JOINs after its own.
+    auto& run = *pending_.back().run;
+    run.lines.push_back(join);
+    run.joiners.push_back({user->owner, user->shard, nullptr});
     ++members_per_shard_[user->shard];
-    pending_.push_back({step::kind::add, nullptr, nullptr, delivery::everyone, user->owner, user->shard});
     pending_shards_[user->shard] = true;
     // JOIN, then topic and names, at once even while the other members' JOIN
     // lines linger. Later batches reach its shard after this post, so the
@@ -187,14 +197,14 @@ void room::remove_member(const user_ptr& user)
     names_stale_ = true;
     std::erase(user->channels, name_);
     --members_per_shard_[user->shard];
-    pending_.push_back({step::kind::remove, nullptr, nullptr, delivery::everyone, user->owner, user->shard});
+    pending_.push_back({step::kind::remove, nullptr, nullptr, delivery::everyone, user->owner, user->shard, nullptr});
     pending_shards_[user->shard] = true;
     pending_urgent_ = true;
 }
 
 void room::fan_out(const outgoing_ptr& m, const void* origin, delivery mode)
 {
-    pending_.push_back({step::kind::fan_out, m, origin, mode, nullptr, 0});
+    pending_.push_back({step::kind::fan_out, m, origin, mode, nullptr, 0, nullptr});
     pending_urgent_ = true;
 }
 
@@ -204,6 +214,9 @@ void room::flush()
     lingering_ = false;
     if (pending_.empty())
         return;
+    for (auto& st : pending_)
+        if (st.what == step::kind::joins)
+            st.run->seal();
     // One hand-off per shard that has members or that a membership step
     // concerns; each shard walks only its own members.
     auto shared = std::make_shared<const batch>(std::move(pending_));
@@ -222,11 +235,20 @@ void room::apply(const batch& steps, shard_members& local, std::size_t shard)
     for (std::size_t i = 0; i < steps.size();) {
         const auto& st = steps[i];
         switch (st.what) {
-        case step::kind::add:
-            if (st.shard == shard)
-                members.push_back(st.member);
+        case step::kind::joins: {
+            const auto& run = *st.run;
+            for (const auto& s : members)
+                s->deliver(run.all);
+            for (const auto& j : run.joiners) {
+                if (j.shard != shard)
+                    continue;
+                members.push_back(j.member);
+                if (j.rest)
+                    j.member->deliver(j.rest);
+            }
             ++i;
             continue;
+        }
         case step::kind::remove:
             if (st.shard == shard)
                 std::erase(members, st.member);
@@ -245,6 +267,14 @@ void room::apply(const batch& steps, shard_members& local, std::size_t shard)
                 s->deliver(steps[k].msg, steps[k].origin, steps[k].mode);
         i = end;
     }
+}
+
+void room::join_run::seal()
+{
+    all = make_run(lines);
+    for (std::size_t i = 0; i + 1 < joiners.size(); ++i)
+        joiners[i].rest = make_run(lines, i + 1);
+    lines.clear();
 }
 
 void room::rebuild_names() const

@@ -66,14 +66,30 @@ private:
     // travel in the same stream as messages, so a burst of joins needs no
     // flush in between and each member still sees exactly the messages sent
     // while it was in.
+    // Consecutive joins, with their JOIN lines serialized into one buffer:
+    // a member that was in before the run queues one entry for all of them,
+    // and the joiner at position i one entry for the JOINs after its own.
+    struct join_run {
+        struct joiner {
+            std::shared_ptr<session> member;
+            std::size_t shard = 0;
+            outgoing_ptr rest;  // JOIN lines of the joiners after it; null for the last
+        };
+        std::vector<joiner> joiners;
+        std::vector<outgoing_ptr> lines;  // until sealed
+        outgoing_ptr all;                 // set by seal()
+        void seal();
+    };
+
     struct step {
-        enum class kind : std::uint8_t { fan_out, add, remove };
+        enum class kind : std::uint8_t { fan_out, joins, remove };
         kind what;
         outgoing_ptr msg;                  // fan_out
         const void* origin = nullptr;      // fan_out
         delivery mode = delivery::everyone;  // fan_out
-        std::shared_ptr<session> member;   // add, remove
-        std::size_t shard = 0;             // add, remove: the member's shard
+        std::shared_ptr<session> member;   // remove
+        std::size_t shard = 0;             // remove: the member's shard
+        std::shared_ptr<join_run> run;     // joins
     };
     using batch = std::vector<step>;
 
@@ -99,7 +115,7 @@ private:
     std::uint64_t messages_ = 0;
     std::size_t pending_joins_ = 0;
     batch pending_;  // steps not yet handed to the shards
-    std::vector<bool> pending_shards_;  // shards that a pending add/remove concerns
+    std::vector<bool> pending_shards_;  // shards that a pending join/remove concerns
     // pending_ holds more than joins (their JOIN lines and adds): it must go now.
     bool pending_urgent_ = false;
     asio::steady_timer linger_;  // runs while joins wait in pending_
