@@ -88,8 +88,9 @@ asio::awaitable<void> room::run(std::shared_ptr<room> self)
             break;
         }
     }
-    // Closed at shutdown: nothing may wait on the timer past the room's end.
-    self->flush();
+    // Closed at shutdown: what lingers is dropped, not flushed, since the
+    // shards may have stopped already and a hand-off posted to a stopped
+    // shard would hold its sessions until that io_context is destroyed.
     self->linger_.cancel();
 }
 
@@ -105,9 +106,11 @@ void room::flush_or_linger(const std::shared_ptr<room>& self)
     linger_.expires_after(std::min<std::chrono::steady_clock::duration>(linger_max,
         linger_per_member * static_cast<std::int64_t>(roster_.size())));
     // A wait that completes after an earlier flush only flushes early: harmless.
-    linger_.async_wait([self](boost::system::error_code ec) {
-        if (!ec)
-            self->flush();
+    // Weak: a pending wait must not keep the room, and its timer, alive past
+    // the io_context at shutdown (the timer would then outlive its service).
+    linger_.async_wait([weak = std::weak_ptr<room>(self)](boost::system::error_code ec) {
+        if (auto r = weak.lock(); r && !ec)
+            r->flush();
     });
 }
 
@@ -212,6 +215,11 @@ void room::flush()
 {
     pending_urgent_ = false;
     lingering_ = false;
+    // Closed means shut down (or empty and gone): the shards may have stopped
+    // running, and a hand-off queued on a stopped shard would hold sessions of
+    // other shards until its io_context is destroyed, after theirs.
+    if (!inbox_.is_open())
+        pending_.clear();
     if (pending_.empty())
         return;
     for (auto& st : pending_)
