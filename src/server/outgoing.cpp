@@ -30,6 +30,27 @@ outgoing_ptr make_tagged(std::string line, const std::string& time_tag, const st
     return m;
 }
 
+outgoing_ptr make_run(const std::vector<outgoing_ptr>& parts, std::size_t first)
+{
+    auto m = std::make_shared<outgoing>();
+    if (first < parts.size()) {
+        m->is_chat = parts[first]->is_chat;
+        m->needs_message_tags = parts[first]->needs_message_tags;
+    }
+    for (unsigned v = 0; v < m->tag_prefix.size(); ++v) {
+        auto& text = m->tag_prefix[v];
+        std::size_t size = 0;
+        for (auto i = first; i < parts.size(); ++i)
+            size += parts[i]->prefix_for(v).size() + parts[i]->line.size();
+        text.reserve(size);
+        for (auto i = first; i < parts.size(); ++i) {
+            text += parts[i]->prefix_for(v);
+            text += parts[i]->line;
+        }
+    }
+    return m;
+}
+
 std::string server_time_tag()
 {
     const auto now = std::chrono::system_clock::now();

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace sala::server {
 
@@ -20,6 +21,7 @@ enum tag_variant : std::uint8_t {
 struct outgoing {
     std::string line;  // ":prefix COMMAND params\r\n", never tags
     // "@...  " prefixes indexed by tag_variant bits; empty when there is no tag to add.
+    // A run of lines (make_run) keeps each variant's whole text here, line empty.
     std::array<std::string, 4> tag_prefix;
     bool needs_message_tags = false;  // TAGMSG: meaningless without the capability
     bool is_chat = false;             // PRIVMSG/NOTICE, counted in the delivery totals
@@ -36,6 +38,11 @@ using outgoing_ptr = std::shared_ptr<const outgoing>;
 // sender's client-only tags `client_tags` ("+a=b;+c", may be empty).
 [[nodiscard]] outgoing_ptr make_tagged(std::string line, const std::string& time_tag,
     const std::string& client_tags, bool is_chat, bool needs_message_tags = false);
+
+// Several messages as one buffer per variant, so a recipient of all of them
+// queues and writes one entry instead of one each. The parts must agree on
+// is_chat and needs_message_tags (the first one's are taken).
+[[nodiscard]] outgoing_ptr make_run(const std::vector<outgoing_ptr>& parts, std::size_t first = 0);
 
 // The current time as an IRCv3 server-time tag: "time=2026-11-24T20:16:00.123Z".
 [[nodiscard]] std::string server_time_tag();

@@ -2,6 +2,9 @@
 
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
+#include <chrono>
+
 #include "irc/names.hpp"
 #include "irc/numerics.hpp"
 #include "irc/replies.hpp"
@@ -19,6 +22,29 @@ constexpr std::size_t inbox_capacity = 4096;
 constexpr std::size_t max_batch = 256;
 // NAMES replies are split so that each line stays well under 512 bytes.
 constexpr std::size_t names_line_budget = 400;
+// Joins to a room of at least linger_min_members wait up to linger_per_member
+// per member (linger_max at most) for more joins before their JOIN lines go
+// out. A join storm then costs each member one write per linger period instead
+// of one per join: the writes of a flush take roughly what the linger allows
+// per member, so fanning out JOINs can use only part of the shards' time. A
+// member sees a JOIN at most that much later; the joiner is answered at once.
+constexpr std::size_t linger_min_members = 64;
+constexpr auto linger_per_member = std::chrono::microseconds(10);
+constexpr auto linger_max = std::chrono::milliseconds(100);
+// Joins per join_run: each joiner's own tail of the run is a copy, so a run
+// costs O(length^2) bytes; 64 keeps that small while cutting the entries each
+// member queues 64-fold.
+constexpr std::size_t max_run = 64;
+
+void append_name(std::vector<std::string>& lines, const std::string& nick)
+{
+    if (lines.empty() || lines.back().size() + nick.size() + 1 > names_line_budget) {
+        lines.push_back(nick);
+        return;
+    }
+    lines.back() += ' ';
+    lines.back() += nick;
+}
 
 }  // namespace
 
@@ -28,6 +54,7 @@ room::room(server_context& ctx, std::string name)
       inbox_(ctx.hub_executor(), inbox_capacity),
       members_per_shard_(ctx.shards.size(), 0),
       pending_shards_(ctx.shards.size(), false),
+      linger_(ctx.hub_executor()),
       created_at_(std::chrono::system_clock::now())
 {
     locals_.reserve(ctx.shards.size());
@@ -52,7 +79,7 @@ asio::awaitable<void> room::run(std::shared_ptr<room> self)
             if (!more)
                 break;
         }
-        self->flush();
+        self->flush_or_linger(self);
         if (self->roster_.empty() && self->pending_joins_ == 0) {
             // Only members and announced joiners send here, and announcements
             // run on this executor, so no event can arrive after this point.
@@ -61,6 +88,30 @@ asio::awaitable<void> room::run(std::shared_ptr<room> self)
             break;
         }
     }
+    // Closed at shutdown: what lingers is dropped, not flushed, since the
+    // shards may have stopped already and a hand-off posted to a stopped
+    // shard would hold its sessions until that io_context is destroyed.
+    self->linger_.cancel();
+}
+
+void room::flush_or_linger(const std::shared_ptr<room>& self)
+{
+    if (pending_urgent_ || roster_.size() < linger_min_members) {
+        flush();
+        return;
+    }
+    if (pending_.empty() || lingering_)
+        return;
+    lingering_ = true;
+    linger_.expires_after(std::min<std::chrono::steady_clock::duration>(linger_max,
+        linger_per_member * static_cast<std::int64_t>(roster_.size())));
+    // A wait that completes after an earlier flush only flushes early: harmless.
+    // Weak: a pending wait must not keep the room, and its timer, alive past
+    // the io_context at shutdown (the timer would then outlive its service).
+    linger_.async_wait([weak = std::weak_ptr<room>(self)](boost::system::error_code ec) {
+        if (auto r = weak.lock(); r && !ec)
+            r->flush();
+    });
 }
 
 void room::add_member(const user_ptr& user)
@@ -68,15 +119,34 @@ void room::add_member(const user_ptr& user)
     if (!roster_.join(user, user->nick))
         return;
     user->channels.push_back(name_);
+    if (!names_stale_)
+        append_name(names_lines_, user->nick);
+    // The joiner's greeting below bypasses the batch: whatever else is pending
+    // (its own PART of this room just before, say) must reach it first.
+    if (pending_urgent_)
+        flush();
+    auto join = make_tagged(irc::relay(user->prefix(), "JOIN", {name_}), server_time_tag(), {}, false);
+    if (pending_.empty() || pending_.back().what != step::kind::joins
+        || pending_.back().run->joiners.size() == max_run) {
+        pending_.push_back({step::kind::joins, nullptr, nullptr, delivery::everyone, nullptr, 0,
+            std::make_shared<join_run>()});
+    }
+    // The joiner gets its own JOIN in the greeting, and from the run only
+    // the JOINs after its own.
+    auto& run = *pending_.back().run;
+    run.lines.push_back(join);
+    run.joiners.push_back({user->owner, user->shard, nullptr});
     ++members_per_shard_[user->shard];
-    pending_.push_back({step::kind::add, nullptr, nullptr, delivery::everyone, user->owner, user->shard});
     pending_shards_[user->shard] = true;
-    fan_out(make_tagged(irc::relay(user->prefix(), "JOIN", {name_}), server_time_tag(), {}, false), nullptr,
-        delivery::everyone);
-    // After its JOIN in the same stream: the joiner sees JOIN, then topic and names.
+    // JOIN, then topic and names, at once even while the other members' JOIN
+    // lines linger. Later batches reach its shard after this post, so the
+    // joiner still sees the room's events in order from its JOIN on.
     const std::string topic = roster_.topic() ? topic_reply(user->nick) : std::string();
-    pending_.push_back({step::kind::to_one, make_plain(topic + names_reply(user->nick)), nullptr,
-        delivery::everyone, user->owner, user->shard});
+    auto rest = make_plain(topic + names_reply(user->nick));
+    asio::post(ctx_.shards[user->shard]->ctx, [member = user->owner, join, rest] {
+        member->deliver(join);
+        member->deliver(rest);
+    });
 }
 
 void room::handle(room_event ev)
@@ -112,6 +182,7 @@ void room::handle(room_event ev)
     case kind::nick:
         if (!roster_.rename(ev.user, ev.text))
             return;
+        names_stale_ = true;
         fan_out(ev.shown_once, ev.origin, delivery::others_once);
         break;
     case kind::topic:
@@ -126,21 +197,34 @@ void room::handle(room_event ev)
 void room::remove_member(const user_ptr& user)
 {
     roster_.leave(user);
+    names_stale_ = true;
     std::erase(user->channels, name_);
     --members_per_shard_[user->shard];
-    pending_.push_back({step::kind::remove, nullptr, nullptr, delivery::everyone, user->owner, user->shard});
+    pending_.push_back({step::kind::remove, nullptr, nullptr, delivery::everyone, user->owner, user->shard, nullptr});
     pending_shards_[user->shard] = true;
+    pending_urgent_ = true;
 }
 
 void room::fan_out(const outgoing_ptr& m, const void* origin, delivery mode)
 {
-    pending_.push_back({step::kind::fan_out, m, origin, mode, nullptr, 0});
+    pending_.push_back({step::kind::fan_out, m, origin, mode, nullptr, 0, nullptr});
+    pending_urgent_ = true;
 }
 
 void room::flush()
 {
+    pending_urgent_ = false;
+    lingering_ = false;
+    // Closed means shut down (or empty and gone): the shards may have stopped
+    // running, and a hand-off queued on a stopped shard would hold sessions of
+    // other shards until its io_context is destroyed, after theirs.
+    if (!inbox_.is_open())
+        pending_.clear();
     if (pending_.empty())
         return;
+    for (auto& st : pending_)
+        if (st.what == step::kind::joins)
+            st.run->seal();
     // One hand-off per shard that has members or that a membership step
     // concerns; each shard walks only its own members.
     auto shared = std::make_shared<const batch>(std::move(pending_));
@@ -159,19 +243,23 @@ void room::apply(const batch& steps, shard_members& local, std::size_t shard)
     for (std::size_t i = 0; i < steps.size();) {
         const auto& st = steps[i];
         switch (st.what) {
-        case step::kind::add:
-            if (st.shard == shard)
-                members.push_back(st.member);
+        case step::kind::joins: {
+            const auto& run = *st.run;
+            for (const auto& s : members)
+                s->deliver(run.all);
+            for (const auto& j : run.joiners) {
+                if (j.shard != shard)
+                    continue;
+                members.push_back(j.member);
+                if (j.rest)
+                    j.member->deliver(j.rest);
+            }
             ++i;
             continue;
+        }
         case step::kind::remove:
             if (st.shard == shard)
                 std::erase(members, st.member);
-            ++i;
-            continue;
-        case step::kind::to_one:
-            if (st.shard == shard)
-                st.member->deliver(st.msg);
             ++i;
             continue;
         case step::kind::fan_out:
@@ -189,21 +277,43 @@ void room::apply(const batch& steps, shard_members& local, std::size_t shard)
     }
 }
 
+void room::join_run::seal()
+{
+    all = make_run(lines);
+    for (std::size_t i = 0; i + 1 < joiners.size(); ++i)
+        joiners[i].rest = make_run(lines, i + 1);
+    lines.clear();
+}
+
+void room::rebuild_names() const
+{
+    names_lines_.clear();
+    for (const auto& e : roster_.members())
+        append_name(names_lines_, e.nick);
+    names_stale_ = false;
+}
+
 std::string room::names_reply(std::string_view requester) const
 {
+    if (names_stale_)
+        rebuild_names();
     const auto& server = ctx_.config.name;
+    // ":server 353 requester = #room :" once, then each list appended as it
+    // is: nicks are valid names already, with nothing to clean.
+    auto head = irc::numeric_reply(server, num::namreply, requester, {"=", name_}, "");
+    head.resize(head.size() - 2);
+    auto tail = irc::numeric_reply(server, num::endofnames, requester, {name_}, "End of /NAMES list.");
+    std::size_t size = tail.size();
+    for (const auto& nicks : names_lines_)
+        size += head.size() + nicks.size() + 2;
     std::string out;
-    std::string nicks;
-    for (const auto& e : roster_.members()) {
-        if (!nicks.empty() && nicks.size() + e.nick.size() + 1 > names_line_budget) {
-            out += irc::numeric_reply(server, num::namreply, requester, {"=", name_}, nicks);
-            nicks.clear();
-        }
-        nicks += nicks.empty() ? e.nick : " " + e.nick;
+    out.reserve(size);
+    for (const auto& nicks : names_lines_) {
+        out += head;
+        out += nicks;
+        out += "\r\n";
     }
-    if (!nicks.empty())
-        out += irc::numeric_reply(server, num::namreply, requester, {"=", name_}, nicks);
-    out += irc::numeric_reply(server, num::endofnames, requester, {name_}, "End of /NAMES list.");
+    out += tail;
     return out;
 }
 

@@ -8,6 +8,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/experimental/concurrent_channel.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <cstdint>
 #include <memory>
@@ -65,14 +66,30 @@ private:
     // travel in the same stream as messages, so a burst of joins needs no
     // flush in between and each member still sees exactly the messages sent
     // while it was in.
+    // Consecutive joins, with their JOIN lines serialized into one buffer:
+    // a member that was in before the run queues one entry for all of them,
+    // and the joiner at position i one entry for the JOINs after its own.
+    struct join_run {
+        struct joiner {
+            std::shared_ptr<session> member;
+            std::size_t shard = 0;
+            outgoing_ptr rest;  // JOIN lines of the joiners after it; null for the last
+        };
+        std::vector<joiner> joiners;
+        std::vector<outgoing_ptr> lines;  // until sealed
+        outgoing_ptr all;                 // set by seal()
+        void seal();
+    };
+
     struct step {
-        enum class kind : std::uint8_t { fan_out, add, remove, to_one };
+        enum class kind : std::uint8_t { fan_out, joins, remove };
         kind what;
-        outgoing_ptr msg;                  // fan_out, to_one
+        outgoing_ptr msg;                  // fan_out
         const void* origin = nullptr;      // fan_out
         delivery mode = delivery::everyone;  // fan_out
-        std::shared_ptr<session> member;   // add, remove, to_one
-        std::size_t shard = 0;             // add, remove, to_one: the member's shard
+        std::shared_ptr<session> member;   // remove
+        std::size_t shard = 0;             // remove: the member's shard
+        std::shared_ptr<join_run> run;     // joins
     };
     using batch = std::vector<step>;
 
@@ -84,6 +101,10 @@ private:
     // Queues a message for every member; flush() hands the queue to the shards.
     void fan_out(const outgoing_ptr& m, const void* origin, delivery mode);
     void flush();
+    // End of a wake-up: hand the batch over now, or, when it holds only joins
+    // to a large room, let it linger so more joins share each member's write.
+    void flush_or_linger(const std::shared_ptr<room>& self);
+    void rebuild_names() const;
 
     server_context& ctx_;
     std::string name_;
@@ -94,7 +115,16 @@ private:
     std::uint64_t messages_ = 0;
     std::size_t pending_joins_ = 0;
     batch pending_;  // steps not yet handed to the shards
-    std::vector<bool> pending_shards_;  // shards that a pending add/remove/to_one concerns
+    std::vector<bool> pending_shards_;  // shards that a pending join/remove concerns
+    // pending_ holds more than joins (their JOIN lines and adds): it must go now.
+    bool pending_urgent_ = false;
+    asio::steady_timer linger_;  // runs while joins wait in pending_
+    bool lingering_ = false;
+    // NAMES nick lists, one per 353 line, extended as members join so that a
+    // join storm does not rebuild an O(n) list for every joiner. A leave or
+    // rename marks them stale; the next NAMES rebuilds them.
+    mutable std::vector<std::string> names_lines_;
+    mutable bool names_stale_ = false;
     std::chrono::system_clock::time_point created_at_;
 };
 
