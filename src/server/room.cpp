@@ -46,6 +46,14 @@ void append_name(std::vector<std::string>& lines, const std::string& nick)
     lines.back() += nick;
 }
 
+// The same message with a reference count of this shard's own: every
+// recipient's queue copies the pointer, and with one count for all shards
+// those increments would bounce its cache line between the shards' cores.
+outgoing_ptr shard_local(const outgoing_ptr& shared)
+{
+    return outgoing_ptr(shared.get(), [keep = shared](const outgoing*) {});
+}
+
 }  // namespace
 
 room::room(server_context& ctx, std::string name)
@@ -245,8 +253,9 @@ void room::apply(const batch& steps, shard_members& local, std::size_t shard)
         switch (st.what) {
         case step::kind::joins: {
             const auto& run = *st.run;
+            const auto all = shard_local(run.all);
             for (const auto& s : members)
-                s->deliver(run.all);
+                s->deliver(all);
             for (const auto& j : run.joiners) {
                 if (j.shard != shard)
                     continue;
@@ -270,9 +279,13 @@ void room::apply(const batch& steps, shard_members& local, std::size_t shard)
         auto end = i;
         while (end < steps.size() && steps[end].what == step::kind::fan_out)
             ++end;
+        std::vector<outgoing_ptr> run;
+        run.reserve(end - i);
+        for (auto k = i; k < end; ++k)
+            run.push_back(shard_local(steps[k].msg));
         for (const auto& s : members)
             for (auto k = i; k < end; ++k)
-                s->deliver(steps[k].msg, steps[k].origin, steps[k].mode);
+                s->deliver(run[k - i], steps[k].origin, steps[k].mode);
         i = end;
     }
 }
