@@ -59,7 +59,8 @@ public:
 
     // Answers to effects.
     [[nodiscard]] effects nick_claimed(bool ok);
-    [[nodiscard]] effects joined(std::string_view key, std::string_view name);
+    // Not an effects list: knowing the room's spelling of its name asks nothing further.
+    void joined(std::string_view key, std::string_view name);
     [[nodiscard]] effects channel_checked(const effect::check_channel& asked, bool exists);
     [[nodiscard]] effects private_delivered(const effect::private_message& sent, const std::optional<recipient>& to);
 

@@ -51,12 +51,11 @@ void session_protocol::join_one(effects& out, const std::string& name)
     out.emplace_back(effect::join{std::move(key), name});
 }
 
-session_protocol::effects session_protocol::joined(std::string_view key, std::string_view name)
+void session_protocol::joined(std::string_view key, std::string_view name)
 {
     for (auto& c : channels_)
         if (c.first == key)
             c.second = name;
-    return {};
 }
 
 void session_protocol::on_part(effects& out, const message& msg)

@@ -149,10 +149,8 @@ asio::awaitable<void> session::join(const irc::effect::join& e)
     ev.what = room_event::kind::join;
     ev.user = me_;
     co_await tell_room(*r, std::move(ev));
-    auto name = r->name();
+    proto_.joined(e.key, r->name());
     rooms_.emplace_back(e.key, std::move(r));
-    auto answer = proto_.joined(e.key, name);
-    co_await carry_out(std::move(answer));
 }
 
 asio::awaitable<void> session::check_channel(const irc::effect::check_channel& e)

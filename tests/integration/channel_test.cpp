@@ -1,5 +1,6 @@
 // Channels: relaying, ordering, private messages, NICK/PART/QUIT/TOPIC, queries.
 #include <algorithm>
+#include <cstdint>
 #include <set>
 #include <sstream>
 
@@ -25,17 +26,26 @@ auto numeric_line(std::string_view code)
     return [code = std::string(code)](const std::string& l) { return is_numeric(l, code); };
 }
 
+// alice, bob and carol, registered and in #lobby: the cast of most cases here.
+struct three_members {
+    explicit three_members(std::uint16_t port) : alice(port), bob(port), carol(port)
+    {
+        alice.register_as("alice");
+        bob.register_as("bob");
+        carol.register_as("carol");
+    }
+    irc_client alice;
+    irc_client bob;
+    irc_client carol;
+};
+
 }  // namespace
 
 TEST_CASE("channel: three members see each other's messages with the sender's prefix", "[integration][channel]")
 {
     server_process server;
-    irc_client alice(server.port());
-    irc_client bob(server.port());
-    irc_client carol(server.port());
-    alice.register_as("alice");
-    bob.register_as("bob");
-    carol.register_as("carol");
+    three_members members(server.port());
+    auto& [alice, bob, carol] = members;
 
     alice.send_line("PRIVMSG #lobby :hello from alice");
     CHECK(bob.expect("hello from alice") == ":alice!alice@127.0.0.1 PRIVMSG #lobby :hello from alice");
@@ -55,12 +65,8 @@ TEST_CASE("channel: 50 numbered lines arrive complete and in order at every othe
     "[integration][channel]")
 {
     server_process server({"--line-rate", "0"});
-    irc_client alice(server.port());
-    irc_client bob(server.port());
-    irc_client carol(server.port());
-    alice.register_as("alice");
-    bob.register_as("bob");
-    carol.register_as("carol");
+    three_members members(server.port());
+    auto& [alice, bob, carol] = members;
 
     constexpr int count = 50;
     std::string burst;
@@ -85,12 +91,8 @@ TEST_CASE("channel: 50 numbered lines arrive complete and in order at every othe
 TEST_CASE("channel: a private message reaches only its target", "[integration][channel]")
 {
     server_process server;
-    irc_client alice(server.port());
-    irc_client bob(server.port());
-    irc_client carol(server.port());
-    alice.register_as("alice");
-    bob.register_as("bob");
-    carol.register_as("carol");
+    three_members members(server.port());
+    auto& [alice, bob, carol] = members;
 
     alice.send_line("PRIVMSG bob :just for you");
     CHECK(bob.expect("just for you") == ":alice!alice@127.0.0.1 PRIVMSG bob :just for you");
@@ -113,12 +115,8 @@ TEST_CASE("channel: a private message reaches only its target", "[integration][c
 TEST_CASE("channel: a nick change is seen once by a member sharing two channels", "[integration][channel]")
 {
     server_process server;
-    irc_client alice(server.port());
-    irc_client bob(server.port());
-    irc_client carol(server.port());
-    alice.register_as("alice");
-    bob.register_as("bob");
-    carol.register_as("carol");
+    three_members members(server.port());
+    auto& [alice, bob, carol] = members;
     alice.send_line("JOIN #two");
     alice.expect(" 366 alice #two ");
     bob.send_line("JOIN #two");
@@ -184,12 +182,8 @@ TEST_CASE("channel: a quit is seen once by a member sharing two channels", "[int
 TEST_CASE("channel: part and quit are seen by the room", "[integration][channel]")
 {
     server_process server;
-    irc_client alice(server.port());
-    irc_client bob(server.port());
-    irc_client carol(server.port());
-    alice.register_as("alice");
-    bob.register_as("bob");
-    carol.register_as("carol");
+    three_members members(server.port());
+    auto& [alice, bob, carol] = members;
 
     alice.send_line("PART #lobby :see you");
     CHECK(alice.expect(" PART ") == ":alice!alice@127.0.0.1 PART #lobby :see you");
@@ -299,12 +293,8 @@ TEST_CASE("channel: a topic is seen by members and by a later joiner", "[integra
 TEST_CASE("channel: NAMES lists all members", "[integration][channel]")
 {
     server_process server;
-    irc_client alice(server.port());
-    irc_client bob(server.port());
-    irc_client carol(server.port());
-    alice.register_as("alice");
-    bob.register_as("bob");
-    carol.register_as("carol");
+    three_members members(server.port());
+    auto& [alice, bob, carol] = members;
 
     bob.send_line("NAMES #lobby");
     const auto names = bob.expect(numeric_line("353"));
@@ -429,12 +419,8 @@ TEST_CASE("channel: MODE queries get 324 and the ban list 368", "[integration][c
 TEST_CASE("channel: LIST shows the channel with its member count", "[integration][channel]")
 {
     server_process server;
-    irc_client alice(server.port());
-    irc_client bob(server.port());
-    irc_client carol(server.port());
-    alice.register_as("alice");
-    bob.register_as("bob");
-    carol.register_as("carol");
+    three_members members(server.port());
+    auto& [alice, bob, carol] = members;
     carol.send_line("JOIN #side");
     carol.expect(" 366 carol #side ");
 

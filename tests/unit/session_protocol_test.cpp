@@ -55,7 +55,7 @@ session_protocol::effects register_as(session_protocol& p, const std::string& ni
     REQUIRE(answered.empty());  // USER still missing
     out = p.on_line("USER u 0 * :Real Name");
     for (const auto& j : all_of<fx::join>(out))
-        (void)p.joined(j.key, j.name);
+        p.joined(j.key, j.name);
     REQUIRE(p.registered());
     return out;
 }
@@ -210,8 +210,8 @@ TEST_CASE("joins respect the channel limit and JOIN 0 parts them all", "[irc][pr
     REQUIRE(joins.size() == 2);  // #B is #b again
     CHECK(sent(out) == ":test.server 405 a #d :You have joined too many channels\r\n"
                        ":test.server 403 a bad :No such channel\r\n");
-    (void)p.joined("#b", "#b");
-    (void)p.joined("#c", "#c");
+    p.joined("#b", "#b");
+    p.joined("#c", "#c");
     const auto parts = all_of<fx::part>(p.on_line("JOIN 0"));
     REQUIRE(parts.size() == 3);
     CHECK(parts[0].line == ":a!u@10.0.0.1 PART #lobby :Left all channels\r\n");

@@ -121,7 +121,7 @@ private:
             check(join->key == sala::irc::fold(join->name));
             auto& r = rooms_.try_emplace(join->key, room{join->name, {}}).first->second;
             r.members.insert(who);
-            run(who, p.joined(join->key, r.name));
+            p.joined(join->key, r.name);
         } else if (const auto* part = std::get_if<fx::part>(&e)) {
             check_wire(part->line, max_line);
             leave(who, part->key);
