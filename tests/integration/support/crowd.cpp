@@ -163,4 +163,23 @@ bool crowd::run_until(const std::function<bool()>& done, std::chrono::millisecon
     return true;
 }
 
+bool crowd::run_while_progressing(const std::function<bool()>& done, const std::function<std::size_t()>& progress,
+    std::chrono::milliseconds stall, std::chrono::milliseconds limit)
+{
+    const auto give_up = std::chrono::steady_clock::now() + limit;
+    auto seen = progress();
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(give_up - std::chrono::steady_clock::now());
+        if (left <= std::chrono::milliseconds::zero())
+            return done();
+        if (run_until([&] { return done() || progress() != seen; }, std::min(stall, left))) {
+            if (done())
+                return true;
+            seen = progress();
+            continue;
+        }
+        return done();
+    }
+}
+
 }  // namespace sala::test

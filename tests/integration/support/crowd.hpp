@@ -44,6 +44,13 @@ public:
     // Runs the io_context until `done()` holds or `timeout` passes; returns done().
     bool run_until(const std::function<bool()>& done, std::chrono::milliseconds timeout);
 
+    // Runs until `done()` holds, for as long as `progress()` keeps rising: false
+    // once it has not risen for `stall`, or after `limit` in all. For waits
+    // whose length depends on the build and the machine (a Debug or sanitizer
+    // build is many times slower), where only a stall is a failure.
+    bool run_while_progressing(const std::function<bool()>& done, const std::function<std::size_t()>& progress,
+        std::chrono::milliseconds stall, std::chrono::milliseconds limit);
+
     [[nodiscard]] boost::asio::io_context& context() { return io_; }
     [[nodiscard]] std::size_t size() const { return members_.size(); }
     [[nodiscard]] std::size_t closed() const { return closed_; }
