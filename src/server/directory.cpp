@@ -6,6 +6,7 @@
 
 #include "irc/names.hpp"
 #include "irc/numerics.hpp"
+#include "server/handoff.hpp"
 #include "server/log_exceptions.hpp"
 #include "irc/replies.hpp"
 #include "server/room.hpp"
@@ -76,7 +77,7 @@ void directory::forget_room(const room& r)
 void directory::close_all_rooms()
 {
     for (auto& [key, r] : rooms_)
-        r->inbox().close();
+        shut_inbox(r->inbox());
     rooms_.clear();
 }
 

@@ -8,6 +8,7 @@
 #include "irc/names.hpp"
 #include "irc/numerics.hpp"
 #include "irc/replies.hpp"
+#include "server/handoff.hpp"
 #include "server/hub_call.hpp"
 #include "server/room.hpp"
 #include "server/session.hpp"
@@ -104,10 +105,8 @@ asio::awaitable<void> session::tell_room(std::string_view key, room_event ev)
 
 asio::awaitable<void> session::tell_room(room& r, room_event ev)
 {
-    // try_send first: it does not suspend, so a client's whole read chunk
-    // reaches the room as one batch; wait only when the inbox is full.
-    if (!r.inbox().try_send(boost::system::error_code{}, std::move(ev)))
-        co_await r.inbox().async_send(boost::system::error_code{}, std::move(ev), use_nothrow);
+    // A closed inbox means the server is shutting down: nobody to tell.
+    co_await hand_off(r.inbox(), std::move(ev));
 }
 
 asio::awaitable<void> session::claim_nick(const irc::effect::claim_nick& e)
