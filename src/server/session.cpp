@@ -11,11 +11,15 @@
 #include <array>
 #include <span>
 
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+
 #include "irc/names.hpp"
 #include "irc/numerics.hpp"
 #include "irc/text.hpp"
 #include "server/hub_call.hpp"
 #include "server/listener.hpp"
+#include "server/log_exceptions.hpp"
 #include "irc/replies.hpp"
 #include "server/room.hpp"
 
@@ -83,10 +87,17 @@ asio::awaitable<void> session::run(std::shared_ptr<session> self)
         self->begin_shutdown();
 
     auto ex = co_await asio::this_coro::executor;
-    co_await asio::experimental::make_parallel_group(
+    auto [order, read_failure, write_failure] = co_await asio::experimental::make_parallel_group(
         asio::co_spawn(ex, self->read_loop(), asio::deferred),
         asio::co_spawn(ex, self->write_loop(), asio::deferred))
         .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+    (void)order;
+    // Either loop throwing is a bug: it must show in the log and in /status.
+    const bool read_failed = log_exception("reader of " + self->proto_.host(), read_failure);
+    if (log_exception("writer of " + self->proto_.host(), write_failure) || read_failed) {
+        self->reason_kind_ = disconnect_reason::error;
+        self->reason_ = "Internal error";
+    }
 
     self->closing_ = true;
     self->socket_.close(ignored);
@@ -174,6 +185,9 @@ asio::awaitable<void> session::read_loop()
 
 asio::awaitable<void> session::write_loop()
 {
+    // Cancellation (the reader ended) is checked by hand after each wait:
+    // it is how this loop normally ends, not an exception.
+    co_await asio::this_coro::throw_if_cancelled(false);
     const auto executor = co_await asio::this_coro::executor;
     for (;;) {
         if (outbox_head_ == outbox_.size()) {
@@ -190,7 +204,9 @@ asio::awaitable<void> session::write_loop()
                 co_return;
             // Let the rest of this pass of the shard queue its messages too, so
             // they leave in one writev instead of one each.
-            co_await asio::post(executor, asio::use_awaitable);
+            co_await asio::post(executor, use_nothrow);
+            if (co_await cancelled())
+                co_return;
             continue;
         }
         boost::system::error_code ec;
@@ -201,6 +217,8 @@ asio::awaitable<void> session::write_loop()
             writer_blocked_ = true;
             auto [wec] = co_await socket_.async_wait(asio::ip::tcp::socket::wait_write, use_nothrow);
             writer_blocked_ = false;
+            if (co_await cancelled())
+                co_return;
             ec = wec;
         }
         if (ec) {
