@@ -29,6 +29,7 @@ directory::claim_result directory::claim_nick(user_ptr& user, const std::string&
         user->shard = shard;
         user->owner = owner;
         user->connected_at = std::chrono::system_clock::now();
+        user->last_spoke = std::chrono::steady_clock::now();
     } else {
         users_.erase(irc::fold(user->nick));
     }
@@ -133,7 +134,9 @@ std::string directory::whois(std::string_view nick, std::string_view requester) 
         out += irc::numeric_reply(server, num::away, requester, {u->nick}, u->away);
     const auto signon =
         std::chrono::duration_cast<std::chrono::seconds>(u->connected_at.time_since_epoch()).count();
-    out += irc::numeric_reply(server, num::whoisidle, requester, {u->nick, "0", std::to_string(signon)},
+    const auto idle =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - u->last_spoke).count();
+    out += irc::numeric_reply(server, num::whoisidle, requester, {u->nick, std::to_string(idle), std::to_string(signon)},
         "seconds idle, signon time");
     out += irc::numeric_reply(server, num::endofwhois, requester, {u->nick}, "End of /WHOIS list.");
     return out;

@@ -29,6 +29,8 @@ struct user_record {
     std::size_t shard = 0;
     std::shared_ptr<session> owner;  // the session; immutable after the first claim
     std::chrono::system_clock::time_point connected_at;
+    // When the user last sent a PRIVMSG or NOTICE (or connected): WHOIS idle time.
+    std::chrono::steady_clock::time_point last_spoke;
     std::vector<std::string> channels;  // display names, in join order
 
     [[nodiscard]] std::string prefix() const { return nick + "!" + user + "@" + host; }

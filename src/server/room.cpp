@@ -169,8 +169,10 @@ void room::handle(room_event ev)
         if (!roster_.contains(ev.user))
             return;
         roster_.next_sequence();
-        if (ev.is_chat)
+        if (ev.is_chat) {
             ++messages_;
+            ev.user->last_spoke = std::chrono::steady_clock::now();  // the record is the hub's, and so is this coroutine
+        }
         auto m = make_tagged(std::move(ev.line), server_time_tag(), ev.client_tags, ev.is_chat, !ev.is_chat);
         fan_out(m, ev.origin, delivery::echo_if_asked);
         break;

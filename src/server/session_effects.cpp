@@ -195,10 +195,12 @@ asio::awaitable<void> session::answer_query(const irc::effect::query& e)
 asio::awaitable<void> session::send_private(const irc::effect::private_message& e)
 {
     auto m = make_tagged(e.line, server_time_tag(), e.client_tags, e.is_chat, !e.is_chat);
-    auto send = [dir = ctx_.dir, target = e.target, m] {
+    auto send = [dir = ctx_.dir, target = e.target, m, sender = me_, is_chat = e.is_chat] {
         auto u = dir->find_user(target);
         if (!u || !u->registered)
             return std::optional<irc::recipient>{};
+        if (is_chat)
+            sender->last_spoke = std::chrono::steady_clock::now();
         dir->deliver_to(*u, m);
         return std::optional{irc::recipient{u->nick, u->away}};
     };

@@ -1,5 +1,6 @@
 // Channels: relaying, ordering, private messages, NICK/PART/QUIT/TOPIC, queries.
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <set>
 #include <sstream>
@@ -396,6 +397,79 @@ TEST_CASE("channel: WHOIS answers 311 and 318", "[integration][channel]")
     alice.send_line("WHOIS nobody");
     alice.expect(numeric_line("401"));
     alice.expect(numeric_line("318"));
+    require_clean_exit(server);
+}
+
+namespace {
+
+// WHOIS `nick` as `asker`: the idle seconds and signon time of its 317 line.
+std::pair<std::int64_t, std::int64_t> whois_idle(irc_client& asker, const std::string& nick)
+{
+    asker.send_line("WHOIS " + nick);
+    const auto lines = asker.collect_until(" 318 ");
+    for (const auto& l : lines) {
+        if (!is_numeric(l, "317"))
+            continue;
+        // ":sala 317 <asker> <nick> <idle> <signon> :seconds idle, signon time"
+        std::istringstream in(l);
+        std::string prefix, code, me, who;
+        std::int64_t idle = -1, signon = -1;
+        in >> prefix >> code >> me >> who >> idle >> signon;
+        return {idle, signon};
+    }
+    FAIL("no 317 in the WHOIS reply: " << asker.transcript());
+    return {-1, -1};
+}
+
+std::int64_t unix_now()
+{
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+TEST_CASE("channel: WHOIS reports how long a user has been idle and when it signed on", "[integration][channel]")
+{
+    using namespace std::chrono_literals;
+    server_process server;
+    const auto before_signon = unix_now();
+    irc_client alice(server.port());
+    irc_client bob(server.port());
+    alice.register_as("alice");
+    bob.register_as("bob");
+    const auto after_signon = unix_now();
+
+    // Idle time grows while bob says nothing (awaited, not slept: bounded polling).
+    auto [idle, signon] = whois_idle(alice, "bob");
+    CHECK(signon >= before_signon);
+    CHECK(signon <= after_signon);
+    const auto give_up = std::chrono::steady_clock::now() + 30s;
+    while (idle < 2 && std::chrono::steady_clock::now() < give_up)
+        idle = whois_idle(alice, "bob").first;
+    REQUIRE(idle >= 2);
+
+    // A PING is not activity; speaking is. The bound comes from the time this
+    // exchange took, so no machine is too slow for it.
+    bob.send_line("PING :still here");
+    bob.expect("still here");
+    CHECK(whois_idle(alice, "bob").first >= 2);
+    const auto spoke = std::chrono::steady_clock::now();
+    bob.send_line("PRIVMSG #lobby :back");
+    alice.expect("PRIVMSG #lobby :back");
+    const auto [idle_after, signon_after] = whois_idle(alice, "bob");
+    const auto took = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - spoke).count();
+    CHECK(idle_after <= took);
+    CHECK(signon_after == signon);
+
+    // Private messages count as speaking too.
+    while (whois_idle(alice, "bob").first < 1 && std::chrono::steady_clock::now() < give_up + 30s) {
+    }
+    const auto spoke_privately = std::chrono::steady_clock::now();
+    bob.send_line("PRIVMSG alice :psst");
+    alice.expect("PRIVMSG alice :psst");
+    const auto took_privately =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - spoke_privately).count();
+    CHECK(whois_idle(alice, "bob").first <= took_privately);
     require_clean_exit(server);
 }
 
