@@ -10,6 +10,9 @@ struct limits {
     std::size_t max_line = 512;               // bytes without tags, CR LF included
     std::size_t max_tags = 8191;              // bytes of "@tags " a client may send
     std::size_t sendq_bytes = 1024 * 1024;    // queued output before "SendQ exceeded"
+    // The kernel's send buffer per client (SO_SNDBUF; 0 leaves it to autotuning,
+    // which lets a client that never reads pin up to tcp_wmem's maximum, 4 MiB).
+    std::size_t send_buffer_bytes = 64 * 1024;
     std::size_t recvq_bytes = 8192;           // unprocessed input of a throttled client before "Excess Flood"
     double line_burst = 20;                   // lines a client may send at once...
     double line_rate = 10;                    // ...then lines per second; 0 turns limiting off

@@ -26,7 +26,7 @@ options_result parse_options(int argc, const char* const* argv)
 {
     server_config cfg;
     auto& lim = cfg.limits;
-    double registration_timeout = 30, ping_interval = 90, ping_timeout = 180;
+    double registration_timeout = 30, ping_interval = 90, ping_timeout = 180, shutdown_grace = 3;
 
     CLI::App app{"chat-server: a chat room for the terminal, speaking IRC", "chat-server"};
     app.set_version_flag("--version", std::string("chat-server " SALA_VERSION));
@@ -65,6 +65,10 @@ options_result parse_options(int argc, const char* const* argv)
     app.add_option("--sendq", lim.sendq_bytes, "Output queued for one client before it is cut off, in bytes")
         ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 34))
         ->capture_default_str();
+    app.add_option("--sndbuf", lim.send_buffer_bytes,
+           "Kernel send buffer per client, in bytes (0: the kernel's autotuning)")
+        ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 30))
+        ->capture_default_str();
     app.add_option("--recvq", lim.recvq_bytes, "Unprocessed input of a throttled client before Excess Flood")
         ->check(CLI::Range(std::size_t{512}, std::size_t{1} << 30))
         ->capture_default_str();
@@ -86,6 +90,9 @@ options_result parse_options(int argc, const char* const* argv)
     app.add_option("--ping-timeout", ping_timeout, "Silent seconds before a client is dropped")
         ->check(CLI::Range(0.01, 86400.0))
         ->capture_default_str();
+    app.add_option("--shutdown-grace", shutdown_grace, "Seconds SIGTERM waits for clients to take their last words")
+        ->check(CLI::Range(0.0, 3600.0))
+        ->capture_default_str();
     app.add_option("--nick-len", lim.nick_len, "Longest nick")
         ->check(CLI::Range(std::size_t{1}, std::size_t{200}))
         ->capture_default_str();
@@ -102,6 +109,7 @@ options_result parse_options(int argc, const char* const* argv)
     lim.registration_timeout = to_millis(registration_timeout);
     lim.ping_interval = to_millis(ping_interval);
     lim.ping_timeout = to_millis(ping_timeout);
+    cfg.shutdown_grace = to_millis(shutdown_grace);
     if (lim.ping_timeout <= lim.ping_interval) {
         std::cerr << "chat-server: --ping-timeout must be longer than --ping-interval\n";
         return {std::nullopt, 2};

@@ -1,6 +1,7 @@
 #pragma once
 // chat-server's options: command line and --config file (CLI11).
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -24,6 +25,9 @@ struct server_config {
     std::uint16_t status_port = 8080;  // 0: no status endpoint
     std::size_t status_max_users = 1000;
     double status_timeout = 10;  // seconds to send a whole HTTP request
+    // How long SIGTERM waits for clients to take their last words before the
+    // remaining connections are dropped.
+    std::chrono::milliseconds shutdown_grace{3000};
     core::limits limits;
     std::vector<std::string> motd_lines;  // read from motd_file at start-up
 };

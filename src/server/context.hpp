@@ -22,12 +22,13 @@
 
 #include "irc/session_protocol.hpp"
 #include "server/config.hpp"
+#include "status/disconnect_reason.hpp"
 
 namespace sala::server {
 
 namespace asio = boost::asio;
 
-enum class disconnect_reason : std::uint8_t { quit, ping_timeout, sendq, flood, error, registration_timeout, shutdown, count };
+using status::disconnect_reason;
 
 // A timer bound to a shard's io_context: its executor is one pointer, where
 // asio::steady_timer's type-erased executor costs 48 bytes more per timer.
@@ -43,14 +44,24 @@ struct shard_stats {
     std::uint64_t received = 0;   // PRIVMSG/NOTICE lines accepted from clients
     std::uint64_t delivered = 0;  // PRIVMSG/NOTICE copies queued to clients
     std::uint64_t dropped = 0;    // lines dropped by limits (length, UTF-8, flood)
-    std::array<std::uint64_t, static_cast<std::size_t>(disconnect_reason::count)> disconnects{};
+    std::uint64_t aborted = 0;    // connections reset because their last words were not taken in time
+    status::disconnect_counters disconnects{};
+};
+
+// A shard's io_context, which can destroy its pending handlers (and the
+// coroutine frames they own) without being destroyed itself.
+class shard_io_context : public asio::io_context {
+public:
+    shard_io_context() : asio::io_context(1) {}
+    // Only after the context has stopped and its thread has ended.
+    void drop_pending_work() { shutdown(); }
 };
 
 // One io_context and one thread. A connection lives on one shard for its life.
 struct shard {
     explicit shard(std::size_t i) : index(i) {}
     std::size_t index;
-    asio::io_context ctx{1};
+    shard_io_context ctx;
     shard_stats stats;
     std::unordered_set<class session*> sessions;  // live sessions, for shutdown and deadlines
     asio::steady_timer deadline_timer{ctx};        // see deadline_sweep.hpp

@@ -29,9 +29,6 @@ namespace {
 
 using work_guard = asio::executor_work_guard<asio::io_context::executor_type>;
 
-// How long shutdown waits for clients to receive their last words.
-constexpr auto shutdown_grace = std::chrono::seconds(3);
-
 std::string now_text()
 {
     const auto t = std::time(nullptr);
@@ -55,7 +52,7 @@ asio::awaitable<void> shut_down(server_context& ctx, std::vector<work_guard>& gu
                 sess->begin_shutdown();
         });
     asio::steady_timer tick(co_await asio::this_coro::executor);
-    const auto deadline = std::chrono::steady_clock::now() + shutdown_grace;
+    const auto deadline = std::chrono::steady_clock::now() + ctx.config.shutdown_grace;
     while (ctx.live_sessions.load() > 0 && std::chrono::steady_clock::now() < deadline) {
         tick.expires_after(std::chrono::milliseconds(10));
         co_await tick.async_wait(use_nothrow);
@@ -167,6 +164,13 @@ int run_server(server_config config)
         t.join();
     if (status_thread.joinable())
         status_thread.join();
+    // After a forced stop, coroutines still parked on one shard hold objects
+    // bound to another (a session on shard 1 holds a room whose timer is on
+    // shard 0, and a room holds sessions of every shard). Destroying the
+    // shards one by one would free a service that a later one still uses, so
+    // every shard drops its pending work first, while all of them exist.
+    for (auto& s : ctx.shards)
+        s->ctx.drop_pending_work();
     spdlog::info("stopped");
     return 0;
 }

@@ -79,6 +79,9 @@ asio::awaitable<void> session::run(std::shared_ptr<session> self)
     self->registration_deadline_ = now + self->ctx_.config.limits.registration_timeout;
     boost::system::error_code ignored;
     self->socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+    // Bounds what a client that stops reading pins in the kernel, on top of its send queue.
+    if (const auto sndbuf = self->ctx_.config.limits.send_buffer_bytes; sndbuf != 0)
+        self->socket_.set_option(asio::socket_base::send_buffer_size(static_cast<int>(sndbuf)), ignored);
     // Reads and writes are attempted directly and report would_block instead
     // of blocking; the loops then wait for readiness.
     self->socket_.non_blocking(true, ignored);
@@ -106,7 +109,7 @@ asio::awaitable<void> session::run(std::shared_ptr<session> self)
     } catch (const std::exception& e) {
         spdlog::error("cleanup of {} failed: {}", self->proto_.host(), e.what());
     }
-    ++home.stats.disconnects[static_cast<std::size_t>(self->reason_kind_)];
+    ++status::count_of(home.stats.disconnects, self->reason_kind_);
     spdlog::info("disconnect {} {}: {}", self->proto_.host(), self->proto_.nick_or_star(), self->reason_);
     home.sessions.erase(self.get());
     if (self->ctx_.acceptor != nullptr)
@@ -286,6 +289,14 @@ bool session::write_now(boost::system::error_code& ec)
     return true;
 }
 
+std::size_t session::kernel_queued_bytes()
+{
+    int unsent = 0;
+    if (!socket_.is_open() || ::ioctl(socket_.native_handle(), SIOCOUTQ, &unsent) != 0 || unsent < 0)
+        return 0;
+    return static_cast<std::size_t>(unsent);
+}
+
 void session::check_deadlines(clock::time_point now)
 {
     if (closing_) {
@@ -313,7 +324,12 @@ void session::check_deadlines(clock::time_point now)
 
 void session::expire()
 {
+    // The client did not take its last words within the grace period: reset
+    // the connection, so the kernel frees its send buffer now instead of
+    // retrying a zero window for minutes after the close.
     boost::system::error_code ignored;
+    socket_.set_option(asio::socket_base::linger(true, 0), ignored);
+    ++home_.stats.aborted;
     socket_.close(ignored);  // the reader's and the writer's waits end with operation_aborted
     wake_.cancel();
     throttle_.cancel();

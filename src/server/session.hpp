@@ -64,6 +64,10 @@ public:
     {
         return std::chrono::steady_clock::now() - last_input_;
     }
+    // Output waiting in this session's queue, and in the kernel's send buffer
+    // (0 when the socket is closed).
+    [[nodiscard]] std::size_t queued_bytes() const { return queued_bytes_; }
+    [[nodiscard]] std::size_t kernel_queued_bytes();
 
 private:
     struct queued {

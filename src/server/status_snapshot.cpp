@@ -15,6 +15,8 @@ namespace {
 struct shard_report {
     shard_stats stats;
     std::size_t connections = 0;
+    std::size_t queued_bytes = 0;
+    std::size_t kernel_queued_bytes = 0;
     std::unordered_map<std::string, std::int64_t> idle_by_nick;  // folded nick -> seconds
 };
 
@@ -41,6 +43,7 @@ asio::awaitable<status::snapshot> gather_snapshot(server_context& ctx)
     snap.started_at = std::chrono::duration_cast<std::chrono::seconds>(ctx.started_at.time_since_epoch()).count();
     snap.uptime_seconds = std::chrono::duration_cast<std::chrono::seconds>(now - ctx.started_at).count();
     snap.threads = static_cast<unsigned>(ctx.shards.size());
+    snap.send_buffer_bytes = ctx.config.limits.send_buffer_bytes;
 
     std::unordered_map<std::string, std::int64_t> idle_by_nick;
     for (auto& sh : ctx.shards) {
@@ -48,6 +51,10 @@ asio::awaitable<status::snapshot> gather_snapshot(server_context& ctx)
             shard_report r;
             r.stats = s->stats;
             r.connections = s->sessions.size();
+            for (auto* sess : s->sessions) {
+                r.queued_bytes += sess->queued_bytes();
+                r.kernel_queued_bytes += sess->kernel_queued_bytes();
+            }
             for (const auto* sess : s->sessions)
                 if (sess->registered())
                     r.idle_by_nick.emplace(irc::fold(sess->nick()), seconds(sess->idle()));
@@ -58,6 +65,9 @@ asio::awaitable<status::snapshot> gather_snapshot(server_context& ctx)
         snap.messages_received += report.stats.received;
         snap.messages_delivered += report.stats.delivered;
         snap.messages_dropped += report.stats.dropped;
+        snap.output_queued_bytes += report.queued_bytes;
+        snap.output_kernel_queued_bytes += report.kernel_queued_bytes;
+        snap.aborted_closes += report.stats.aborted;
         for (std::size_t i = 0; i < snap.disconnects.size(); ++i)
             snap.disconnects[i] += report.stats.disconnects[i];
         idle_by_nick.merge(report.idle_by_nick);

@@ -24,8 +24,8 @@ std::string to_json(const snapshot& s)
         channels.emplace_back(json::object{
             {"name", c.name}, {"members", c.members}, {"topic", c.topic}, {"messages", c.messages}});
     json::object disconnects;
-    for (std::size_t i = 0; i < disconnect_reasons.size(); ++i)
-        disconnects[disconnect_reasons[i]] = s.disconnects[i];
+    for (auto r : all_disconnect_reasons)
+        disconnects[name_of(r)] = count_of(s.disconnects, r);
     json::object root{
         {"server", json::object{{"name", s.server_name}, {"version", s.version}, {"started_at", s.started_at},
                        {"uptime_seconds", s.uptime_seconds}, {"threads", s.threads}}},
@@ -36,6 +36,9 @@ std::string to_json(const snapshot& s)
         {"messages", json::object{{"received", s.messages_received}, {"delivered", s.messages_delivered},
                          {"dropped", s.messages_dropped}}},
         {"disconnects", std::move(disconnects)},
+        {"output", json::object{{"queued_bytes", s.output_queued_bytes},
+                       {"kernel_queued_bytes", s.output_kernel_queued_bytes},
+                       {"send_buffer_bytes", s.send_buffer_bytes}, {"aborted_closes", s.aborted_closes}}},
     };
     return json::serialize(root) + "\n";
 }
@@ -57,12 +60,18 @@ std::string to_prometheus(const snapshot& s)
         s.messages_received);
     metric("sala_messages_delivered_total", "counter", "PRIVMSG and NOTICE copies queued to clients.",
         s.messages_delivered);
+    metric("sala_output_queued_bytes", "gauge", "Output bytes waiting in the sessions' send queues.",
+        s.output_queued_bytes);
+    metric("sala_output_kernel_queued_bytes", "gauge", "Output bytes in the kernel's send buffers, not yet acknowledged.",
+        s.output_kernel_queued_bytes);
+    metric("sala_aborted_closes_total", "counter", "Connections reset because their last words were not taken in time.",
+        s.aborted_closes);
     metric("sala_messages_dropped_total", "counter", "Lines dropped by limits (length, UTF-8, flood, SendQ).",
         s.messages_dropped);
     out << "# HELP sala_disconnects_total Client disconnections by reason.\n"
         << "# TYPE sala_disconnects_total counter\n";
-    for (std::size_t i = 0; i < disconnect_reasons.size(); ++i)
-        out << "sala_disconnects_total{reason=\"" << disconnect_reasons[i] << "\"} " << s.disconnects[i] << '\n';
+    for (auto r : all_disconnect_reasons)
+        out << "sala_disconnects_total{reason=\"" << name_of(r) << "\"} " << count_of(s.disconnects, r) << '\n';
     return out.str();
 }
 

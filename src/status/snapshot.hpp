@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "status/disconnect_reason.hpp"
+
 namespace sala::status {
 
 struct user_entry {
@@ -25,10 +27,6 @@ struct channel_entry {
     std::uint64_t messages = 0;
 };
 
-// Disconnect reasons, in the order of server::disconnect_reason.
-inline constexpr std::array<std::string_view, 7> disconnect_reasons = {
-    "quit", "ping_timeout", "sendq", "flood", "error", "registration_timeout", "shutdown"};
-
 struct snapshot {
     std::string server_name;
     std::string version;
@@ -45,7 +43,12 @@ struct snapshot {
     std::uint64_t messages_received = 0;   // PRIVMSG/NOTICE accepted from clients
     std::uint64_t messages_delivered = 0;  // copies queued to clients
     std::uint64_t messages_dropped = 0;    // lines dropped by limits
-    std::array<std::uint64_t, disconnect_reasons.size()> disconnects{};
+
+    std::uint64_t output_queued_bytes = 0;         // in the sessions' send queues
+    std::uint64_t output_kernel_queued_bytes = 0;  // in the kernel's send buffers, not yet acknowledged
+    std::uint64_t send_buffer_bytes = 0;           // SO_SNDBUF per client (0: autotuned)
+    std::uint64_t aborted_closes = 0;  // connections reset after their grace period for last words
+    disconnect_counters disconnects{};
 };
 
 }  // namespace sala::status

@@ -121,3 +121,72 @@ TEST_CASE("shutdown: bad options exit 2 with a message on stderr", "[integration
     INFO(sendq);
     CHECK(sendq.find("exited with status 2 before listening") != std::string::npos);
 }
+
+namespace {
+
+// A room in which `lazy` stopped reading long ago: its kernel buffers are full
+// and its send queue holds what the room said since. `reader` confirms every
+// line, so when this returns the server has queued all of them for lazy too.
+void fill_a_client_that_never_reads(irc_client& talker, irc_client& reader, irc_client& lazy)
+{
+    talker.register_as("talker");
+    reader.register_as("reader", {}, "#lobby");
+    lazy.register_as("lazy");
+    reader.send_line("JOIN #second");
+    reader.expect(" 366 ");
+    lazy.send_line("JOIN #second");  // lazy's rooms span both shards' members
+    reader.expect([](const std::string& l) { return is_join(l, "lazy", "#second"); });
+    // 1,000 lines of 400 bytes: far more than lazy's 4 KiB receive buffer and
+    // the server's 64 KiB send buffer take, far less than the 1 MiB SendQ.
+    const std::string text(400, 'x');
+    for (int i = 0; i < 1000; ++i)
+        talker.send_line("PRIVMSG #lobby :" + std::to_string(i) + " " + text);
+    reader.expect("PRIVMSG #lobby :999 ", std::chrono::milliseconds(60000));
+}
+
+}  // namespace
+
+TEST_CASE("shutdown: a client that never reads does not hold up the exit", "[integration][shutdown]")
+{
+    server_process server({"--line-rate", "0"});
+    irc_client talker(server.port());
+    irc_client reader(server.port());
+    irc_client lazy(server.port(), 4096);
+    fill_a_client_that_never_reads(talker, reader, lazy);
+
+    server.send_signal(SIGTERM);
+    CHECK(reader.expect("ERROR") == "ERROR :Server shutting down");
+    CHECK(reader.wait_closed());
+    // lazy never takes its last words: it is reset once their grace (2 s) is
+    // over, within the shutdown's own grace (3 s), and the server exits 0.
+    const auto status = server.wait_exit(std::chrono::milliseconds(30000));
+    INFO(server.log_text());
+    REQUIRE(status.has_value());
+    CHECK(*status == 0);
+    CHECK(server.log_text().find("did not finish in time") == std::string::npos);
+    CHECK(server.log_text().find("disconnect 127.0.0.1 lazy: Server shutting down") != std::string::npos);
+}
+
+TEST_CASE("shutdown: sessions that outlive the grace are dropped and the server still exits cleanly",
+    "[integration][shutdown]")
+{
+    // No grace at all: every session, rooms and all, is still alive when the
+    // shards stop, so tearing them down is exercised with state on every shard
+    // (the sanitizer builds turn a use-after-free here into a failed exit).
+    server_process server({"--line-rate", "0", "--shutdown-grace", "0", "--threads", "2"});
+    irc_client talker(server.port());
+    irc_client reader(server.port());
+    irc_client lazy(server.port(), 4096);
+    fill_a_client_that_never_reads(talker, reader, lazy);
+    irc_client unregistered(server.port());
+    unregistered.send_line("NICK halfway");
+    unregistered.send_line("PING :connected");
+    unregistered.expect("connected");
+
+    server.send_signal(SIGTERM);
+    const auto status = server.wait_exit(std::chrono::milliseconds(30000));
+    INFO(server.log_text());
+    REQUIRE(status.has_value());
+    CHECK(*status == 0);
+    CHECK(server.log_text().find("did not finish in time") != std::string::npos);
+}

@@ -2,9 +2,12 @@
 // what the test did through real IRC sockets.
 #include <boost/json.hpp>
 
+#include <fstream>
+#include <functional>
 #include <map>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 #include "http_client.hpp"
 #include "support/catch.hpp"
@@ -219,5 +222,93 @@ TEST_CASE("keep-alive serves several requests on one connection", "[status]")
     const auto reply = http_exchange(s.http_port, two);
     CHECK(reply.status == 200);
     CHECK(reply.body.find("sala_up 1") != std::string::npos);
+    require_clean_exit(s.server);
+}
+
+namespace {
+
+// Bytes the kernel still holds to send on TCP sockets whose local port is
+// `port` (orphaned sockets included: a socket closed with unsent data stays
+// here, retrying, until the peer takes it or the kernel gives up).
+std::size_t kernel_unsent_on_port(std::uint16_t port)
+{
+    std::ifstream in("/proc/net/tcp");
+    std::string line;
+    std::getline(in, line);  // header
+    std::size_t unsent = 0;
+    while (std::getline(in, line)) {
+        // "  sl  local_address rem_address   st tx_queue:rx_queue ..."
+        std::istringstream fields(line);
+        std::string slot, local, remote, state, queues;
+        fields >> slot >> local >> remote >> state >> queues;
+        const auto colon = local.find(':');
+        if (colon == std::string::npos || std::stoul(local.substr(colon + 1), nullptr, 16) != port)
+            continue;
+        unsent += std::stoul(queues.substr(0, queues.find(':')), nullptr, 16);
+    }
+    return unsent;
+}
+
+// Polls `pred` (bounded), reading /status each time; the last status read.
+json::value wait_for_status(const status_server& s, const std::function<bool(const json::value&)>& pred,
+    std::chrono::milliseconds timeout = 60s)
+{
+    const auto give_up = std::chrono::steady_clock::now() + timeout;
+    auto st = s.status();
+    while (!pred(st) && std::chrono::steady_clock::now() < give_up) {
+        std::this_thread::sleep_for(20ms);  // polling interval of a bounded wait for a condition
+        st = s.status();
+    }
+    return st;
+}
+
+}  // namespace
+
+TEST_CASE("status: a client that never reads pins little in the kernel and is reset after its grace", "[status]")
+{
+    constexpr int sndbuf = 16384;
+    status_server s({"--line-rate", "0", "--sndbuf", std::to_string(sndbuf), "--sendq", "262144"});
+    irc_client talker(s.server.port());
+    irc_client reader(s.server.port());
+    irc_client lazy(s.server.port(), 4096);  // never reads from here on
+    talker.register_as("talker");
+    reader.register_as("reader");
+    lazy.register_as("lazy");
+    reader.expect([](const std::string& l) { return is_join(l, "lazy", "#lobby"); });
+    CHECK(number(s.status(), {"output", "send_buffer_bytes"}) == sndbuf);
+
+    // 80 KB for lazy: more than its kernel buffers take, less than its SendQ.
+    const std::string text(400, 'x');
+    for (int i = 0; i < 200; ++i)
+        talker.send_line("PRIVMSG #lobby :" + std::to_string(i) + " " + text);
+    reader.expect("PRIVMSG #lobby :199 ", 60s);
+    const auto stalled = wait_for_status(s, [](const json::value& st) { return number(st, {"output", "queued_bytes"}) > 0; });
+    INFO(json::serialize(stalled));
+    REQUIRE(number(stalled, {"output", "queued_bytes"}) > 0);
+    // The kernel's share is bounded by --sndbuf (Linux doubles the figure for
+    // its own bookkeeping), not by tcp_wmem's 4 MiB.
+    CHECK(number(stalled, {"output", "kernel_queued_bytes"}) > 0);
+    CHECK(number(stalled, {"output", "kernel_queued_bytes"}) <= 2 * sndbuf);
+    CHECK(number(stalled, {"disconnects", "sendq"}) == 0);
+
+    // Past the SendQ, lazy is cut off; it never takes its ERROR line either,
+    // so after the grace period its connection is reset, not left to drain.
+    reader.send_line("QUIT");
+    reader.wait_closed();
+    for (int i = 0; i < 1000; ++i)
+        talker.send_line("PRIVMSG #lobby :" + std::to_string(i) + " " + text);
+    const auto cut = wait_for_status(s, [](const json::value& st) {
+        return number(st, {"disconnects", "sendq"}) == 1 && number(st, {"output", "aborted_closes"}) == 1;
+    });
+    INFO(json::serialize(cut));
+    CHECK(number(cut, {"disconnects", "sendq"}) == 1);
+    CHECK(number(cut, {"output", "aborted_closes"}) == 1);
+    CHECK(number(cut, {"output", "queued_bytes"}) == 0);
+
+    // Nothing is left in the kernel for lazy: the reset freed it at once.
+    const auto give_up = std::chrono::steady_clock::now() + 30s;
+    while (kernel_unsent_on_port(s.server.port()) != 0 && std::chrono::steady_clock::now() < give_up)
+        std::this_thread::sleep_for(20ms);
+    CHECK(kernel_unsent_on_port(s.server.port()) == 0);
     require_clean_exit(s.server);
 }
