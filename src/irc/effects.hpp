@@ -77,6 +77,7 @@ struct channel_message {
     std::string line;         // ":prefix PRIVMSG #chan :text\r\n", never tags
     std::string client_tags;  // the sender's "+tag=value" list when it may relay them
     bool is_chat;             // PRIVMSG/NOTICE rather than TAGMSG
+    bool echo = false;        // the sender gets its own copy back (echo-message)
 };
 
 // Answer: session_protocol::private_delivered().
@@ -100,10 +101,35 @@ struct nick_changed {
 
 }  // namespace sala::irc::effect
 
+namespace sala::irc::effect {
+
+// Whether the answer to this client comes back through a room (its JOIN and
+// the member list, its PART or TOPIC line, the echo of its message). Replies
+// to the client's later lines must not overtake that answer, so the server
+// takes no further line from the client until the room has queued it
+// (DESIGN.md, "Concurrency": order). Everything else is answered in place or
+// through the directory, which the session already awaits.
+constexpr bool answered_through_room(const join&) { return true; }
+constexpr bool answered_through_room(const part&) { return true; }
+constexpr bool answered_through_room(const set_topic&) { return true; }
+constexpr bool answered_through_room(const channel_message& m) { return m.echo; }
+template <class Other>
+constexpr bool answered_through_room(const Other&)
+{
+    return false;
+}
+
+}  // namespace sala::irc::effect
+
 namespace sala::irc {
 
 using any_effect = std::variant<effect::send, effect::line_dropped, effect::close, effect::claim_nick,
     effect::registered, effect::join, effect::part, effect::check_channel, effect::set_topic, effect::query,
     effect::channel_message, effect::private_message, effect::set_away, effect::nick_changed>;
+
+inline bool answered_through_room(const any_effect& e)
+{
+    return std::visit([](const auto& x) { return effect::answered_through_room(x); }, e);
+}
 
 }  // namespace sala::irc

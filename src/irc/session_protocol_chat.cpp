@@ -206,7 +206,7 @@ void session_protocol::on_message(effects& out, const message& msg)
             continue;
         }
         auto line = make_line(*shown);
-        out.emplace_back(effect::channel_message{std::move(key), std::move(line), client_tags, !tagmsg});
+        out.emplace_back(effect::channel_message{std::move(key), std::move(line), client_tags, !tagmsg, cap_echo_message_});
     }
 }
 

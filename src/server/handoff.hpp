@@ -9,8 +9,8 @@
 // cancellation and drops the event. So the wait is bound to an empty
 // cancellation slot, which nothing can signal.
 //
-// Failure: returns false only when the channel is shut (its owner has ended,
-// and the event has no one to go to). Never throws.
+// Failure: completes with an error only when the channel is shut (its owner
+// has ended, and the event has no one to go to). Never throws.
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -23,17 +23,16 @@
 
 namespace sala::server {
 
+// Not a coroutine taking the event by value: GCC 12 miscompiles non-trivial
+// coroutine parameters used inside a co_await expression (see hub_call.hpp).
+// So the caller tries try_send() first and awaits this only when it fails:
+//     if (!inbox.try_send(ec{}, std::move(ev))) auto [ec] = co_await hand_off(inbox, std::move(ev));
 template <class Channel, class Event>
-boost::asio::awaitable<bool> hand_off(Channel& inbox, Event ev)
+auto hand_off(Channel& inbox, Event&& ev)
 {
     namespace asio = boost::asio;
-    // try_send first: it does not suspend, so a client's whole read chunk
-    // reaches the room as one batch; wait only when the inbox is full.
-    if (inbox.try_send(boost::system::error_code{}, std::move(ev)))
-        co_return true;
-    auto [ec] = co_await inbox.async_send(
-        boost::system::error_code{}, std::move(ev), asio::bind_cancellation_slot(asio::cancellation_slot(), use_nothrow));
-    co_return !ec;
+    return inbox.async_send(boost::system::error_code{}, std::forward<Event>(ev),
+        asio::bind_cancellation_slot(asio::cancellation_slot(), use_nothrow));
 }
 
 // Shuts `inbox` for good (server shutdown): its receiver and every sender

@@ -108,6 +108,9 @@ void room::flush_or_linger(const std::shared_ptr<room>& self)
         flush();
         return;
     }
+    // What lingers is only JOIN lines for members who were in before; each
+    // joiner's own answer (its JOIN, topic and names) went out at once.
+    send_owed_answers();
     if (pending_.empty() || lingering_)
         return;
     lingering_ = true;
@@ -158,6 +161,28 @@ void room::add_member(const user_ptr& user)
 }
 
 void room::handle(room_event ev)
+{
+    // Owed only once the event is applied: applying a join posts the
+    // joiner's answer, which the word that it is queued must follow.
+    auto sender = ev.wants_answer ? ev.user : nullptr;
+    apply_event(std::move(ev));
+    if (sender)
+        answers_owed_.push_back(std::move(sender));
+}
+
+void room::send_owed_answers()
+{
+    // After a shutdown the shards may have stopped: the waiting sessions are
+    // being cancelled anyway.
+    if (inbox_.is_open()) {
+        for (const auto& user : answers_owed_)
+            if (user->owner)
+                asio::post(ctx_.shards[user->shard]->ctx, [s = user->owner] { s->room_answered(); });
+    }
+    answers_owed_.clear();
+}
+
+void room::apply_event(room_event ev)
 {
     using kind = room_event::kind;
     switch (ev.what) {
@@ -230,8 +255,10 @@ void room::flush()
     // other shards until its io_context is destroyed, after theirs.
     if (!inbox_.is_open())
         pending_.clear();
-    if (pending_.empty())
+    if (pending_.empty()) {
+        send_owed_answers();
         return;
+    }
     for (auto& st : pending_)
         if (st.what == step::kind::joins)
             st.run->seal();
@@ -245,6 +272,9 @@ void room::flush()
         pending_shards_[i] = false;
         asio::post(ctx_.shards[i]->ctx, [local = locals_[i], shared, i] { apply(*shared, *local, i); });
     }
+    // Each shard runs its posts in order, so a sender learns that its answer
+    // is queued only after the batch holding it has been applied there.
+    send_owed_answers();
 }
 
 void room::apply(const batch& steps, shard_members& local, std::size_t shard)

@@ -33,6 +33,9 @@ struct room_event {
     std::string text;         // topic: the new topic
     bool is_chat = false;     // message: PRIVMSG/NOTICE rather than TAGMSG
     const void* origin = nullptr;  // the sending session, for echo-message
+    // The sender waits for its answer (irc::effect::answered_through_room):
+    // the room tells its session once that answer is queued on its shard.
+    bool wants_answer = false;
 };
 
 using room_channel = asio::experimental::concurrent_channel<void(boost::system::error_code, room_event)>;
@@ -95,7 +98,12 @@ private:
 
     static void apply(const batch& steps, shard_members& local, std::size_t shard);
 
+    // Applies one event; then owes its sender word that the answer is queued.
     void handle(room_event ev);
+    void apply_event(room_event ev);
+    // Tells the sessions waiting for their answers that those are on their
+    // way: posted to their shards after the batch holding the answers.
+    void send_owed_answers();
     void add_member(const user_ptr& user);
     void remove_member(const user_ptr& user);
     // Queues a message for every member; flush() hands the queue to the shards.
@@ -116,6 +124,7 @@ private:
     std::size_t pending_joins_ = 0;
     batch pending_;  // steps not yet handed to the shards
     std::vector<bool> pending_shards_;  // shards that a pending join/remove concerns
+    std::vector<user_ptr> answers_owed_;  // senders of events handled since the last hand-off
     // pending_ holds more than joins (their JOIN lines and adds): it must go now.
     bool pending_urgent_ = false;
     asio::steady_timer linger_;  // runs while joins wait in pending_

@@ -17,6 +17,7 @@
 #include "irc/names.hpp"
 #include "irc/numerics.hpp"
 #include "irc/text.hpp"
+#include "server/cancellation.hpp"
 #include "server/hub_call.hpp"
 #include "server/listener.hpp"
 #include "server/log_exceptions.hpp"
@@ -42,12 +43,6 @@ std::array<char, 65536>& shard_read_buffer()
     return buffer;
 }
 
-asio::awaitable<bool> cancelled()
-{
-    auto state = co_await asio::this_coro::cancellation_state;
-    co_return state.cancelled() != asio::cancellation_type::none;
-}
-
 bool is_quiet_error(const boost::system::error_code& ec)
 {
     return ec == asio::error::eof || ec == asio::error::operation_aborted || ec == asio::error::connection_reset
@@ -61,7 +56,7 @@ session::session(server_context& ctx, shard& home, shard_socket socket, std::str
       home_(home),
       socket_(std::move(socket)),
       wake_(home.ctx),
-      throttle_(home.ctx),
+      read_pause_(home.ctx),
       reader_(ctx.config.limits.max_line + ctx.config.limits.max_tags + 2),
       limiter_(ctx.config.limits.line_burst, ctx.config.limits.line_rate, clock::now()),
       proto_(ctx.protocol, std::move(peer_ip))
@@ -171,8 +166,8 @@ asio::awaitable<void> session::read_loop()
                         close_after_flush("Excess Flood", disconnect_reason::flood, "Excess Flood");
                         break;
                     }
-                    throttle_.expires_after(wait);
-                    auto [tec] = co_await throttle_.async_wait(use_nothrow);
+                    read_pause_.expires_after(wait);
+                    auto [tec] = co_await read_pause_.async_wait(use_nothrow);
                     if (tec)
                         co_return;
                 }
@@ -332,7 +327,7 @@ void session::expire()
     ++home_.stats.aborted;
     socket_.close(ignored);  // the reader's and the writer's waits end with operation_aborted
     wake_.cancel();
-    throttle_.cancel();
+    read_pause_.cancel();
 }
 
 void session::deliver(const outgoing_ptr& m, const void* origin, delivery mode)

@@ -51,6 +51,9 @@ public:
     // Server shutdown: say so to the client, flush, close.
     void begin_shutdown();
 
+    // A room has queued the answer this session waits for (room_event::wants_answer).
+    void room_answered();
+
     // How long a client being cut off gets to receive its ERROR line.
     static constexpr auto close_grace = std::chrono::seconds(2);
     // Acts on whichever deadline has passed: registration, ping, or the end
@@ -90,7 +93,8 @@ private:
     asio::awaitable<void> send_private(const irc::effect::private_message& e);
     asio::awaitable<void> set_away(const irc::effect::set_away& e);
     asio::awaitable<void> announce_nick(const irc::effect::nick_changed& e);
-    // Hands `ev` to the room of the joined channel `key`.
+    // Hands `ev` to the room of the joined channel `key`. When the event
+    // wants an answer, carry_out() then waits for it.
     asio::awaitable<void> tell_room(std::string_view key, room_event ev);
     asio::awaitable<void> tell_room(room& r, room_event ev);
     // Removes and returns the joined room `key` (null if not joined).
@@ -113,7 +117,8 @@ private:
     shard& home_;
     shard_socket socket_;
     shard_timer wake_;      // the writer sleeps on it while the outbox is empty
-    shard_timer throttle_;  // input rate limiting
+    // The reader sleeps on it: input rate limiting, or a room's answer to come.
+    shard_timer read_pause_;
 
     // Output
     // A vector with a consumed prefix, not a deque: libstdc++'s deque allocates
@@ -134,6 +139,7 @@ private:
     std::chrono::steady_clock::time_point registration_deadline_;
     std::optional<std::chrono::steady_clock::time_point> close_deadline_;
     bool ping_sent_ = false;
+    bool awaiting_room_answer_ = false;
     bool closing_ = false;
 
     // Identity and state

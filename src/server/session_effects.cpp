@@ -8,6 +8,7 @@
 #include "irc/names.hpp"
 #include "irc/numerics.hpp"
 #include "irc/replies.hpp"
+#include "server/cancellation.hpp"
 #include "server/handoff.hpp"
 #include "server/hub_call.hpp"
 #include "server/room.hpp"
@@ -19,8 +20,26 @@ namespace num = irc::numeric;
 
 asio::awaitable<void> session::carry_out(irc::session_protocol::effects effects)
 {
-    for (auto& e : effects)
+    for (auto& e : effects) {
         co_await carry_out(e);
+        // Nothing more from this client until the room has queued its answer:
+        // what follows (a PONG, say) must not overtake it. Not shielded from
+        // cancellation, unlike the hand-off: a session that is ending has no
+        // one left to answer.
+        while (awaiting_room_answer_) {
+            read_pause_.expires_at(std::chrono::steady_clock::time_point::max());
+            auto [ec] = co_await read_pause_.async_wait(use_nothrow);
+            (void)ec;  // cancelled by room_answered(), or by the end of the session
+            if (co_await cancelled())
+                co_return;
+        }
+    }
+}
+
+void session::room_answered()
+{
+    awaiting_room_answer_ = false;
+    read_pause_.cancel();
 }
 
 asio::awaitable<void> session::carry_out(irc::any_effect& e)
@@ -47,6 +66,7 @@ asio::awaitable<void> session::carry_out(irc::any_effect& e)
             ev.user = me_;
             ev.line = std::move(part->line);
             ev.origin = this;
+            ev.wants_answer = irc::effect::answered_through_room(*part);
             co_await tell_room(*r, std::move(ev));
         }
     } else if (auto* check = std::get_if<fx::check_channel>(&e))
@@ -58,6 +78,7 @@ asio::awaitable<void> session::carry_out(irc::any_effect& e)
         ev.text = std::move(topic->text);
         ev.line = std::move(topic->line);
         ev.origin = this;
+        ev.wants_answer = irc::effect::answered_through_room(*topic);
         co_await tell_room(topic->key, std::move(ev));
     } else if (auto* q = std::get_if<fx::query>(&e))
         co_await answer_query(*q);
@@ -71,6 +92,7 @@ asio::awaitable<void> session::carry_out(irc::any_effect& e)
         ev.client_tags = std::move(msg->client_tags);
         ev.is_chat = msg->is_chat;
         ev.origin = this;
+        ev.wants_answer = irc::effect::answered_through_room(*msg);
         co_await tell_room(msg->key, std::move(ev));
     } else if (auto* pm = std::get_if<fx::private_message>(&e))
         co_await send_private(*pm);
@@ -105,8 +127,15 @@ asio::awaitable<void> session::tell_room(std::string_view key, room_event ev)
 
 asio::awaitable<void> session::tell_room(room& r, room_event ev)
 {
-    // A closed inbox means the server is shutting down: nobody to tell.
-    co_await hand_off(r.inbox(), std::move(ev));
+    awaiting_room_answer_ = ev.wants_answer;
+    // try_send first: it does not suspend, so a client's whole read chunk
+    // reaches the room as one batch; wait only when the inbox is full.
+    if (r.inbox().try_send(boost::system::error_code{}, std::move(ev)))
+        co_return;
+    auto [ec] = co_await hand_off(r.inbox(), std::move(ev));
+    // A shut inbox means the server is shutting down: nobody to tell, nor to wait for.
+    if (ec)
+        awaiting_room_answer_ = false;
 }
 
 asio::awaitable<void> session::claim_nick(const irc::effect::claim_nick& e)
@@ -147,6 +176,7 @@ asio::awaitable<void> session::join(const irc::effect::join& e)
     room_event ev;
     ev.what = room_event::kind::join;
     ev.user = me_;
+    ev.wants_answer = irc::effect::answered_through_room(e);
     co_await tell_room(*r, std::move(ev));
     proto_.joined(e.key, r->name());
     rooms_.emplace_back(e.key, std::move(r));

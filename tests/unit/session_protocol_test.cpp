@@ -264,3 +264,59 @@ TEST_CASE("NAMES answers at most MAXTARGETS channels per line", "[irc][protocol]
     const auto queries = all_of<fx::query>(p.on_line("NAMES #a,#a,#a,#a,#a,#a,#a,#a"));
     CHECK(queries.size() == sala::irc::max_targets);
 }
+
+TEST_CASE("answers that come back through a room hold back the replies to later lines", "[irc][protocol][order]")
+{
+    const auto settings = test_settings();
+    session_protocol p(settings, "10.0.0.1");
+    register_as(p, "alice");
+
+    // One pipelined read: each effect says whether the session must wait
+    // for the room before it acts on the next one.
+    std::vector<std::pair<std::string, bool>> waits;
+    for (const char* line : {"JOIN #new", "TOPIC #new :hello", "NAMES #new", "PRIVMSG #new :hi", "PING :tok",
+             "PART #new"}) {
+        for (const auto& e : p.on_line(line)) {
+            if (const auto* j = std::get_if<fx::join>(&e))
+                p.joined(j->key, j->name);
+            waits.emplace_back(line, sala::irc::answered_through_room(e));
+        }
+    }
+    const std::vector<std::pair<std::string, bool>> expected = {
+        {"JOIN #new", true},          // its JOIN, topic and names come from the room
+        {"TOPIC #new :hello", true},  // its TOPIC line is the room's broadcast
+        {"NAMES #new", false},        // a directory query, awaited in place
+        {"PRIVMSG #new :hi", false},  // no echo-message: nothing comes back
+        {"PING :tok", false},         // answered in place
+        {"PART #new", true},          // its PART line is the room's broadcast
+    };
+    CHECK(waits == expected);
+}
+
+TEST_CASE("with echo-message a channel message waits for its echo; private messages never do",
+    "[irc][protocol][order]")
+{
+    const auto settings = test_settings();
+    session_protocol p(settings, "10.0.0.1");
+    (void)p.on_line("CAP LS 302");
+    (void)p.on_line("CAP REQ :echo-message message-tags");
+    (void)p.on_line("NICK alice");
+    (void)p.nick_claimed(true);
+    (void)p.on_line("USER u 0 * :Real Name");
+    for (const auto& j : all_of<fx::join>(p.on_line("CAP END")))
+        p.joined(j.key, j.name);
+    REQUIRE(p.registered());
+
+    const auto to_room = p.on_line("PRIVMSG #lobby :hi");
+    REQUIRE(to_room.size() == 1);
+    CHECK(std::get<fx::channel_message>(to_room[0]).echo);
+    CHECK(sala::irc::answered_through_room(to_room[0]));
+    const auto tagged = p.on_line("@+typing=active TAGMSG #lobby");
+    REQUIRE(tagged.size() == 1);
+    CHECK(sala::irc::answered_through_room(tagged[0]));
+    // A private message's echo is queued by the session itself after the
+    // directory answers, so it is in order already.
+    const auto to_bob = p.on_line("PRIVMSG bob :hi");
+    REQUIRE(to_bob.size() == 1);
+    CHECK_FALSE(sala::irc::answered_through_room(to_bob[0]));
+}
