@@ -164,11 +164,17 @@ int run_server(server_config config)
         t.join();
     if (status_thread.joinable())
         status_thread.join();
-    // After a forced stop, coroutines still parked on one shard hold objects
-    // bound to another (a session on shard 1 holds a room whose timer is on
-    // shard 0, and a room holds sessions of every shard). Destroying the
-    // shards one by one would free a service that a later one still uses, so
-    // every shard drops its pending work first, while all of them exist.
+    // After a forced stop, sessions and rooms that never finished still hold
+    // each other (a room its members, a member its rooms and its directory
+    // record, the record its session): no thread runs now, so any shard's
+    // state may be touched to cut those cycles. Then coroutines still parked
+    // on one shard hold objects bound to another (a session on shard 1 holds
+    // a room whose timer is on shard 0). Destroying the shards one by one
+    // would free a service that a later one still uses, so every shard drops
+    // its pending work first, while all of them exist.
+    for (auto& s : ctx.shards)
+        for (auto* sess : s->sessions)
+            sess->abandon();
     for (auto& s : ctx.shards)
         s->ctx.drop_pending_work();
     spdlog::info("stopped");

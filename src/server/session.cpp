@@ -396,6 +396,17 @@ void session::close_after_flush(const std::string& text, disconnect_reason why, 
     wake_writer();
 }
 
+void session::abandon()
+{
+    rooms_.clear();
+    if (me_) {
+        me_->owner.reset();
+        me_.reset();
+    }
+    outbox_.clear();
+    recent_once_.clear();
+}
+
 void session::begin_shutdown()
 {
     close_after_flush("Server shutting down", disconnect_reason::shutdown, "Server shutting down");

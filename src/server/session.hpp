@@ -54,6 +54,11 @@ public:
     // A room has queued the answer this session waits for (room_event::wants_answer).
     void room_answered();
 
+    // After a forced stop, with no shard running: drops the links to rooms,
+    // the directory record and queued output, which would otherwise keep
+    // this session and its rooms alive in a cycle.
+    void abandon();
+
     // How long a client being cut off gets to receive its ERROR line.
     static constexpr auto close_grace = std::chrono::seconds(2);
     // Acts on whichever deadline has passed: registration, ping, or the end
