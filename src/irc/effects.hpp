@@ -50,7 +50,8 @@ struct part {
     std::string line;  // the PART line every member sees
 };
 
-enum class lookup_purpose : std::uint8_t { part, message };
+// Why a channel the client is not in was looked up: the answer's numerics differ.
+enum class lookup_purpose : std::uint8_t { part, message, ban_list, mode_change };
 
 // Does a channel the client is not in exist? Answer: session_protocol::channel_checked().
 struct check_channel {

@@ -17,12 +17,6 @@ namespace {
 constexpr std::array<std::string_view, 4> supported_caps = {"server-time", "message-tags", "echo-message", "batch"};
 constexpr std::string_view supported_caps_text = "server-time message-tags echo-message batch";
 
-bool allowed_before_registration(std::string_view cmd)
-{
-    return cmd == "CAP" || cmd == "NICK" || cmd == "USER" || cmd == "PASS" || cmd == "PING" || cmd == "PONG"
-        || cmd == "QUIT";
-}
-
 // "user" as given by USER, reduced to characters that cannot break a prefix.
 std::string clean_username(std::string_view raw)
 {
@@ -78,7 +72,8 @@ session_protocol::effects session_protocol::on_line(std::string_view raw)
         const auto space = body.find(' ');
         const auto tags_size = space == std::string_view::npos ? body.size() : space;
         body = space == std::string_view::npos ? std::string_view{} : body.substr(space + 1);
-        if (tags_size > settings_.max_tags)
+        // The tag data, without '@' and the space, of all tags a client sends.
+        if (tags_size > settings_.max_tags || tags_size - 1 > max_client_tag_bytes)
             return on_overlong_line();
     }
     if (body.size() + 2 > settings_.max_line)
@@ -110,54 +105,97 @@ session_protocol::effects session_protocol::on_line(std::string_view raw)
     return out;
 }
 
+namespace {
+
+// A handler that needs no state beyond the command itself.
+using handler = void (session_protocol::*)(session_protocol::effects&, const message&);
+
+}  // namespace
+
+// The command table: one row per command, kept sorted by name for the binary
+// search. `min_params` fewer parameters get 461 before the handler runs (0
+// where the handler answers missing parameters in its own way).
+struct session_protocol::command {
+    std::string_view name;
+    std::size_t min_params;
+    bool before_registration;
+    handler run;
+};
+
+const session_protocol::command* session_protocol::find_command(std::string_view name)
+{
+    static constexpr command table[] = {
+        {"AWAY", 0, false, &session_protocol::on_away},
+        {"CAP", 1, true, &session_protocol::on_cap_command},
+        {"JOIN", 1, false, &session_protocol::on_join},
+        {"LIST", 0, false, &session_protocol::on_list},
+        {"MODE", 1, false, &session_protocol::on_mode},
+        {"NAMES", 0, false, &session_protocol::on_names},
+        {"NICK", 0, true, &session_protocol::on_nick},
+        {"NOTICE", 0, false, &session_protocol::on_message},
+        {"PART", 1, false, &session_protocol::on_part},
+        {"PASS", 0, true, &session_protocol::on_pass},  // 462 comes first
+        {"PING", 1, true, &session_protocol::on_ping},
+        {"PONG", 0, true, &session_protocol::on_pong},
+        {"PRIVMSG", 0, false, &session_protocol::on_message},
+        {"QUIT", 0, true, &session_protocol::on_quit},
+        {"TAGMSG", 0, false, &session_protocol::on_message},
+        {"TOPIC", 1, false, &session_protocol::on_topic},
+        {"USER", 0, true, &session_protocol::on_user_command},  // 462 comes first
+        {"WHO", 0, false, &session_protocol::on_who},
+        {"WHOIS", 0, false, &session_protocol::on_whois},
+    };
+    static_assert(std::is_sorted(std::begin(table), std::end(table),
+        [](const command& a, const command& b) { return a.name < b.name; }));
+    const auto* it = std::lower_bound(std::begin(table), std::end(table), name,
+        [](const command& c, std::string_view n) { return c.name < n; });
+    return it != std::end(table) && it->name == name ? it : nullptr;
+}
+
 void session_protocol::dispatch(effects& out, const message& msg)
 {
     const std::string cmd = to_upper(msg.command);
-    if (!registered_ && !allowed_before_registration(cmd)) {
+    const auto* c = find_command(cmd);
+    if (!registered_ && (c == nullptr || !c->before_registration)) {
         reply(out, numeric::notregistered, {}, "You have not registered");
         return;
     }
-    if (cmd == "PRIVMSG" || cmd == "NOTICE" || cmd == "TAGMSG")
-        on_message(out, msg);
-    else if (cmd == "PING") {
-        if (msg.params.empty())
-            reply(out, numeric::needmoreparams, {"PING"}, "Not enough parameters");
-        else
-            out.emplace_back(effect::send{relay(settings_.server_name, "PONG", {settings_.server_name}, msg.params[0])});
-    } else if (cmd == "PONG") {
-        // Any input proves the client alive; the session notes the time of every read.
-    } else if (cmd == "JOIN")
-        on_join(out, msg);
-    else if (cmd == "PART")
-        on_part(out, msg);
-    else if (cmd == "CAP") {
-        on_cap(out, msg);
-        try_complete_registration(out);
-    } else if (cmd == "NICK")
-        on_nick(out, msg);  // may complete registration once the nick is claimed
-    else if (cmd == "USER") {
-        on_user(out, msg);
-        try_complete_registration(out);
-    } else if (cmd == "PASS")
-        on_pass(out, msg);
-    else if (cmd == "QUIT")
-        on_quit(out, msg);
-    else if (cmd == "TOPIC")
-        on_topic(out, msg);
-    else if (cmd == "NAMES")
-        on_names(out, msg);
-    else if (cmd == "LIST")
-        out.emplace_back(effect::query{effect::query_kind::list, {}});
-    else if (cmd == "WHO")
-        on_who(out, msg);
-    else if (cmd == "WHOIS")
-        on_whois(out, msg);
-    else if (cmd == "MODE")
-        on_mode(out, msg);
-    else if (cmd == "AWAY")
-        on_away(out, msg);
-    else
+    if (c == nullptr) {
         reply(out, numeric::unknowncommand, {cmd}, "Unknown command");
+        return;
+    }
+    if (msg.params.size() < c->min_params) {
+        reply(out, numeric::needmoreparams, {cmd}, "Not enough parameters");
+        return;
+    }
+    (this->*(c->run))(out, msg);
+}
+
+void session_protocol::on_ping(effects& out, const message& msg)
+{
+    out.emplace_back(effect::send{relay(settings_.server_name, "PONG", {settings_.server_name}, msg.params[0])});
+}
+
+void session_protocol::on_pong(effects&, const message&)
+{
+    // Any input proves the client alive; the session notes the time of every read.
+}
+
+void session_protocol::on_list(effects& out, const message&)
+{
+    out.emplace_back(effect::query{effect::query_kind::list, {}});
+}
+
+void session_protocol::on_cap_command(effects& out, const message& msg)
+{
+    on_cap(out, msg);
+    try_complete_registration(out);
+}
+
+void session_protocol::on_user_command(effects& out, const message& msg)
+{
+    on_user(out, msg);
+    try_complete_registration(out);
 }
 
 // ---- registration -------------------------------------------------------
@@ -233,7 +271,8 @@ void session_protocol::on_user(effects& out, const message& msg)
         reply(out, numeric::alreadyregistered, {}, "You may not reregister");
         return;
     }
-    if (msg.params.size() < 4 || msg.params[0].empty()) {
+    // An empty realname is as missing as an absent one.
+    if (msg.params.size() < 4 || msg.params[0].empty() || msg.params[3].empty()) {
         reply(out, numeric::needmoreparams, {"USER"}, "Not enough parameters");
         return;
     }
@@ -322,7 +361,7 @@ void session_protocol::send_welcome(effects& out) const
         "MAXTARGETS=" + std::to_string(max_targets),
         "NETWORK=" + s.network,
         "NICKLEN=" + std::to_string(s.nick_len),
-        "PREFIX=()",
+        "PREFIX=",  // no channel prefixes yet: an empty value, as ISUPPORT allows
         "TOPICLEN=" + std::to_string(s.topic_len),
         "UTF8ONLY",
     };
@@ -364,9 +403,12 @@ void session_protocol::on_mode(effects& out, const message& msg)
     }
     const std::string& target = msg.params[0];
     if (is_channel(target)) {
+        const bool ban_list = msg.params.size() > 1 && (msg.params[1] == "b" || msg.params[1] == "+b");
         if (msg.params.size() == 1)
             out.emplace_back(effect::query{effect::query_kind::channel_mode, target});
-        else if (msg.params[1] == "b" || msg.params[1] == "+b")
+        else if (joined_name(fold(target)) == nullptr)  // 403 if it does not exist
+            out.emplace_back(effect::check_channel{target, ban_list ? effect::lookup_purpose::ban_list : effect::lookup_purpose::mode_change});
+        else if (ban_list)
             reply(out, numeric::endofbanlist, {target}, "End of channel ban list");
         else
             reply(out, numeric::chanoprivsneeded, {target}, "You're not channel operator");

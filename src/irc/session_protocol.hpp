@@ -36,6 +36,10 @@ struct protocol_settings {
     std::size_t max_channels = 100;  // per user
 };
 
+// Tag data a client's line may carry (message-tags: 4094 bytes without the
+// '@' and the space); more gets 417 and the line is dropped, not relayed.
+inline constexpr std::size_t max_client_tag_bytes = 4094;
+
 // PRIVMSG/NOTICE targets per line (ISUPPORT MAXTARGETS); the rest are ignored.
 inline constexpr std::size_t max_targets = 4;
 
@@ -87,8 +91,15 @@ private:
     void reply(effects& out, std::string_view code, std::initializer_list<std::string_view> middles,
         std::optional<std::string_view> trailing = std::nullopt) const;
     void dispatch(effects& out, const message& msg);
+    struct command;
+    static const command* find_command(std::string_view name);
 
-    // Registration (session_protocol.cpp)
+    // Registration and connection (session_protocol.cpp)
+    void on_cap_command(effects& out, const message& msg);
+    void on_user_command(effects& out, const message& msg);
+    void on_ping(effects& out, const message& msg);
+    void on_pong(effects& out, const message& msg);
+    void on_list(effects& out, const message& msg);
     void on_cap(effects& out, const message& msg);
     void on_pass(effects& out, const message& msg);
     void on_user(effects& out, const message& msg);

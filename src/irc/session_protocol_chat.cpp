@@ -87,16 +87,27 @@ session_protocol::effects session_protocol::channel_checked(const effect::check_
 {
     effects out;
     const auto& name = asked.name;
-    if (asked.purpose == effect::lookup_purpose::part) {
-        if (exists)
-            reply(out, numeric::notonchannel, {name}, "You're not on that channel");
+    using purpose = effect::lookup_purpose;
+    if (!exists) {
+        if (asked.purpose == purpose::message)
+            reply(out, numeric::nosuchnick, {name}, "No such nick/channel");
         else
             reply(out, numeric::nosuchchannel, {name}, "No such channel");
-    } else {
-        if (exists)
-            reply(out, numeric::cannotsendtochan, {name}, "Cannot send to channel");
-        else
-            reply(out, numeric::nosuchnick, {name}, "No such nick/channel");
+        return out;
+    }
+    switch (asked.purpose) {
+    case purpose::part:
+        reply(out, numeric::notonchannel, {name}, "You're not on that channel");
+        break;
+    case purpose::message:
+        reply(out, numeric::cannotsendtochan, {name}, "Cannot send to channel");
+        break;
+    case purpose::ban_list:
+        reply(out, numeric::endofbanlist, {name}, "End of channel ban list");
+        break;
+    case purpose::mode_change:
+        reply(out, numeric::chanoprivsneeded, {name}, "You're not channel operator");
+        break;
     }
     return out;
 }

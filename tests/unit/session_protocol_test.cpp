@@ -320,3 +320,60 @@ TEST_CASE("with echo-message a channel message waits for its echo; private messa
     REQUIRE(to_bob.size() == 1);
     CHECK_FALSE(sala::irc::answered_through_room(to_bob[0]));
 }
+
+TEST_CASE("USER with an empty realname or username gets 461", "[irc][protocol]")
+{
+    const auto settings = test_settings();
+    session_protocol p(settings, "10.0.0.1");
+    CHECK(sent(p.on_line("USER u 0 * :")) == ":test.server 461 * USER :Not enough parameters\r\n");
+    CHECK(sent(p.on_line("USER u 0 *")) == ":test.server 461 * USER :Not enough parameters\r\n");
+    CHECK(sent(p.on_line("USER :")).find(" 461 * USER ") != std::string::npos);
+    // A proper USER still works afterwards.
+    register_as(p, "alice");
+    CHECK(sent(p.on_line("USER u 0 * :again")) == ":test.server 462 alice :You may not reregister\r\n");
+}
+
+TEST_CASE("MODE on a channel one is not in asks whether it exists: 403, 368 or 482", "[irc][protocol]")
+{
+    const auto settings = test_settings();
+    session_protocol p(settings, "10.0.0.1");
+    register_as(p, "alice");
+    const auto change = all_of<fx::check_channel>(p.on_line("MODE #nowhere +i"));
+    REQUIRE(change.size() == 1);
+    CHECK(sent(p.channel_checked(change[0], false)) == ":test.server 403 alice #nowhere :No such channel\r\n");
+    CHECK(sent(p.channel_checked(change[0], true)).find(" 482 alice #nowhere ") != std::string::npos);
+    const auto bans = all_of<fx::check_channel>(p.on_line("MODE #nowhere b"));
+    REQUIRE(bans.size() == 1);
+    CHECK(sent(p.channel_checked(bans[0], false)).find(" 403 alice #nowhere ") != std::string::npos);
+    CHECK(sent(p.channel_checked(bans[0], true)).find(" 368 alice #nowhere ") != std::string::npos);
+    // In a channel of one's own, the answers need no lookup.
+    CHECK(sent(p.on_line("MODE #lobby +i")).find(" 482 alice #lobby ") != std::string::npos);
+}
+
+TEST_CASE("tag data over 4094 bytes gets 417 and is not relayed", "[irc][protocol]")
+{
+    const auto settings = test_settings();
+    session_protocol p(settings, "10.0.0.1");
+    (void)p.on_line("CAP REQ :message-tags");
+    (void)p.on_line("NICK alice");
+    (void)p.nick_claimed(true);
+    (void)p.on_line("USER u 0 * :Real Name");
+    for (const auto& j : all_of<fx::join>(p.on_line("CAP END")))
+        p.joined(j.key, j.name);
+    REQUIRE(p.registered());
+    const auto tag_of = [](std::size_t data_bytes) { return "@+x=" + std::string(data_bytes - 3, 'v') + " "; };
+    const auto fits = p.on_line(tag_of(4094) + "PRIVMSG #lobby :hi");
+    REQUIRE(all_of<fx::channel_message>(fits).size() == 1);
+    CHECK(all_of<fx::channel_message>(fits)[0].client_tags.size() == 4094);
+    const auto over = p.on_line(tag_of(4095) + "PRIVMSG #lobby :hi");
+    CHECK(all_of<fx::channel_message>(over).empty());
+    CHECK(sent(over) == ":test.server 417 alice :Input line was too long\r\n");
+}
+
+TEST_CASE("ISUPPORT PREFIX is empty while channels have no prefixes", "[irc][protocol]")
+{
+    const auto settings = test_settings();
+    session_protocol p(settings, "10.0.0.1");
+    const auto text = sent(register_as(p, "alice"));
+    CHECK(text.find(" PREFIX= ") != std::string::npos);
+}
