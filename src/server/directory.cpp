@@ -4,6 +4,9 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 
+#include <chrono>
+#include <random>
+
 #include "irc/names.hpp"
 #include "irc/numerics.hpp"
 #include "server/handoff.hpp"
@@ -13,6 +16,20 @@
 #include "server/session.hpp"
 
 namespace sala::server {
+
+namespace {
+
+// Seeds the msgid source so a restart does not repeat the last run's IDs.
+std::uint64_t msgid_seed()
+{
+    std::random_device entropy;
+    const auto now = static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count());
+    return (std::uint64_t{entropy()} << 32 | entropy()) ^ now;
+}
+
+}  // namespace
+
+directory::directory(server_context& ctx) : ctx_(ctx), msgids_(msgid_seed()) {}
 
 namespace num = irc::numeric;
 

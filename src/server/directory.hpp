@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/msgid.hpp"
 #include "server/context.hpp"
 
 namespace sala::server {
@@ -39,7 +40,7 @@ using user_ptr = std::shared_ptr<user_record>;
 
 class directory {
 public:
-    explicit directory(server_context& ctx) : ctx_(ctx) {}
+    explicit directory(server_context& ctx);
 
     enum class claim_result { ok, in_use };
 
@@ -78,8 +79,12 @@ public:
 
     server_context& context() { return ctx_; }
 
+    // A new IRCv3 msgid for a relayed message; hub executor only, like the rest.
+    [[nodiscard]] std::string next_msgid() { return msgids_.next(); }
+
 private:
     server_context& ctx_;
+    core::msgid_source msgids_;
     std::unordered_map<std::string, user_ptr> users_;             // folded nick -> user
     std::unordered_map<std::string, std::shared_ptr<room>> rooms_;  // folded name -> room
 };

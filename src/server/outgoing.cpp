@@ -14,16 +14,20 @@ outgoing_ptr make_plain(std::string line)
 }
 
 outgoing_ptr make_tagged(std::string line, const std::string& time_tag, const std::string& client_tags,
-    bool is_chat, bool needs_message_tags)
+    bool is_chat, bool needs_message_tags, const std::string& msgid)
 {
     auto m = std::make_shared<outgoing>();
     m->line = std::move(line);
     m->is_chat = is_chat;
     m->needs_message_tags = needs_message_tags;
     m->tag_prefix[with_time] = "@" + time_tag + " ";
-    if (!client_tags.empty()) {
-        m->tag_prefix[with_client_tags] = "@" + client_tags + " ";
-        m->tag_prefix[with_time | with_client_tags] = "@" + time_tag + ";" + client_tags + " ";
+    // What only clients with message-tags get: the msgid, then the sender's tags.
+    std::string tagged = msgid.empty() ? std::string() : "msgid=" + msgid;
+    if (!client_tags.empty())
+        tagged += (tagged.empty() ? "" : ";") + client_tags;
+    if (!tagged.empty()) {
+        m->tag_prefix[with_client_tags] = "@" + tagged + " ";
+        m->tag_prefix[with_time | with_client_tags] = "@" + time_tag + ";" + tagged + " ";
     } else {
         m->tag_prefix[with_time | with_client_tags] = m->tag_prefix[with_time];
     }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sala::server {
@@ -35,9 +36,10 @@ using outgoing_ptr = std::shared_ptr<const outgoing>;
 [[nodiscard]] outgoing_ptr make_plain(std::string line);
 
 // A message stamped with server-time `time_tag` ("time=...Z") and carrying the
-// sender's client-only tags `client_tags` ("+a=b;+c", may be empty).
+// sender's client-only tags `client_tags` ("+a=b;+c", may be empty) and its
+// `msgid` (may be empty) for recipients with message-tags.
 [[nodiscard]] outgoing_ptr make_tagged(std::string line, const std::string& time_tag,
-    const std::string& client_tags, bool is_chat, bool needs_message_tags = false);
+    const std::string& client_tags, bool is_chat, bool needs_message_tags = false, const std::string& msgid = {});
 
 // Several messages as one buffer per variant, so a recipient of all of them
 // queues and writes one entry instead of one each. The parts must agree on

@@ -198,7 +198,8 @@ void room::apply_event(room_event ev)
             ++messages_;
             ev.user->last_spoke = std::chrono::steady_clock::now();  // the record is the hub's, and so is this coroutine
         }
-        auto m = make_tagged(std::move(ev.line), server_time_tag(), ev.client_tags, ev.is_chat, !ev.is_chat);
+        auto m = make_tagged(std::move(ev.line), server_time_tag(), ev.client_tags, ev.is_chat, !ev.is_chat,
+            ctx_.dir->next_msgid());
         fan_out(m, ev.origin, delivery::echo_if_asked);
         break;
     }

@@ -224,21 +224,24 @@ asio::awaitable<void> session::answer_query(const irc::effect::query& e)
 
 asio::awaitable<void> session::send_private(const irc::effect::private_message& e)
 {
-    auto m = make_tagged(e.line, server_time_tag(), e.client_tags, e.is_chat, !e.is_chat);
-    auto send = [dir = ctx_.dir, target = e.target, m, sender = me_, is_chat = e.is_chat] {
+    // Stamped on the hub, where msgids are drawn.
+    auto send = [dir = ctx_.dir, target = e.target, line = e.line, tags = e.client_tags, sender = me_,
+                     is_chat = e.is_chat] {
         auto u = dir->find_user(target);
         if (!u || !u->registered)
-            return std::optional<irc::recipient>{};
+            return std::pair{std::optional<irc::recipient>{}, outgoing_ptr{}};
         if (is_chat)
             sender->last_spoke = std::chrono::steady_clock::now();
+        auto m = make_tagged(line, server_time_tag(), tags, is_chat, !is_chat, dir->next_msgid());
         dir->deliver_to(*u, m);
-        return std::optional{irc::recipient{u->nick, u->away}};
+        return std::pair{std::optional{irc::recipient{u->nick, u->away}}, m};
     };
-    auto to = co_await call_on(ctx_.hub_executor(), std::move(send));
+    auto sent = co_await call_on(ctx_.hub_executor(), std::move(send));
+    const auto& to = sent.first;
     if (to && e.is_chat)
         ++home_.stats.received;
     if (to && proto_.echo_message())
-        deliver(m);
+        deliver(sent.second);
     auto answer = proto_.private_delivered(e, to);
     co_await carry_out(std::move(answer));
 }

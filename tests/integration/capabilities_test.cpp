@@ -135,6 +135,75 @@ TEST_CASE("capabilities: without echo-message the sender gets no copy", "[integr
     require_clean_exit(server);
 }
 
+namespace {
+
+// The msgid tag of a line ("" if it has none).
+std::string msgid_of(const std::string& line)
+{
+    if (!line.starts_with('@'))
+        return {};
+    const auto tags = line.substr(1, line.find(' ') - 1);
+    const auto at = (";" + tags).find(";msgid=");
+    if (at == std::string::npos)
+        return {};
+    const auto value = tags.substr(at + 6);
+    return value.substr(0, value.find(';'));
+}
+
+// `line` without its msgid tag (whose value is random), for exact comparisons.
+std::string without_msgid(const std::string& line)
+{
+    const auto id = msgid_of(line);
+    if (id.empty())
+        return line;
+    std::string out = line;
+    const auto tag = "msgid=" + id;
+    const auto at = out.find(tag);
+    const bool followed = out[at + tag.size()] == ';';
+    out.erase(at, tag.size() + (followed ? 1 : 0));
+    if (out.starts_with("@ "))
+        out.erase(0, 2);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("capabilities: relayed messages carry one msgid, the same for the echo and every member",
+    "[integration][capabilities]")
+{
+    server_process server;
+    irc_client alice(server.port());
+    irc_client bob(server.port());
+    irc_client carol(server.port());
+    alice.register_as("alice", "message-tags echo-message");
+    bob.register_as("bob", "message-tags server-time");
+    carol.register_as("carol");
+
+    alice.send_line("PRIVMSG #lobby :first");
+    const auto echoed = alice.expect("PRIVMSG #lobby :first");
+    const auto relayed = bob.expect("PRIVMSG #lobby :first");
+    const auto id = msgid_of(echoed);
+    CHECK(id.size() == 16);
+    CHECK(msgid_of(relayed) == id);
+    CHECK(relayed.find("time=") != std::string::npos);  // beside server-time
+    // Without message-tags there is no msgid.
+    CHECK(carol.expect("PRIVMSG #lobby :first") == ":alice!alice@127.0.0.1 PRIVMSG #lobby :first");
+
+    alice.send_line("PRIVMSG #lobby :second");
+    const auto next = msgid_of(bob.expect("PRIVMSG #lobby :second"));
+    CHECK(!next.empty());
+    CHECK(next != id);
+
+    // Private messages too, and NOTICEs.
+    alice.send_line("PRIVMSG bob :psst");
+    const auto private_line = bob.expect("PRIVMSG bob :psst");
+    CHECK(msgid_of(alice.expect("PRIVMSG bob :psst")) == msgid_of(private_line));
+    CHECK(msgid_of(private_line).size() == 16);
+    alice.send_line("NOTICE #lobby :note");
+    CHECK(msgid_of(bob.expect("NOTICE #lobby :note")).size() == 16);
+    require_clean_exit(server);
+}
+
 TEST_CASE("capabilities: message-tags relays TAGMSG only to clients that asked for it", "[integration][capabilities]")
 {
     server_process server;
@@ -146,7 +215,7 @@ TEST_CASE("capabilities: message-tags relays TAGMSG only to clients that asked f
     carol.register_as("carol");
 
     alice.send_line("@+typing=active TAGMSG #lobby");
-    CHECK(bob.expect(" TAGMSG ") == "@+typing=active :alice!alice@127.0.0.1 TAGMSG #lobby");
+    CHECK(without_msgid(bob.expect(" TAGMSG ")) == "@+typing=active :alice!alice@127.0.0.1 TAGMSG #lobby");
     alice.send_line("PRIVMSG #lobby :marker after tagmsg");
     bob.expect("marker after tagmsg");
     for (const auto& l : carol.collect_until("marker after tagmsg"))
@@ -154,7 +223,7 @@ TEST_CASE("capabilities: message-tags relays TAGMSG only to clients that asked f
 
     // Client tags on a PRIVMSG reach tag-aware clients; others get the plain line.
     alice.send_line("@+example.com/mood=happy PRIVMSG #lobby :tagged text");
-    CHECK(bob.expect("tagged text") == "@+example.com/mood=happy :alice!alice@127.0.0.1 PRIVMSG #lobby :tagged text");
+    CHECK(without_msgid(bob.expect("tagged text")) == "@+example.com/mood=happy :alice!alice@127.0.0.1 PRIVMSG #lobby :tagged text");
     CHECK(carol.expect("tagged text") == ":alice!alice@127.0.0.1 PRIVMSG #lobby :tagged text");
     require_clean_exit(server);
 }
