@@ -65,12 +65,26 @@ struct set_topic {
     std::string line;  // the TOPIC line every member sees
 };
 
-enum class query_kind : std::uint8_t { topic, names, list, who, whois, channel_mode };
+enum class query_kind : std::uint8_t { topic, names, list, whois, channel_mode };
 
 // A question about shared state; the server sends the reply text to the client.
 struct query {
     query_kind kind;
     std::string target;  // channel, mask or nick; empty for list
+};
+
+// WHO, plain or WHOX. Answer: session_protocol::who_answered() with the users found.
+struct who {
+    std::string mask;    // a channel, a nick, or a mask with * and ?
+    bool whox = false;   // "%fields[,token]" given: 354 lines instead of 352
+    std::string fields;  // WHOX field letters as asked, e.g. "tcuhnfar"
+    std::string token;   // WHOX query type token, 1-3 digits, or empty
+};
+
+// The user's own modes changed: published for WHO to respect (+i hides the
+// user from masks), as the letters now set, e.g. "i".
+struct modes_changed {
+    std::string modes;
 };
 
 struct channel_message {
@@ -126,7 +140,8 @@ namespace sala::irc {
 
 using any_effect = std::variant<effect::send, effect::line_dropped, effect::close, effect::claim_nick,
     effect::registered, effect::join, effect::part, effect::check_channel, effect::set_topic, effect::query,
-    effect::channel_message, effect::private_message, effect::set_away, effect::nick_changed>;
+    effect::channel_message, effect::private_message, effect::set_away, effect::nick_changed, effect::who,
+    effect::modes_changed>;
 
 inline bool answered_through_room(const any_effect& e)
 {

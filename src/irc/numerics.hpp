@@ -28,6 +28,7 @@ inline constexpr std::string_view notopic = "331";
 inline constexpr std::string_view topic = "332";
 inline constexpr std::string_view topicwhotime = "333";
 inline constexpr std::string_view whoreply = "352";
+inline constexpr std::string_view whospcrpl = "354";
 inline constexpr std::string_view namreply = "353";
 inline constexpr std::string_view endofnames = "366";
 inline constexpr std::string_view endofbanlist = "368";

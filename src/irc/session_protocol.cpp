@@ -364,6 +364,7 @@ void session_protocol::send_welcome(effects& out) const
         "PREFIX=",  // no channel prefixes yet: an empty value, as ISUPPORT allows
         "TOPICLEN=" + std::to_string(s.topic_len),
         "UTF8ONLY",
+        "WHOX",
     };
     std::string line = ":" + s.server_name + " 005 " + nick_;
     for (const auto& t : tokens)
@@ -435,8 +436,10 @@ void session_protocol::on_mode(effects& out, const message& msg)
     }
     if (unknown)
         reply(out, numeric::umodeunknownflag, {}, "Unknown MODE flag");
-    if (before != invisible_)
+    if (before != invisible_) {
         out.emplace_back(effect::send{relay(prefix_, "MODE", {nick_}, invisible_ ? "+i" : "-i")});
+        out.emplace_back(effect::modes_changed{invisible_ ? "i" : ""});
+    }
 }
 
 void session_protocol::on_away(effects& out, const message& msg)

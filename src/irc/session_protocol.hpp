@@ -15,6 +15,7 @@
 
 #include "irc/effects.hpp"
 #include "irc/message.hpp"
+#include "irc/who.hpp"
 
 namespace sala::irc {
 
@@ -67,6 +68,8 @@ public:
     void joined(std::string_view key, std::string_view name);
     [[nodiscard]] effects channel_checked(const effect::check_channel& asked, bool exists);
     [[nodiscard]] effects private_delivered(const effect::private_message& sent, const std::optional<recipient>& to);
+    // WHO: the users the server found for `asked`, at most max_who_entries.
+    [[nodiscard]] effects who_answered(const effect::who& asked, const std::vector<who_entry>& found) const;
 
     // The connection is ending for a reason of the server's (flood, timeout):
     // nothing further completes registration.

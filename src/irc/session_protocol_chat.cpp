@@ -149,11 +149,6 @@ void session_protocol::on_names(effects& out, const message& msg)
         out.emplace_back(effect::query{effect::query_kind::names, std::move(name)});
 }
 
-void session_protocol::on_who(effects& out, const message& msg)
-{
-    out.emplace_back(effect::query{effect::query_kind::who, msg.params.empty() ? "*" : msg.params[0]});
-}
-
 void session_protocol::on_whois(effects& out, const message& msg)
 {
     if (msg.params.empty()) {

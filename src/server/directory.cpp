@@ -4,9 +4,11 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 
+#include "irc/mask.hpp"
 #include "irc/names.hpp"
 #include "irc/numerics.hpp"
 #include "server/handoff.hpp"
@@ -108,28 +110,59 @@ void directory::deliver_to(const user_record& user, outgoing_ptr m) const
 
 namespace {
 
-std::string who_line(const std::string& server, std::string_view requester, std::string_view channel,
-    const user_record& u)
+irc::who_entry who_entry_of(const user_record& u, std::string channel)
 {
-    return irc::numeric_reply(server, num::whoreply, requester,
-        {channel, u.user, u.host, server, u.nick, u.away.empty() ? "H" : "G"}, "0 " + u.realname);
+    irc::who_entry e;
+    e.channel = std::move(channel);
+    e.nick = u.nick;
+    e.user = u.user;
+    e.host = u.host;
+    e.realname = u.realname;
+    e.away = !u.away.empty();
+    e.idle_seconds =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - u.last_spoke).count();
+    return e;
+}
+
+bool share_a_channel(const user_record& a, const user_record& b)
+{
+    for (const auto& c : a.channels)
+        if (std::find(b.channels.begin(), b.channels.end(), c) != b.channels.end())
+            return true;
+    return false;
 }
 
 }  // namespace
 
-std::string directory::who(std::string_view mask, std::string_view requester) const
+std::vector<irc::who_entry> directory::who(std::string_view mask, const user_record& requester) const
 {
-    const auto& server = ctx_.config.name;
-    std::string out;
+    std::vector<irc::who_entry> found;
     if (irc::is_channel(mask)) {
         if (auto r = find_room(mask))
             for (const auto& e : r->roster().members())
-                out += who_line(server, requester, r->name(), *e.member);
-    } else if (auto u = find_user(mask); u && u->registered) {
-        out += who_line(server, requester, u->channels.empty() ? "*" : u->channels.front(), *u);
+                if (found.size() < irc::max_who_entries)
+                    found.push_back(who_entry_of(*e.member, r->name()));
+        return found;
     }
-    out += irc::numeric_reply(server, num::endofwho, requester, {mask}, "End of /WHO list.");
-    return out;
+    if (!irc::is_mask(mask)) {
+        // A nick asked for by name is answered even when invisible.
+        if (auto u = find_user(mask); u && u->registered)
+            found.push_back(who_entry_of(*u, "*"));
+        return found;
+    }
+    for (const auto& [key, u] : users_) {
+        if (found.size() == irc::max_who_entries)
+            break;
+        if (!u->registered)
+            continue;
+        const bool visible = u->modes.find('i') == std::string::npos || u.get() == &requester
+            || share_a_channel(*u, requester);
+        if (visible
+            && (irc::mask_match(mask, u->nick) || irc::mask_match(mask, u->user) || irc::mask_match(mask, u->host)
+                || irc::mask_match(mask, u->realname)))
+            found.push_back(who_entry_of(*u, "*"));
+    }
+    return found;
 }
 
 std::string directory::whois(std::string_view nick, std::string_view requester) const

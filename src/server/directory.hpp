@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/msgid.hpp"
+#include "irc/who.hpp"
 #include "server/context.hpp"
 
 namespace sala::server {
@@ -26,6 +27,7 @@ struct user_record {
     std::string host;
     std::string realname;
     std::string away;  // empty: not away
+    std::string modes;  // user mode letters set, e.g. "i"
     bool registered = false;
     std::size_t shard = 0;
     std::shared_ptr<session> owner;  // the session; immutable after the first claim
@@ -70,7 +72,10 @@ public:
     [[nodiscard]] const std::unordered_map<std::string, user_ptr>& users() const { return users_; }
 
     // Reply texts for queries, ready to send to `requester`.
-    [[nodiscard]] std::string who(std::string_view mask, std::string_view requester) const;
+    // WHO: the members of a channel, one user by exact nick, or the users a
+    // mask matches (nick, user, host or realname) who are not invisible or
+    // share a channel with `requester`; at most irc::max_who_entries.
+    [[nodiscard]] std::vector<irc::who_entry> who(std::string_view mask, const user_record& requester) const;
     [[nodiscard]] std::string whois(std::string_view nick, std::string_view requester) const;
     [[nodiscard]] std::string list(std::string_view requester) const;
 

@@ -100,6 +100,12 @@ asio::awaitable<void> session::carry_out(irc::any_effect& e)
         co_await set_away(*away);
     else if (auto* renamed = std::get_if<fx::nick_changed>(&e))
         co_await announce_nick(*renamed);
+    else if (auto* who = std::get_if<fx::who>(&e))
+        co_await answer_who(*who);
+    else if (auto* modes = std::get_if<fx::modes_changed>(&e)) {
+        auto publish = [record = me_, letters = modes->modes] { record->modes = letters; };
+        co_await call_on(ctx_.hub_executor(), std::move(publish));
+    }
 }
 
 std::shared_ptr<room> session::take_room(std::string_view key)
@@ -198,8 +204,6 @@ asio::awaitable<void> session::answer_query(const irc::effect::query& e)
         switch (kind) {
         case kinds::list:
             return dir->list(nick);
-        case kinds::who:
-            return dir->who(target, nick);
         case kinds::whois:
             return dir->whois(target, nick);
         case kinds::topic:
@@ -220,6 +224,14 @@ asio::awaitable<void> session::answer_query(const irc::effect::query& e)
     };
     auto text = co_await call_on(ctx_.hub_executor(), std::move(query));
     send_raw(std::move(text));
+}
+
+asio::awaitable<void> session::answer_who(const irc::effect::who& e)
+{
+    auto lookup = [dir = ctx_.dir, mask = e.mask, me = me_] { return dir->who(mask, *me); };
+    const auto found = co_await call_on(ctx_.hub_executor(), std::move(lookup));
+    auto answer = proto_.who_answered(e, found);
+    co_await carry_out(std::move(answer));
 }
 
 asio::awaitable<void> session::send_private(const irc::effect::private_message& e)

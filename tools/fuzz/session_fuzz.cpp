@@ -144,9 +144,27 @@ private:
         } else if (const auto* renamed = std::get_if<fx::nick_changed>(&e)) {
             check_wire(renamed->line, max_line);
             check(renamed->nick == p.nick());
+        } else if (const auto* who_asked = std::get_if<fx::who>(&e)) {
+            check(who_asked->token.size() <= 3);
+            // Every registered connection, with long names, as the worst case for line length.
+            std::vector<sala::irc::who_entry> found;
+            for (const auto& q : protocols_) {
+                if (!q->registered())
+                    continue;
+                sala::irc::who_entry entry;
+                entry.channel = sala::irc::is_channel(who_asked->mask) ? who_asked->mask : "*";
+                entry.nick = q->nick();
+                entry.user = std::string(16, 'u');
+                entry.host = q->host();
+                entry.realname = std::string(100, 'r');
+                entry.account = std::string(30, 'a');
+                entry.away = found.size() % 2 == 1;
+                found.push_back(std::move(entry));
+            }
+            run(who, p.who_answered(*who_asked, found));
         }
-        // line_dropped, set_away and query touch only counters and shared
-        // state that this world does not model.
+        // line_dropped, set_away, modes_changed and query touch only
+        // counters and shared state that this world does not model.
     }
 
     [[nodiscard]] bool is_member(std::size_t who, const std::string& key) const
