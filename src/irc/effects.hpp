@@ -106,6 +106,7 @@ struct private_message {
 
 struct set_away {
     std::string text;  // empty: back
+    std::string line;  // ":prefix AWAY[ :text]\r\n" for members with away-notify
 };
 
 // A registered client's new nick, for everyone who shares a room with it.

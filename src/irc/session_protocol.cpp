@@ -14,8 +14,6 @@ namespace sala::irc {
 
 namespace {
 
-constexpr std::array<std::string_view, 4> supported_caps = {"server-time", "message-tags", "echo-message", "batch"};
-constexpr std::string_view supported_caps_text = "server-time message-tags echo-message batch";
 
 // "user" as given by USER, reduced to characters that cannot break a prefix.
 std::string clean_username(std::string_view raw)
@@ -211,14 +209,9 @@ void session_protocol::on_cap(effects& out, const message& msg)
     if (sub == "LS") {
         if (!registered_)
             cap_negotiating_ = true;
-        out.emplace_back(effect::send{relay(server, "CAP", {nick_or_star(), "LS"}, supported_caps_text)});
+        out.emplace_back(effect::send{relay(server, "CAP", {nick_or_star(), "LS"}, cap_names(all_caps))});
     } else if (sub == "LIST") {
-        std::string active;
-        for (auto [on, name] : {std::pair{cap_server_time_, "server-time"}, {cap_message_tags_, "message-tags"},
-                 {cap_echo_message_, "echo-message"}, {cap_batch_, "batch"}})
-            if (on)
-                active += active.empty() ? name : std::string(" ") + name;
-        out.emplace_back(effect::send{relay(server, "CAP", {nick_or_star(), "LIST"}, active)});
+        out.emplace_back(effect::send{relay(server, "CAP", {nick_or_star(), "LIST"}, cap_names(caps_))});
     } else if (sub == "REQ") {
         if (!registered_)
             cap_negotiating_ = true;
@@ -229,7 +222,7 @@ void session_protocol::on_cap(effects& out, const message& msg)
         };
         // All or nothing: one unknown name refuses the whole request.
         const bool known = !names.empty() && std::all_of(names.begin(), names.end(), [&](const std::string& n) {
-            return std::find(supported_caps.begin(), supported_caps.end(), bare(n)) != supported_caps.end();
+            return cap_named(bare(n)) != cap::none;
         });
         if (!known) {
             out.emplace_back(effect::send{relay(server, "CAP", {nick_or_star(), "NAK"}, requested)});
@@ -237,15 +230,8 @@ void session_protocol::on_cap(effects& out, const message& msg)
         }
         for (const auto& n : names) {
             const bool enable = n.front() != '-';
-            const auto name = bare(n);
-            if (name == "server-time")
-                cap_server_time_ = enable;
-            else if (name == "message-tags")
-                cap_message_tags_ = enable;
-            else if (name == "echo-message")
-                cap_echo_message_ = enable;
-            else if (name == "batch")
-                cap_batch_ = enable;
+            const auto flag = bit(cap_named(bare(n)));
+            caps_ = enable ? static_cast<cap_set>(caps_ | flag) : static_cast<cap_set>(caps_ & ~flag);
         }
         out.emplace_back(effect::send{relay(server, "CAP", {nick_or_star(), "ACK"}, requested)});
     } else if (sub == "END") {
@@ -446,7 +432,8 @@ void session_protocol::on_away(effects& out, const message& msg)
 {
     std::string text = msg.params.empty() ? std::string() : std::string(truncate_utf8(msg.params[0], settings_.topic_len));
     const bool back = text.empty();
-    out.emplace_back(effect::set_away{std::move(text)});
+    auto line = back ? relay(prefix_, "AWAY", {}) : relay(prefix_, "AWAY", {}, text);
+    out.emplace_back(effect::set_away{std::move(text), std::move(line)});
     if (back)
         reply(out, numeric::unaway, {}, "You are no longer marked as being away");
     else

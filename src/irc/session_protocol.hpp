@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "irc/caps.hpp"
 #include "irc/effects.hpp"
 #include "irc/message.hpp"
 #include "irc/who.hpp"
@@ -80,9 +81,11 @@ public:
     [[nodiscard]] const std::string& nick_or_star() const;
     [[nodiscard]] const std::string& prefix() const { return prefix_; }
     [[nodiscard]] const std::string& host() const { return host_; }
-    [[nodiscard]] bool server_time() const { return cap_server_time_; }
-    [[nodiscard]] bool message_tags() const { return cap_message_tags_; }
-    [[nodiscard]] bool echo_message() const { return cap_echo_message_; }
+    [[nodiscard]] bool has(cap c) const { return (caps_ & bit(c)) != 0; }
+    [[nodiscard]] cap_set caps() const { return caps_; }
+    [[nodiscard]] bool server_time() const { return has(cap::server_time); }
+    [[nodiscard]] bool message_tags() const { return has(cap::message_tags); }
+    [[nodiscard]] bool echo_message() const { return has(cap::echo_message); }
     // Joined channels as (folded key, display name), in join order.
     [[nodiscard]] const std::vector<std::pair<std::string, std::string>>& channels() const { return channels_; }
 
@@ -139,10 +142,7 @@ private:
     bool got_user_ = false;
     bool closing_ = false;
     bool cap_negotiating_ = false;
-    bool cap_server_time_ = false;
-    bool cap_message_tags_ = false;
-    bool cap_echo_message_ = false;
-    bool cap_batch_ = false;
+    cap_set caps_ = 0;
     bool invisible_ = false;
 };
 

@@ -175,7 +175,7 @@ void session_protocol::on_message(effects& out, const message& msg)
         return;
     }
     std::string client_tags;
-    if (cap_message_tags_) {
+    if (has(cap::message_tags)) {
         std::vector<tag> kept;
         for (const auto& t : msg.tags)
             if (!t.key.empty() && t.key.front() == '+')
@@ -212,7 +212,7 @@ void session_protocol::on_message(effects& out, const message& msg)
             continue;
         }
         auto line = make_line(*shown);
-        out.emplace_back(effect::channel_message{std::move(key), std::move(line), client_tags, !tagmsg, cap_echo_message_});
+        out.emplace_back(effect::channel_message{std::move(key), std::move(line), client_tags, !tagmsg, has(cap::echo_message)});
     }
 }
 

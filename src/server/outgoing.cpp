@@ -13,13 +13,15 @@ outgoing_ptr make_plain(std::string line)
     return m;
 }
 
-outgoing_ptr make_tagged(std::string line, const std::string& time_tag, const std::string& client_tags,
+namespace {
+
+std::shared_ptr<outgoing> build_tagged(std::string line, const std::string& time_tag, const std::string& client_tags,
     bool is_chat, bool needs_message_tags, const std::string& msgid)
 {
     auto m = std::make_shared<outgoing>();
     m->line = std::move(line);
     m->is_chat = is_chat;
-    m->needs_message_tags = needs_message_tags;
+    m->requires_caps = needs_message_tags ? irc::bit(irc::cap::message_tags) : irc::cap_set{0};
     m->tag_prefix[with_time] = "@" + time_tag + " ";
     // What only clients with message-tags get: the msgid, then the sender's tags.
     std::string tagged = msgid.empty() ? std::string() : "msgid=" + msgid;
@@ -34,12 +36,20 @@ outgoing_ptr make_tagged(std::string line, const std::string& time_tag, const st
     return m;
 }
 
+}  // namespace
+
+outgoing_ptr make_tagged(std::string line, const std::string& time_tag, const std::string& client_tags,
+    bool is_chat, bool needs_message_tags, const std::string& msgid)
+{
+    return build_tagged(std::move(line), time_tag, client_tags, is_chat, needs_message_tags, msgid);
+}
+
 outgoing_ptr make_run(const std::vector<outgoing_ptr>& parts, std::size_t first)
 {
     auto m = std::make_shared<outgoing>();
     if (first < parts.size()) {
         m->is_chat = parts[first]->is_chat;
-        m->needs_message_tags = parts[first]->needs_message_tags;
+        m->requires_caps = parts[first]->requires_caps;
     }
     for (unsigned v = 0; v < m->tag_prefix.size(); ++v) {
         auto& text = m->tag_prefix[v];
@@ -52,6 +62,13 @@ outgoing_ptr make_run(const std::vector<outgoing_ptr>& parts, std::size_t first)
             text += parts[i]->line;
         }
     }
+    return m;
+}
+
+outgoing_ptr make_for_cap(std::string line, const std::string& time_tag, irc::cap c)
+{
+    auto m = build_tagged(std::move(line), time_tag, {}, false, false, {});
+    m->requires_caps = irc::bit(c);
     return m;
 }
 

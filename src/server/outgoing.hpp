@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "irc/caps.hpp"
+
 namespace sala::server {
 
 // Which optional tag prefix a recipient wants, from its negotiated capabilities.
@@ -24,7 +26,9 @@ struct outgoing {
     // "@...  " prefixes indexed by tag_variant bits; empty when there is no tag to add.
     // A run of lines (make_run) keeps each variant's whole text here, line empty.
     std::array<std::string, 4> tag_prefix;
-    bool needs_message_tags = false;  // TAGMSG: meaningless without the capability
+    // Capabilities a recipient must have to get this at all (TAGMSG needs
+    // message-tags, an AWAY broadcast away-notify).
+    irc::cap_set requires_caps = 0;
     bool is_chat = false;             // PRIVMSG/NOTICE, counted in the delivery totals
 
     [[nodiscard]] const std::string& prefix_for(unsigned variant) const { return tag_prefix[variant & 3u]; }
@@ -43,7 +47,10 @@ using outgoing_ptr = std::shared_ptr<const outgoing>;
 
 // Several messages as one buffer per variant, so a recipient of all of them
 // queues and writes one entry instead of one each. The parts must agree on
-// is_chat and needs_message_tags (the first one's are taken).
+// is_chat and requires_caps (the first one's are taken).
+// A line only recipients with capability `c` get, stamped with the time.
+[[nodiscard]] outgoing_ptr make_for_cap(std::string line, const std::string& time_tag, irc::cap c);
+
 [[nodiscard]] outgoing_ptr make_run(const std::vector<outgoing_ptr>& parts, std::size_t first = 0);
 
 // The current time as an IRCv3 server-time tag: "time=2026-11-24T20:16:00.123Z".

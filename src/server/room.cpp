@@ -125,7 +125,7 @@ void room::flush_or_linger(const std::shared_ptr<room>& self)
     });
 }
 
-void room::add_member(const user_ptr& user)
+void room::add_member(const user_ptr& user, bool userhost_in_names)
 {
     if (!roster_.join(user, user->nick))
         return;
@@ -153,11 +153,15 @@ void room::add_member(const user_ptr& user)
     // lines linger. Later batches reach its shard after this post, so the
     // joiner still sees the room's events in order from its JOIN on.
     const std::string topic = roster_.topic() ? topic_reply(user->nick) : std::string();
-    auto rest = make_plain(topic + names_reply(user->nick));
+    auto rest = make_plain(topic + names_reply(user->nick, userhost_in_names));
     asio::post(ctx_.shards[user->shard]->ctx, [member = user->owner, join, rest] {
         member->deliver(join);
         member->deliver(rest);
     });
+    // Members with away-notify learn at once that the newcomer is away.
+    if (!user->away.empty())
+        fan_out(make_for_cap(irc::relay(user->prefix(), "AWAY", {}, user->away), server_time_tag(), irc::cap::away_notify),
+            user->owner.get(), delivery::others_once);
 }
 
 void room::handle(room_event ev)
@@ -188,7 +192,7 @@ void room::apply_event(room_event ev)
     switch (ev.what) {
     case kind::join:
         --pending_joins_;
-        add_member(ev.user);
+        add_member(ev.user, ev.userhost_in_names);
         break;
     case kind::message: {
         if (!roster_.contains(ev.user))
@@ -213,6 +217,11 @@ void room::apply_event(room_event ev)
         if (!roster_.contains(ev.user))
             return;
         remove_member(ev.user);
+        fan_out(ev.shown_once, ev.origin, delivery::others_once);
+        break;
+    case kind::away:
+        if (!roster_.contains(ev.user))
+            return;
         fan_out(ev.shown_once, ev.origin, delivery::others_once);
         break;
     case kind::nick:
@@ -339,10 +348,17 @@ void room::rebuild_names() const
     names_stale_ = false;
 }
 
-std::string room::names_reply(std::string_view requester) const
+std::string room::names_reply(std::string_view requester, bool userhost) const
 {
-    if (names_stale_)
+    // userhost-in-names lists nick!user@host, built afresh: the reply is as
+    // long as the roster anyway, and few clients ask for it.
+    std::vector<std::string> full;
+    if (userhost)
+        for (const auto& e : roster_.members())
+            append_name(full, e.member->prefix());
+    else if (names_stale_)
         rebuild_names();
+    const auto& lines = userhost ? full : names_lines_;
     const auto& server = ctx_.config.name;
     // ":server 353 requester = #room :" once, then each list appended as it
     // is: nicks are valid names already, with nothing to clean.
@@ -350,11 +366,11 @@ std::string room::names_reply(std::string_view requester) const
     head.resize(head.size() - 2);
     auto tail = irc::numeric_reply(server, num::endofnames, requester, {name_}, "End of /NAMES list.");
     std::size_t size = tail.size();
-    for (const auto& nicks : names_lines_)
+    for (const auto& nicks : lines)
         size += head.size() + nicks.size() + 2;
     std::string out;
     out.reserve(size);
-    for (const auto& nicks : names_lines_) {
+    for (const auto& nicks : lines) {
         out += head;
         out += nicks;
         out += "\r\n";

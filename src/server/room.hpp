@@ -23,11 +23,11 @@
 namespace sala::server {
 
 struct room_event {
-    enum class kind : std::uint8_t { join, message, part, quit, nick, topic };
+    enum class kind : std::uint8_t { join, message, part, quit, nick, topic, away };
     kind what = kind::message;
     user_ptr user;
     std::string line;         // serialized, for message/part/topic
-    outgoing_ptr shown_once;  // nick/quit: one buffer for all the user's rooms, so members
+    outgoing_ptr shown_once;  // nick/quit/away: one buffer for all the user's rooms, so members
                               // sharing several of them can show it once
     std::string client_tags;  // message: the sender's "+tag=value" list
     std::string text;         // topic: the new topic
@@ -36,6 +36,7 @@ struct room_event {
     // The sender waits for its answer (irc::effect::answered_through_room):
     // the room tells its session once that answer is queued on its shard.
     bool wants_answer = false;
+    bool userhost_in_names = false;  // join: the joiner's NAMES in nick!user@host form
 };
 
 using room_channel = asio::experimental::concurrent_channel<void(boost::system::error_code, room_event)>;
@@ -54,7 +55,8 @@ public:
     // way, so the room stays alive until it arrives even if it is empty now.
     void expect_join() { ++pending_joins_; }
 
-    [[nodiscard]] std::string names_reply(std::string_view requester) const;
+    // 353 lines and 366; with `userhost`, nick!user@host (userhost-in-names).
+    [[nodiscard]] std::string names_reply(std::string_view requester, bool userhost = false) const;
     [[nodiscard]] std::string topic_reply(std::string_view requester) const;
     [[nodiscard]] const core::roster<user_ptr>& roster() const { return roster_; }
     [[nodiscard]] std::uint64_t message_count() const { return messages_; }
@@ -104,7 +106,7 @@ private:
     // Tells the sessions waiting for their answers that those are on their
     // way: posted to their shards after the batch holding the answers.
     void send_owed_answers();
-    void add_member(const user_ptr& user);
+    void add_member(const user_ptr& user, bool userhost_in_names);
     void remove_member(const user_ptr& user);
     // Queues a message for every member; flush() hands the queue to the shards.
     void fan_out(const outgoing_ptr& m, const void* origin, delivery mode);

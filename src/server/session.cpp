@@ -336,7 +336,7 @@ void session::deliver(const outgoing_ptr& m, const void* origin, delivery mode)
         return;
     if (origin == this && (mode == delivery::others_once || (mode == delivery::echo_if_asked && !proto_.echo_message())))
         return;
-    if (m->needs_message_tags && !proto_.message_tags())
+    if ((proto_.caps() & m->requires_caps) != m->requires_caps)
         return;
     if (mode == delivery::others_once) {
         for (const auto& seen : recent_once_)

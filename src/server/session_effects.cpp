@@ -182,6 +182,7 @@ asio::awaitable<void> session::join(const irc::effect::join& e)
     room_event ev;
     ev.what = room_event::kind::join;
     ev.user = me_;
+    ev.userhost_in_names = proto_.has(irc::cap::userhost_in_names);
     ev.wants_answer = irc::effect::answered_through_room(e);
     co_await tell_room(*r, std::move(ev));
     proto_.joined(e.key, r->name());
@@ -199,7 +200,7 @@ asio::awaitable<void> session::check_channel(const irc::effect::check_channel& e
 asio::awaitable<void> session::answer_query(const irc::effect::query& e)
 {
     auto query = [dir = ctx_.dir, kind = e.kind, target = e.target, nick = proto_.nick(),
-                     server = ctx_.config.name]() -> std::string {
+                     server = ctx_.config.name, userhost = proto_.has(irc::cap::userhost_in_names)]() -> std::string {
         using kinds = irc::effect::query_kind;
         switch (kind) {
         case kinds::list:
@@ -213,7 +214,7 @@ asio::awaitable<void> session::answer_query(const irc::effect::query& e)
         }
         const auto r = dir->find_room(target);
         if (kind == kinds::names)
-            return r ? r->names_reply(nick) : irc::numeric_reply(server, num::endofnames, nick, {target}, "End of /NAMES list.");
+            return r ? r->names_reply(nick, userhost) : irc::numeric_reply(server, num::endofnames, nick, {target}, "End of /NAMES list.");
         if (!r)
             return irc::numeric_reply(server, num::nosuchchannel, nick, {target}, "No such channel");
         if (kind == kinds::topic)
@@ -262,6 +263,17 @@ asio::awaitable<void> session::set_away(const irc::effect::set_away& e)
 {
     auto publish = [record = me_, text = e.text] { record->away = text; };
     co_await call_on(ctx_.hub_executor(), std::move(publish));
+    // One buffer for all the user's rooms: a member sharing several sees it once.
+    auto shown = make_for_cap(e.line, server_time_tag(), irc::cap::away_notify);
+    const auto rooms = rooms_;  // copied: the vector may change while a full inbox makes this wait
+    for (const auto& [key, r] : rooms) {
+        room_event ev;
+        ev.what = room_event::kind::away;
+        ev.user = me_;
+        ev.shown_once = shown;
+        ev.origin = this;
+        co_await tell_room(*r, std::move(ev));
+    }
 }
 
 asio::awaitable<void> session::announce_nick(const irc::effect::nick_changed& e)

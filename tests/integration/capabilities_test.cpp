@@ -1,4 +1,5 @@
 // IRCv3 capabilities: CAP LS/REQ, server-time, echo-message, message-tags.
+#include <algorithm>
 #include <ctime>
 #include <regex>
 #include <set>
@@ -225,5 +226,57 @@ TEST_CASE("capabilities: message-tags relays TAGMSG only to clients that asked f
     alice.send_line("@+example.com/mood=happy PRIVMSG #lobby :tagged text");
     CHECK(without_msgid(bob.expect("tagged text")) == "@+example.com/mood=happy :alice!alice@127.0.0.1 PRIVMSG #lobby :tagged text");
     CHECK(carol.expect("tagged text") == ":alice!alice@127.0.0.1 PRIVMSG #lobby :tagged text");
+    require_clean_exit(server);
+}
+
+TEST_CASE("capabilities: away-notify tells channel mates who asked, once, and about away joiners",
+    "[integration][capabilities]")
+{
+    server_process server;
+    irc_client alice(server.port());
+    irc_client bob(server.port());
+    irc_client carol(server.port());
+    alice.register_as("alice");
+    bob.register_as("bob", "away-notify");
+    carol.register_as("carol");
+    alice.send_line("JOIN #second");
+    alice.expect(" 366 ");
+    bob.send_line("JOIN #second");
+    bob.expect(" 366 ");
+
+    alice.send_line("AWAY :lunch");
+    alice.expect(" 306 ");
+    CHECK(bob.expect(" AWAY ") == ":alice!alice@127.0.0.1 AWAY :lunch");
+    alice.send_line("AWAY");
+    alice.expect(" 305 ");
+    CHECK(bob.expect(" AWAY") == ":alice!alice@127.0.0.1 AWAY");
+    // Two shared rooms, one line each time; carol without the cap sees none.
+    alice.send_line("PRIVMSG #lobby :marker");
+    bob.expect("PRIVMSG #lobby :marker");
+    CHECK(bob.count_seen("alice!alice@127.0.0.1 AWAY") == 2);
+    for (const auto& l : carol.collect_until("PRIVMSG #lobby :marker"))
+        CHECK(l.find("@127.0.0.1 AWAY") == std::string::npos);
+
+    // A user who is away when joining is announced as away right after its JOIN.
+    carol.send_line("AWAY :brb");
+    carol.expect(" 306 ");
+    carol.send_line("JOIN #second");
+    bob.expect([](const std::string& l) { return is_join(l, "carol", "#second"); });
+    CHECK(bob.read_line() == ":carol!carol@127.0.0.1 AWAY :brb");
+    require_clean_exit(server);
+}
+
+TEST_CASE("capabilities: userhost-in-names lists nick!user@host", "[integration][capabilities]")
+{
+    server_process server;
+    irc_client alice(server.port());
+    irc_client bob(server.port());
+    alice.register_as("alice");
+    const auto joined = bob.register_as("bob", "userhost-in-names");
+    CHECK(std::count(joined.begin(), joined.end(), ":sala 353 bob = #lobby :alice!alice@127.0.0.1 bob!bob@127.0.0.1") == 1);
+    bob.send_line("NAMES #lobby");
+    CHECK(bob.expect(" 353 ") == ":sala 353 bob = #lobby :alice!alice@127.0.0.1 bob!bob@127.0.0.1");
+    alice.send_line("NAMES #lobby");
+    CHECK(alice.expect(" 353 ") == ":sala 353 alice = #lobby :alice bob");
     require_clean_exit(server);
 }

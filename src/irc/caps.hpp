@@ -1,0 +1,80 @@
+#pragma once
+// The IRCv3 capabilities sala offers: one row each, so offering another is
+// one line here and one where it takes effect. Pure data.
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace sala::irc {
+
+// One bit per capability, so a connection's set is one integer and a
+// message can say which capability its recipients need.
+enum class cap : std::uint16_t {
+    none = 0,
+    server_time = 1 << 0,
+    message_tags = 1 << 1,
+    echo_message = 1 << 2,
+    batch = 1 << 3,
+    away_notify = 1 << 4,
+    multi_prefix = 1 << 5,
+    userhost_in_names = 1 << 6,
+    standard_replies = 1 << 7,
+};
+
+using cap_set = std::uint16_t;
+
+constexpr cap_set bit(cap c) { return static_cast<cap_set>(c); }
+
+struct cap_info {
+    std::string_view name;
+    cap flag;
+};
+
+// In the order CAP LS lists them.
+inline constexpr std::array<cap_info, 8> offered_caps = {{
+    {"server-time", cap::server_time},
+    {"message-tags", cap::message_tags},
+    {"echo-message", cap::echo_message},
+    {"batch", cap::batch},
+    {"away-notify", cap::away_notify},
+    // No channel prefixes exist yet, so every list is complete with or without it.
+    {"multi-prefix", cap::multi_prefix},
+    {"userhost-in-names", cap::userhost_in_names},
+    // Only says the client understands FAIL/WARN/NOTE, which sala sends anyway.
+    {"standard-replies", cap::standard_replies},
+}};
+
+// Every capability offered.
+inline constexpr cap_set all_caps = [] {
+    cap_set all = 0;
+    for (const auto& c : offered_caps)
+        all = static_cast<cap_set>(all | bit(c.flag));
+    return all;
+}();
+
+// The capability called `name`, or cap::none.
+constexpr cap cap_named(std::string_view name)
+{
+    for (const auto& c : offered_caps)
+        if (c.name == name)
+            return c.flag;
+    return cap::none;
+}
+
+// The names of the capabilities in `set`, space-separated, in CAP LS order.
+inline std::string cap_names(cap_set set)
+{
+    std::string out;
+    for (const auto& c : offered_caps) {
+        if ((set & bit(c.flag)) == 0)
+            continue;
+        if (!out.empty())
+            out += ' ';
+        out += c.name;
+    }
+    return out;
+}
+
+}  // namespace sala::irc
