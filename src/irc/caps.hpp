@@ -21,6 +21,8 @@ enum class cap : std::uint16_t {
     multi_prefix = 1 << 5,
     userhost_in_names = 1 << 6,
     standard_replies = 1 << 7,
+    labeled_response = 1 << 8,
+    cap_notify = 1 << 9,
 };
 
 using cap_set = std::uint16_t;
@@ -33,7 +35,7 @@ struct cap_info {
 };
 
 // In the order CAP LS lists them.
-inline constexpr std::array<cap_info, 8> offered_caps = {{
+inline constexpr std::array<cap_info, 10> offered_caps = {{
     {"server-time", cap::server_time},
     {"message-tags", cap::message_tags},
     {"echo-message", cap::echo_message},
@@ -44,6 +46,9 @@ inline constexpr std::array<cap_info, 8> offered_caps = {{
     {"userhost-in-names", cap::userhost_in_names},
     // Only says the client understands FAIL/WARN/NOTE, which sala sends anyway.
     {"standard-replies", cap::standard_replies},
+    {"labeled-response", cap::labeled_response},
+    // The offer never changes while a client is connected, so there is nothing to notify.
+    {"cap-notify", cap::cap_notify},
 }};
 
 // Every capability offered.

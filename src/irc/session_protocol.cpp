@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 
+#include "irc/labeled.hpp"
 #include "irc/names.hpp"
 #include "irc/numerics.hpp"
 #include "irc/replies.hpp"
@@ -57,6 +58,7 @@ void session_protocol::reply(effects& out, std::string_view code, std::initializ
 session_protocol::effects session_protocol::on_overlong_line()
 {
     effects out;
+    label_.clear();
     out.emplace_back(effect::line_dropped{});
     reply(out, numeric::inputtoolong, {}, "Input line was too long");
     return out;
@@ -65,6 +67,7 @@ session_protocol::effects session_protocol::on_overlong_line()
 session_protocol::effects session_protocol::on_line(std::string_view raw)
 {
     effects out;
+    label_.clear();
     std::string_view body = raw;
     if (!body.empty() && body.front() == '@') {
         const auto space = body.find(' ');
@@ -99,6 +102,10 @@ session_protocol::effects session_protocol::on_line(std::string_view raw)
             reply(out, numeric::unknowncommand, {"*"}, "Malformed line");
         return out;
     }
+    if (has(cap::labeled_response))
+        for (const auto& t : parsed.msg->tags)
+            if (t.key == "label" && !t.value.empty() && t.value.size() <= max_label_bytes)
+                label_ = t.value;
     dispatch(out, *parsed.msg);
     return out;
 }

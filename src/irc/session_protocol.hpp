@@ -82,6 +82,9 @@ public:
     [[nodiscard]] const std::string& prefix() const { return prefix_; }
     [[nodiscard]] const std::string& host() const { return host_; }
     [[nodiscard]] bool has(cap c) const { return (caps_ & bit(c)) != 0; }
+    // The label of the line on_line() last took, when the client asked for
+    // labeled-response and labeled it; empty otherwise.
+    [[nodiscard]] const std::string& label() const { return label_; }
     [[nodiscard]] cap_set caps() const { return caps_; }
     [[nodiscard]] bool server_time() const { return has(cap::server_time); }
     [[nodiscard]] bool message_tags() const { return has(cap::message_tags); }
@@ -143,6 +146,7 @@ private:
     bool closing_ = false;
     bool cap_negotiating_ = false;
     cap_set caps_ = 0;
+    std::string label_;
     bool invisible_ = false;
 };
 

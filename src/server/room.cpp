@@ -154,9 +154,10 @@ void room::add_member(const user_ptr& user, bool userhost_in_names)
     // joiner still sees the room's events in order from its JOIN on.
     const std::string topic = roster_.topic() ? topic_reply(user->nick) : std::string();
     auto rest = make_plain(topic + names_reply(user->nick, userhost_in_names));
+    // From the joiner itself, as far as labeled-response goes: its answer.
     asio::post(ctx_.shards[user->shard]->ctx, [member = user->owner, join, rest] {
-        member->deliver(join);
-        member->deliver(rest);
+        member->deliver(join, member.get());
+        member->deliver(rest, member.get());
     });
     // Members with away-notify learn at once that the newcomer is away.
     if (!user->away.empty())
@@ -210,7 +211,7 @@ void room::apply_event(room_event ev)
     case kind::part:
         if (!roster_.contains(ev.user))
             return;
-        fan_out(make_tagged(std::move(ev.line), server_time_tag(), {}, false), nullptr, delivery::everyone);
+        fan_out(make_tagged(std::move(ev.line), server_time_tag(), {}, false), ev.origin, delivery::everyone);
         remove_member(ev.user);
         break;
     case kind::quit:
@@ -234,7 +235,7 @@ void room::apply_event(room_event ev)
         if (!roster_.contains(ev.user))
             return;
         roster_.set_topic({ev.text, ev.user->nick, std::chrono::system_clock::now()});
-        fan_out(make_tagged(std::move(ev.line), server_time_tag(), {}, false), nullptr, delivery::everyone);
+        fan_out(make_tagged(std::move(ev.line), server_time_tag(), {}, false), ev.origin, delivery::everyone);
         break;
     }
 }

@@ -14,6 +14,7 @@
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
 
+#include "irc/labeled.hpp"
 #include "irc/names.hpp"
 #include "irc/numerics.hpp"
 #include "irc/text.hpp"
@@ -174,7 +175,17 @@ asio::awaitable<void> session::read_loop()
             }
             // Named, not a temporary inside co_await: GCC 12 destroys such temporaries twice.
             auto effects = line->overlong ? proto_.on_overlong_line() : proto_.on_line(line->text);
+            labeling_ = !proto_.label().empty();
             co_await carry_out(std::move(effects));
+            if (labeling_) {
+                // Every answer is in now: carry_out waited for the rooms' too.
+                labeling_ = false;
+                const auto batch_id = "lr" + std::to_string(++labeled_batches_);
+                auto answer = irc::labeled(ctx_.config.name, proto_.label(), labeled_answer_,
+                    proto_.has(irc::cap::batch), batch_id);
+                labeled_answer_.clear();
+                deliver(make_plain(std::move(answer)));
+            }
             if (co_await cancelled())
                 co_return;
         }
@@ -312,7 +323,7 @@ void session::check_deadlines(clock::time_point now)
         const auto text = "Ping timeout: " + std::to_string(secs) + " seconds";
         close_after_flush("Closing Link: " + proto_.host() + " (" + text + ")", disconnect_reason::ping_timeout, text);
     } else if (idle >= lim.ping_interval && !ping_sent_) {
-        send_raw("PING :" + ctx_.config.name + "\r\n");
+        deliver(make_plain("PING :" + ctx_.config.name + "\r\n"));  // not an answer: never labeled
         ping_sent_ = true;
     }
 }
@@ -338,6 +349,14 @@ void session::deliver(const outgoing_ptr& m, const void* origin, delivery mode)
         return;
     if ((proto_.caps() & m->requires_caps) != m->requires_caps)
         return;
+    if (labeling_ && origin == this) {
+        // An answer to the labeled line being handled: held until it is complete.
+        if (m->is_chat)
+            ++home_.stats.delivered;
+        labeled_answer_ += m->prefix_for(tag_variant_bits());
+        labeled_answer_ += m->line;
+        return;
+    }
     if (mode == delivery::others_once) {
         for (const auto& seen : recent_once_)
             if (seen == m)
@@ -368,7 +387,7 @@ void session::deliver(const outgoing_ptr& m, const void* origin, delivery mode)
 
 void session::send_raw(std::string line)
 {
-    deliver(make_plain(std::move(line)));
+    deliver(make_plain(std::move(line)), this);
 }
 
 void session::wake_writer()

@@ -146,6 +146,11 @@ private:
     std::optional<std::chrono::steady_clock::time_point> close_deadline_;
     bool ping_sent_ = false;
     bool awaiting_room_answer_ = false;
+    // labeled-response: while a labeled line is handled, its answers collect
+    // here (serialized for this client) instead of going out one by one.
+    bool labeling_ = false;
+    std::string labeled_answer_;
+    std::uint32_t labeled_batches_ = 0;
     bool closing_ = false;
 
     // Identity and state

@@ -254,7 +254,7 @@ asio::awaitable<void> session::send_private(const irc::effect::private_message& 
     if (to && e.is_chat)
         ++home_.stats.received;
     if (to && proto_.echo_message())
-        deliver(sent.second);
+        deliver(sent.second, this);
     auto answer = proto_.private_delivered(e, to);
     co_await carry_out(std::move(answer));
 }
@@ -279,7 +279,7 @@ asio::awaitable<void> session::set_away(const irc::effect::set_away& e)
 asio::awaitable<void> session::announce_nick(const irc::effect::nick_changed& e)
 {
     auto shown = make_tagged(e.line, server_time_tag(), {}, false);
-    deliver(shown);
+    deliver(shown, this);
     // Copied: the vector may change while a full inbox makes this wait.
     const auto rooms = rooms_;
     for (const auto& [key, r] : rooms) {

@@ -280,3 +280,40 @@ TEST_CASE("capabilities: userhost-in-names lists nick!user@host", "[integration]
     CHECK(alice.expect(" 353 ") == ":sala 353 alice = #lobby :alice bob");
     require_clean_exit(server);
 }
+
+TEST_CASE("capabilities: labeled-response labels every answer, through rooms too, and nothing else",
+    "[integration][capabilities]")
+{
+    server_process server;
+    irc_client alice(server.port());
+    irc_client bob(server.port());
+    alice.register_as("alice", "labeled-response batch echo-message");
+    bob.register_as("bob");
+
+    // In place: one line.
+    alice.send_line("@label=p1 PING :tok");
+    CHECK(alice.expect("PONG") == "@label=p1 :sala PONG sala :tok");
+    // Through a room: the echo carries the label; bob's copy does not.
+    alice.send_line("@label=m1 PRIVMSG #lobby :hello");
+    CHECK(alice.expect("PRIVMSG #lobby :hello") == "@label=m1 :alice!alice@127.0.0.1 PRIVMSG #lobby :hello");
+    CHECK(bob.expect("PRIVMSG #lobby :hello") == ":alice!alice@127.0.0.1 PRIVMSG #lobby :hello");
+    // No answer at all: ACK.
+    alice.send_line("@label=a1 PONG :whatever");
+    CHECK(alice.expect("ACK") == "@label=a1 :sala ACK");
+    // Several lines, from the room: one batch with JOIN, NAMES and its end.
+    alice.send_line("@label=j1 JOIN #labeled");
+    const auto start = alice.expect("BATCH +");
+    CHECK(start.starts_with("@label=j1 :sala BATCH +"));
+    const auto id = start.substr(start.find('+') + 1, start.find(' ', start.find('+')) - start.find('+') - 1);
+    CHECK(alice.read_line() == "@batch=" + id + " :alice!alice@127.0.0.1 JOIN #labeled");
+    CHECK(alice.read_line() == "@batch=" + id + " :sala 353 alice = #labeled :alice");
+    CHECK(alice.read_line() == "@batch=" + id + " :sala 366 alice #labeled :End of /NAMES list.");
+    CHECK(alice.read_line() == ":sala BATCH -" + id);
+    // Room traffic from others while a labeled line is handled is not labeled.
+    bob.send_line("PRIVMSG #lobby :from bob");
+    alice.send_line("@label=w1 WHOIS bob");
+    for (const auto& l : alice.collect_until("BATCH -"))
+        if (l.find("from bob") != std::string::npos)
+            CHECK(l == ":bob!bob@127.0.0.1 PRIVMSG #lobby :from bob");
+    require_clean_exit(server);
+}
