@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 export SALA_WERROR=ON
 presets=("$@")
-((${#presets[@]})) || presets=(gcc clang clang-libcxx asan tsan gcc-release fuzz)
+((${#presets[@]})) || presets=(gcc clang clang-libcxx clang14 asan tsan gcc-release fuzz)
 for preset in "${presets[@]}"; do
   echo "=== preset $preset ==="
   start=$SECONDS
