@@ -80,7 +80,8 @@ std::optional<clock_time> parse_server_time(std::string_view v)
                       + std::chrono::minutes(mi) + std::chrono::seconds(s) + std::chrono::milliseconds(ms));
 }
 
-client_state::client_state(client_settings settings) : settings_(std::move(settings)), nick_(settings_.nick)
+client_state::client_state(client_settings settings, client_limits limits)
+    : settings_(std::move(settings)), limits_(limits), nick_(settings_.nick)
 {
     server_name_ = settings_.server_label;
     // Windows for the rooms to join exist from the start, so text typed before
@@ -99,12 +100,20 @@ window* client_state::find_window(std::string_view name)
     return nullptr;
 }
 
-window& client_state::open_window(std::string_view name)
+window* client_state::open_window(std::string_view name)
 {
     if (auto* w = find_window(name))
-        return *w;
+        return w;
+    if (windows_.size() >= limits_.windows)
+        return nullptr;
     windows_.push_back(window{std::string(name), {}, {}, false, false, false});
-    return windows_.back();
+    return &windows_.back();
+}
+
+std::size_t client_state::private_windows() const
+{
+    return static_cast<std::size_t>(
+        std::count_if(windows_.begin(), windows_.end(), [](const window& w) { return !irc::is_channel(w.name); }));
 }
 
 void client_state::close_window(std::string_view name)
@@ -342,16 +351,22 @@ void client_state::handle_join(const irc::message& m, std::string_view who, cloc
     const std::string& chan = m.params[0];
     const bool self = irc::same_name(who, nick_);
     if (self) {
-        auto& w = open_window(chan);
-        w.joined = true;
-        w.members.clear();
+        auto* w = open_window(chan);
+        if (!w) {
+            // Forced on us past the limit: a room we cannot show is one to leave.
+            info("too many windows (" + std::to_string(limits_.windows) + "): leaving " + chan, t, true);
+            send("PART", {chan});
+            return;
+        }
+        w->joined = true;
+        w->members.clear();
         if (irc::fold(chan) == switch_on_join_) {
             switch_on_join_.clear();
             for (std::size_t i = 0; i < windows_.size(); ++i)
                 if (irc::same_name(windows_[i].name, chan))
                     switch_to(i);
         }
-        add_member(*find_window(chan), who);
+        add_member(*w, who);
     } else if (auto* w = find_window(chan)) {
         add_member(*w, who);
     } else {
@@ -445,12 +460,16 @@ void client_state::handle_privmsg(const irc::message& m, std::string_view who, c
         }
     }
     // A channel message lives in the channel's window; a private one in a
-    // window named after the other person.
+    // window named after the other person. Past the limits a new sender gets
+    // no window: the event names one that is not open, and views show it in
+    // the current window, labelled (see event.hpp).
     std::string win = irc::is_channel(target) ? target : (self ? target : std::string(who));
-    if (!irc::is_channel(win))
-        open_window(win);
-    else if (!find_window(win))
-        return;
+    if (irc::is_channel(win)) {
+        if (!find_window(win))
+            return;
+    } else if (!find_window(win) && (self || private_windows() < limits_.private_windows)) {
+        (void)open_window(win);
+    }
     const bool mention = !self && mentions(text, nick_);
     mark_activity(win, mention || !irc::is_channel(win));
     const auto kind = action ? event_kind::action : (notice ? event_kind::notice : event_kind::message);

@@ -30,6 +30,15 @@ struct client_settings {
     std::string server_label;           // "host:port", until the server names itself
 };
 
+// How much a server can make the client keep. Each line a server sends is
+// bounded (client_app drops overlong ones); these bound how many it can make
+// us remember, so a hostile server cannot grow us without limit. The defaults
+// are far above real use; tests shrink them.
+struct client_limits {
+    std::size_t windows = 100;         // of any kind; a forced JOIN past it is parted
+    std::size_t private_windows = 50;  // opened by someone else's message
+};
+
 struct window {
     std::string name;                  // "#room" or a nick for a private chat
     std::vector<std::string> members;  // sorted case-insensitively; channels only
@@ -43,7 +52,7 @@ enum class connection_state { disconnected, registering, registered };
 
 class client_state {
 public:
-    explicit client_state(client_settings settings);
+    explicit client_state(client_settings settings, client_limits limits = {});
 
     // --- network side ---
     void on_connecting(clock_time now);
@@ -84,6 +93,7 @@ public:
     [[nodiscard]] std::size_t current_index() const { return current_; }
     [[nodiscard]] const window* current() const;
     [[nodiscard]] bool has_cap(std::string_view cap) const { return caps_.contains(std::string(cap)); }
+    [[nodiscard]] const client_limits& limits() const { return limits_; }
 
     // Names to complete with Tab: members of the current window, and commands.
     [[nodiscard]] std::vector<std::string> completion_nicks() const;
@@ -98,8 +108,10 @@ private:
     void info(std::string text, clock_time now, bool error = false);
 
     window* find_window(std::string_view name);
-    window& open_window(std::string_view name);
+    // Null when client_limits::windows are open already.
+    window* open_window(std::string_view name);
     void close_window(std::string_view name);
+    [[nodiscard]] std::size_t private_windows() const;
     void mark_activity(const std::string& name, bool mention);
 
     // Server lines (client_state.cpp).
@@ -121,6 +133,7 @@ private:
     void drop_queued_for(std::string_view channel, clock_time now);
 
     client_settings settings_;
+    client_limits limits_;
     std::string nick_;
     std::string server_name_;
     connection_state state_ = connection_state::disconnected;

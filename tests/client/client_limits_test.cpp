@@ -1,0 +1,101 @@
+// A hostile server must not make the client keep more than client_limits
+// allows, however many lines it sends; below the limits nothing changes.
+#include "client/client_state.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "support/catch.hpp"
+
+using namespace sala::client;
+using namespace std::chrono_literals;
+
+namespace {
+
+const clock_time t0 = clock_time{} + 1000h;
+
+// Registered as alice, in #lobby with bob; outputs taken.
+client_state registered(client_limits limits = {})
+{
+    client_state c(client_settings{"alice", "", {"#lobby"}, "localhost:6667"}, limits);
+    c.on_connected(t0);
+    c.on_line(":srv CAP * LS :", t0);
+    c.on_line(":srv 001 alice :Welcome", t0);
+    c.on_line(":alice!a@h JOIN #lobby", t0);
+    c.on_line(":srv 353 alice = #lobby :alice @bob", t0);
+    c.on_line(":srv 366 alice #lobby :End", t0);
+    (void)c.take_outgoing();
+    (void)c.take_events();
+    return c;
+}
+
+bool has_window(const client_state& c, const std::string& name)
+{
+    return std::any_of(c.windows().begin(), c.windows().end(), [&](const window& w) { return w.name == name; });
+}
+
+std::size_t private_windows(const client_state& c)
+{
+    return static_cast<std::size_t>(std::count_if(c.windows().begin(), c.windows().end(),
+                                                  [](const window& w) { return w.name.front() != '#'; }));
+}
+
+}  // namespace
+
+TEST_CASE("private messages from endless senders open a bounded number of windows", "[client_limits]")
+{
+    auto c = registered();
+    const auto limit = c.limits().private_windows;
+    for (int i = 0; i < 10'000; ++i)
+        c.on_line(":pm" + std::to_string(i) + "!u@h PRIVMSG alice :hi", t0);
+    CHECK(private_windows(c) == limit);
+    CHECK(c.windows().size() == limit + 1);
+    CHECK(has_window(c, "pm0"));
+    CHECK(has_window(c, "pm" + std::to_string(limit - 1)));
+    CHECK_FALSE(has_window(c, "pm" + std::to_string(limit)));
+    // Every message is still shown: past the limit under a name with no window.
+    const auto ev = c.take_events();
+    REQUIRE(ev.size() == 10'000);
+    CHECK(ev.back().windows == std::vector<std::string>{"pm9999"});
+    CHECK(ev.back().text == "hi");
+    // A sender with a window keeps it; closing one makes room for a new one.
+    c.on_line(":pm0!u@h PRIVMSG alice :again", t0);
+    CHECK(c.take_events().front().windows == std::vector<std::string>{"pm0"});
+    c.on_input("/win 2", t0);
+    c.on_input("/part", t0);
+    CHECK_FALSE(has_window(c, "pm0"));
+    c.on_line(":late!u@h PRIVMSG alice :hello", t0);
+    CHECK(has_window(c, "late"));
+}
+
+TEST_CASE("a private message under the limit opens its window", "[client_limits]")
+{
+    auto c = registered(client_limits{.windows = 3, .private_windows = 2});
+    c.on_line(":bob!b@h PRIVMSG alice :one", t0);
+    c.on_line(":carol!c@h NOTICE alice :two", t0);
+    c.on_line(":dave!d@h PRIVMSG alice :three", t0);
+    CHECK(has_window(c, "bob"));
+    CHECK(has_window(c, "carol"));
+    CHECK_FALSE(has_window(c, "dave"));
+    // What we send opens a window while there is room in all; here there is none.
+    c.on_input("/msg erin hi", t0);
+    CHECK(c.take_outgoing() == std::vector<std::string>{"PRIVMSG erin hi\r\n"});
+    CHECK_FALSE(has_window(c, "erin"));
+}
+
+TEST_CASE("joins forced on us past the window limit are left", "[client_limits]")
+{
+    auto c = registered();
+    for (int i = 0; i < 10'000; ++i)
+        c.on_line(":alice!a@h JOIN #f" + std::to_string(i), t0);
+    CHECK(c.windows().size() == c.limits().windows);
+    const auto out = c.take_outgoing();
+    REQUIRE(out.size() == 10'000 - (c.limits().windows - 1));
+    CHECK(out.back() == "PART #f9999\r\n");
+    const auto ev = c.take_events();
+    CHECK(ev.back().kind == event_kind::error);
+    // A /join then is refused at once, without asking the server.
+    c.on_input("/join #more", t0);
+    CHECK(c.take_outgoing().empty());
+    CHECK(c.take_events().back().kind == event_kind::error);
+}
