@@ -35,8 +35,18 @@ struct client_settings {
 // us remember, so a hostile server cannot grow us without limit. The defaults
 // are far above real use; tests shrink them.
 struct client_limits {
-    std::size_t windows = 100;         // of any kind; a forced JOIN past it is parted
-    std::size_t private_windows = 50;  // opened by someone else's message
+    std::size_t windows = 100;          // of any kind; a forced JOIN past it is parted
+    std::size_t private_windows = 50;   // opened by someone else's message
+    std::size_t members = 100'000;      // listed per channel
+    std::size_t all_members = 300'000;  // listed in all channels, NAMES being gathered included
+    std::size_t nick_bytes = 64;        // a longer name is not listed
+};
+
+// What the server has made us keep, to check client_limits.
+struct client_usage {
+    std::size_t windows = 0;
+    std::size_t names = 0;        // members listed plus names gathered from 353s
+    std::size_t names_lists = 0;  // channels whose 353s are being gathered
 };
 
 struct window {
@@ -94,6 +104,7 @@ public:
     [[nodiscard]] const window* current() const;
     [[nodiscard]] bool has_cap(std::string_view cap) const { return caps_.contains(std::string(cap)); }
     [[nodiscard]] const client_limits& limits() const { return limits_; }
+    [[nodiscard]] client_usage usage() const;
 
     // Names to complete with Tab: members of the current window, and commands.
     [[nodiscard]] std::vector<std::string> completion_nicks() const;
@@ -112,6 +123,9 @@ private:
     window* open_window(std::string_view name);
     void close_window(std::string_view name);
     [[nodiscard]] std::size_t private_windows() const;
+    [[nodiscard]] std::size_t names_held() const;
+    // Adds `nick` to the members of `w` unless a limit says no.
+    void list_member(window& w, std::string_view nick);
     void mark_activity(const std::string& name, bool mention);
 
     // Server lines (client_state.cpp).
@@ -123,6 +137,8 @@ private:
     void handle_nick(const irc::message& m, std::string_view who, clock_time t);
     void handle_privmsg(const irc::message& m, std::string_view who, clock_time t);
     void handle_numeric(const irc::message& m, clock_time t);
+    void gather_names(const std::string& channel, std::string_view list);
+    void end_of_names(const std::string& channel, clock_time t);
 
     // Typed lines (client_commands.cpp).
     void execute(std::string_view line, const std::string& here, clock_time now);
@@ -146,8 +162,13 @@ private:
 
     std::vector<window> windows_;
     std::size_t current_ = 0;
-    // 353 replies gathered until 366, by folded channel name.
-    std::vector<std::pair<std::string, std::vector<std::string>>> names_pending_;
+    // 353 replies gathered until 366, only for channel windows.
+    struct names_reply {
+        std::string channel;  // folded
+        std::vector<std::string> names;
+        bool incomplete = false;  // a limit cut the list short
+    };
+    std::vector<names_reply> names_pending_;
     // Lines typed while not registered, or for a room not (yet) joined; they
     // run in order once it is possible. `window`: the window they were typed in.
     struct held_line {

@@ -40,6 +40,8 @@ std::size_t private_windows(const client_state& c)
                                                   [](const window& w) { return w.name.front() != '#'; }));
 }
 
+const window& lobby(const client_state& c) { return c.windows().front(); }
+
 }  // namespace
 
 TEST_CASE("private messages from endless senders open a bounded number of windows", "[client_limits]")
@@ -98,4 +100,76 @@ TEST_CASE("joins forced on us past the window limit are left", "[client_limits]"
     c.on_input("/join #more", t0);
     CHECK(c.take_outgoing().empty());
     CHECK(c.take_events().back().kind == event_kind::error);
+}
+
+// One 353 line of 20 distinct names.
+std::string names_line(const std::string& channel, const std::string& stem)
+{
+    std::string line = ":srv 353 alice = " + channel + " :";
+    for (int k = 0; k < 20; ++k)
+        line += (k ? " " : "@") + stem + "_" + std::to_string(k);
+    return line;
+}
+
+TEST_CASE("NAMES replies without an end are bounded", "[client_limits]")
+{
+    auto c = registered();
+    for (int i = 0; i < 10'000; ++i) {
+        const auto n = std::to_string(i);
+        c.on_line(names_line("#nowhere" + n, "a" + n), t0);  // no window: not kept
+        c.on_line(names_line("#lobby", "l" + n), t0);
+    }
+    CHECK(c.usage().names_lists == 1);
+    CHECK(c.usage().names == c.limits().members + 2);  // the list being gathered and alice, bob
+
+    auto small = registered(client_limits{.members = 1000, .all_members = 1500});
+    small.on_line(":alice!a@h JOIN #dev", t0);
+    for (int i = 0; i < 10'000; ++i)
+        small.on_line(names_line("#lobby", "l" + std::to_string(i)), t0);
+    for (int i = 0; i < 10'000; ++i)
+        small.on_line(names_line("#dev", "d" + std::to_string(i)), t0);
+    CHECK(small.usage().names_lists == 2);
+    CHECK(small.usage().names == 1500);
+    small.on_line(":srv 366 alice #lobby :End", t0);
+    CHECK(lobby(small).members.size() == 1000);
+    const auto ev = small.take_events();
+    REQUIRE_FALSE(ev.empty());
+    CHECK(ev.back().text == "#lobby: only 1000 members are listed");
+    // Leaving a room drops what was gathered for it.
+    small.on_line(":alice!a@h PART #dev", t0);
+    CHECK(small.usage().names_lists == 0);
+}
+
+TEST_CASE("NAMES under the limits fills the member list, sorted and once each", "[client_limits]")
+{
+    auto c = registered();
+    c.on_line(":srv 353 alice = #lobby :alice @Bob +carol", t0);
+    c.on_line(":srv 353 alice = #lobby :bob dave ~erin", t0);
+    c.on_line(":srv 366 alice #lobby :End", t0);
+    CHECK(lobby(c).members == std::vector<std::string>{"alice", "Bob", "carol", "dave", "erin"});
+    CHECK(c.usage().names_lists == 0);
+    c.on_line(":Frank!f@h JOIN #lobby", t0);
+    c.on_line(":carol!c@h PART #lobby", t0);
+    c.on_line(":bob!b@h NICK :zed", t0);
+    CHECK(lobby(c).members == std::vector<std::string>{"alice", "dave", "erin", "Frank", "zed"});
+}
+
+TEST_CASE("JOINs of endless members are bounded", "[client_limits]")
+{
+    auto c = registered(client_limits{.members = 100, .all_members = 150});
+    c.on_line(":alice!a@h JOIN #dev", t0);
+    (void)c.take_events();
+    for (int i = 0; i < 10'000; ++i)
+        c.on_line(":m" + std::to_string(i) + "!u@h JOIN #lobby", t0);
+    for (int i = 0; i < 10'000; ++i)
+        c.on_line(":d" + std::to_string(i) + "!u@h JOIN #dev", t0);
+    CHECK(lobby(c).members.size() == 100);
+    CHECK(c.usage().names == 150);
+    // Every JOIN is still shown.
+    CHECK(c.take_events().size() == 20'000);
+    // A name longer than nick_bytes is not listed.
+    auto d = registered();
+    d.on_line(":" + std::string(65, 'q') + "!u@h JOIN #lobby", t0);
+    d.on_line(":" + std::string(64, 'q') + "!u@h JOIN #lobby", t0);
+    CHECK(lobby(d).members.size() == 3);
 }
