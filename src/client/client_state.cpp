@@ -3,6 +3,7 @@
 #include "client/client_state.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 
 #include "irc/names.hpp"
@@ -52,6 +53,12 @@ std::vector<std::string> member_list(std::vector<std::string> names)
                 names.end());
     return names;
 }
+
+// Only the capabilities we would request are remembered from CAP LS and ACK,
+// so an endless list costs nothing.
+constexpr std::array<std::string_view, 2> wanted_caps = {"server-time", "echo-message"};
+
+bool wanted(std::string_view cap) { return std::find(wanted_caps.begin(), wanted_caps.end(), cap) != wanted_caps.end(); }
 
 const std::string& last_param(const irc::message& m)
 {
@@ -153,7 +160,7 @@ void client_state::list_member(window& w, std::string_view nick)
 
 client_usage client_state::usage() const
 {
-    return client_usage{windows_.size(), names_held(), names_pending_.size()};
+    return client_usage{windows_.size(), names_held(), names_pending_.size(), offered_.size(), caps_.size()};
 }
 
 void client_state::close_window(std::string_view name)
@@ -346,13 +353,16 @@ void client_state::handle_cap(const irc::message& m)
         return;
     const std::string& sub = m.params[1];
     if (sub == "LS") {
-        for (auto& c : words(m.params.back()))
-            offered_.push_back(c.substr(0, c.find('=')));
+        for (auto& c : words(m.params.back())) {
+            const auto name = c.substr(0, c.find('='));
+            if (wanted(name) && std::find(offered_.begin(), offered_.end(), name) == offered_.end())
+                offered_.push_back(name);
+        }
         const bool more = m.params.size() >= 4 && m.params[2] == "*";
         if (more || state_ != connection_state::registering)
             return;
         std::string want;
-        for (const char* c : {"server-time", "echo-message"})
+        for (const auto c : wanted_caps)
             if (std::find(offered_.begin(), offered_.end(), c) != offered_.end())
                 want += (want.empty() ? "" : " ") + std::string(c);
         if (want.empty())
@@ -360,9 +370,12 @@ void client_state::handle_cap(const irc::message& m)
         else
             send("CAP", {"REQ", want});
     } else if (sub == "ACK") {
-        for (auto& c : words(m.params.back()))
-            if (!c.starts_with('-'))
+        for (auto& c : words(m.params.back())) {
+            if (c.starts_with('-'))
+                caps_.erase(c.substr(1));
+            else if (wanted(c))
                 caps_.insert(c);
+        }
         if (state_ == connection_state::registering)
             send("CAP", {"END"});
     } else if (sub == "NAK") {

@@ -45,8 +45,10 @@ struct client_limits {
 // What the server has made us keep, to check client_limits.
 struct client_usage {
     std::size_t windows = 0;
-    std::size_t names = 0;        // members listed plus names gathered from 353s
-    std::size_t names_lists = 0;  // channels whose 353s are being gathered
+    std::size_t names = 0;         // members listed plus names gathered from 353s
+    std::size_t names_lists = 0;   // channels whose 353s are being gathered
+    std::size_t offered_caps = 0;  // remembered from CAP LS
+    std::size_t caps = 0;          // acknowledged
 };
 
 struct window {
@@ -155,8 +157,8 @@ private:
     connection_state state_ = connection_state::disconnected;
     bool quitting_ = false;
 
-    std::set<std::string> caps_;          // acknowledged on this connection
-    std::vector<std::string> offered_;    // CAP LS, gathered over continuation lines
+    std::set<std::string> caps_;          // acknowledged on this connection (only ones we asked for)
+    std::vector<std::string> offered_;    // of those we would ask for, seen in CAP LS so far
     std::set<std::string> names_shown_;   // channels whose NAMES the user asked to see
     std::string switch_on_join_;          // folded name of a room /join asked for
 

@@ -173,3 +173,22 @@ TEST_CASE("JOINs of endless members are bounded", "[client_limits]")
     d.on_line(":" + std::string(64, 'q') + "!u@h JOIN #lobby", t0);
     CHECK(lobby(d).members.size() == 3);
 }
+
+TEST_CASE("endless CAP LS continuation lines are bounded", "[client_limits]")
+{
+    client_state c(client_settings{"alice", "", {}, "h:1"});
+    c.on_connected(t0);
+    (void)c.take_outgoing();
+    for (int i = 0; i < 10'000; ++i) {
+        const auto n = std::to_string(i);
+        c.on_line(":srv CAP * LS * :cap" + n + " x" + n + "=y server-time", t0);
+    }
+    CHECK(c.usage().offered_caps == 1);
+    CHECK(c.take_outgoing().empty());  // still waiting for the last LS line
+    c.on_line(":srv CAP * LS :echo-message", t0);
+    CHECK(c.take_outgoing() == std::vector<std::string>{"CAP REQ :server-time echo-message\r\n"});
+    for (int i = 0; i < 10'000; ++i)
+        c.on_line(":srv CAP * ACK :a" + std::to_string(i) + " server-time", t0);
+    CHECK(c.usage().caps == 1);
+    CHECK(c.has_cap("server-time"));
+}
