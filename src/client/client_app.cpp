@@ -28,6 +28,9 @@ constexpr auto input_drain_limit = 10s;
 constexpr auto connect_timeout = 10s;
 // Lines longer than this from the server are dropped (IRCv3 allows 8191 of tags + 512).
 constexpr std::size_t max_server_line = 8191 + 512;
+// The reader stops while more than this waits to be sent: a server that sends
+// PINGs but reads no PONGs must not grow the outbox without limit.
+constexpr std::size_t max_outbox_bytes = 256 * 1024;
 
 }  // namespace
 
@@ -40,6 +43,7 @@ client_app::client_app(asio::io_context& ctx, const client_options& options, vie
                              options.host + ":" + std::to_string(options.port)}),
       schedule_(options.reconnect_min, options.reconnect_max),
       wake_writer_(ctx),
+      drained_(ctx),
       backoff_(ctx),
       quit_timer_(ctx)
 {
@@ -47,8 +51,10 @@ client_app::client_app(asio::io_context& ctx, const client_options& options, vie
 
 void client_app::flush()
 {
-    for (auto& line : state_.take_outgoing())
+    for (auto& line : state_.take_outgoing()) {
+        outbox_bytes_ += line.size();
         outbox_.push_back(std::move(line));
+    }
     if (!outbox_.empty())
         wake_writer_.cancel();
     const auto events = state_.take_events();
@@ -155,6 +161,7 @@ asio::awaitable<void> client_app::run()
         }
         socket_ = nullptr;
         outbox_.clear();
+        outbox_bytes_ = 0;
         if (!ever_connected) {
             fatal_error_ = "cannot connect to " + options_.host + ":" + std::to_string(options_.port) + ": "
                 + disconnect_reason_;
@@ -202,6 +209,13 @@ asio::awaitable<void> client_app::read_loop(tcp::socket& socket)
             if (!line->overlong)
                 state_.on_line(line->text, t);
         flush();
+        while (outbox_bytes_ > max_outbox_bytes) {
+            drained_.expires_at(asio::steady_timer::time_point::max());
+            (void)co_await drained_.async_wait(use_nothrow);
+            const auto cs = co_await asio::this_coro::cancellation_state;
+            if (!socket.is_open() || cs.cancelled() != asio::cancellation_type::none)
+                co_return;
+        }
     }
 }
 
@@ -221,6 +235,8 @@ asio::awaitable<void> client_app::write_loop(tcp::socket& socket)
         // Everything queued goes out in one gathered write.
         batch.assign(std::make_move_iterator(outbox_.begin()), std::make_move_iterator(outbox_.end()));
         outbox_.clear();
+        outbox_bytes_ = 0;
+        drained_.cancel();
         std::vector<asio::const_buffer> buffers;
         buffers.reserve(batch.size());
         for (const auto& line : batch)
