@@ -8,8 +8,11 @@
 #include <boost/asio/write.hpp>
 
 #include <array>
+#include <exception>
+#include <utility>
 #include <vector>
 
+#include "client/failure.hpp"
 #include "irc/line_reader.hpp"
 
 namespace sala::client {
@@ -184,12 +187,25 @@ asio::awaitable<void> client_app::run()
 asio::awaitable<void> client_app::session(tcp::socket& socket)
 {
     auto ex = co_await asio::this_coro::executor;
-    co_await asio::experimental::make_parallel_group(asio::co_spawn(ex, read_loop(socket), asio::deferred),
-                                                     asio::co_spawn(ex, write_loop(socket), asio::deferred),
-                                                     asio::co_spawn(ex, ping_loop(socket), asio::deferred))
-        .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+    auto [order, read_end, write_end, ping_end]
+        = co_await asio::experimental::make_parallel_group(asio::co_spawn(ex, read_loop(socket), asio::deferred),
+                                                           asio::co_spawn(ex, write_loop(socket), asio::deferred),
+                                                           asio::co_spawn(ex, ping_loop(socket), asio::deferred))
+              .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+    (void)order;
     boost::system::error_code ignored;
     socket.close(ignored);
+    // The loops report errors as values; an exception from one is a bug that
+    // must not pass silently (the connection is then dropped and retried).
+    const std::array<std::pair<const char*, std::exception_ptr>, 3> ends
+        = {{{"reader", read_end}, {"writer", write_end}, {"pinger", ping_end}}};
+    for (const auto& [loop, end] : ends) {
+        if (auto what = describe_failure(end); !what.empty()) {
+            state_.note(std::string("bug: the connection's ") + loop + " failed: " + what, now(), true);
+            disconnect_reason_ = "internal error";
+        }
+    }
+    flush();
 }
 
 asio::awaitable<void> client_app::read_loop(tcp::socket& socket)

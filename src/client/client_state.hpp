@@ -85,7 +85,7 @@ public:
     // Ctrl-C, end of input: sends QUIT (if connected) and marks us quitting.
     void quit(std::string_view reason);
     // A line of information from the program itself (e.g. "reconnecting").
-    void note(std::string text, clock_time now) { info(std::move(text), now); }
+    void note(std::string text, clock_time now, bool error = false) { info(std::move(text), now, error); }
     // Selects window n (0-based); false when there is none.
     bool switch_to(std::size_t n);
 
