@@ -8,8 +8,11 @@
 #include <boost/asio/write.hpp>
 
 #include <array>
+#include <exception>
+#include <utility>
 #include <vector>
 
+#include "client/failure.hpp"
 #include "irc/line_reader.hpp"
 
 namespace sala::client {
@@ -28,6 +31,9 @@ constexpr auto input_drain_limit = 10s;
 constexpr auto connect_timeout = 10s;
 // Lines longer than this from the server are dropped (IRCv3 allows 8191 of tags + 512).
 constexpr std::size_t max_server_line = 8191 + 512;
+// The reader stops while more than this waits to be sent: a server that sends
+// PINGs but reads no PONGs must not grow the outbox without limit.
+constexpr std::size_t max_outbox_bytes = 256 * 1024;
 
 }  // namespace
 
@@ -40,6 +46,7 @@ client_app::client_app(asio::io_context& ctx, const client_options& options, vie
                              options.host + ":" + std::to_string(options.port)}),
       schedule_(options.reconnect_min, options.reconnect_max),
       wake_writer_(ctx),
+      drained_(ctx),
       backoff_(ctx),
       quit_timer_(ctx)
 {
@@ -47,8 +54,10 @@ client_app::client_app(asio::io_context& ctx, const client_options& options, vie
 
 void client_app::flush()
 {
-    for (auto& line : state_.take_outgoing())
+    for (auto& line : state_.take_outgoing()) {
+        outbox_bytes_ += line.size();
         outbox_.push_back(std::move(line));
+    }
     if (!outbox_.empty())
         wake_writer_.cancel();
     const auto events = state_.take_events();
@@ -155,6 +164,7 @@ asio::awaitable<void> client_app::run()
         }
         socket_ = nullptr;
         outbox_.clear();
+        outbox_bytes_ = 0;
         if (!ever_connected) {
             fatal_error_ = "cannot connect to " + options_.host + ":" + std::to_string(options_.port) + ": "
                 + disconnect_reason_;
@@ -177,12 +187,25 @@ asio::awaitable<void> client_app::run()
 asio::awaitable<void> client_app::session(tcp::socket& socket)
 {
     auto ex = co_await asio::this_coro::executor;
-    co_await asio::experimental::make_parallel_group(asio::co_spawn(ex, read_loop(socket), asio::deferred),
-                                                     asio::co_spawn(ex, write_loop(socket), asio::deferred),
-                                                     asio::co_spawn(ex, ping_loop(socket), asio::deferred))
-        .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+    auto [order, read_end, write_end, ping_end]
+        = co_await asio::experimental::make_parallel_group(asio::co_spawn(ex, read_loop(socket), asio::deferred),
+                                                           asio::co_spawn(ex, write_loop(socket), asio::deferred),
+                                                           asio::co_spawn(ex, ping_loop(socket), asio::deferred))
+              .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+    (void)order;
     boost::system::error_code ignored;
     socket.close(ignored);
+    // The loops report errors as values; an exception from one is a bug that
+    // must not pass silently (the connection is then dropped and retried).
+    const std::array<std::pair<const char*, std::exception_ptr>, 3> ends
+        = {{{"reader", read_end}, {"writer", write_end}, {"pinger", ping_end}}};
+    for (const auto& [loop, end] : ends) {
+        if (auto what = describe_failure(end); !what.empty()) {
+            state_.note(std::string("bug: the connection's ") + loop + " failed: " + what, now(), true);
+            disconnect_reason_ = "internal error";
+        }
+    }
+    flush();
 }
 
 asio::awaitable<void> client_app::read_loop(tcp::socket& socket)
@@ -202,6 +225,13 @@ asio::awaitable<void> client_app::read_loop(tcp::socket& socket)
             if (!line->overlong)
                 state_.on_line(line->text, t);
         flush();
+        while (outbox_bytes_ > max_outbox_bytes) {
+            drained_.expires_at(asio::steady_timer::time_point::max());
+            (void)co_await drained_.async_wait(use_nothrow);
+            const auto cs = co_await asio::this_coro::cancellation_state;
+            if (!socket.is_open() || cs.cancelled() != asio::cancellation_type::none)
+                co_return;
+        }
     }
 }
 
@@ -221,6 +251,8 @@ asio::awaitable<void> client_app::write_loop(tcp::socket& socket)
         // Everything queued goes out in one gathered write.
         batch.assign(std::make_move_iterator(outbox_.begin()), std::make_move_iterator(outbox_.end()));
         outbox_.clear();
+        outbox_bytes_ = 0;
+        drained_.cancel();
         std::vector<asio::const_buffer> buffers;
         buffers.reserve(batch.size());
         for (const auto& line : batch)

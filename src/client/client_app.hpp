@@ -64,7 +64,9 @@ private:
 
     asio::ip::tcp::socket* socket_ = nullptr;  // the live connection, if any
     std::deque<std::string> outbox_;
+    std::size_t outbox_bytes_ = 0;
     asio::steady_timer wake_writer_;  // cancelled when outbox_ gains lines
+    asio::steady_timer drained_;      // cancelled when the writer takes outbox_
     asio::steady_timer backoff_;      // the wait before reconnecting
     asio::steady_timer quit_timer_;   // bounds the wait for the server after QUIT
     bool input_ended_ = false;

@@ -160,8 +160,11 @@ void client_state::run_command(std::string_view name, std::string_view args, con
         if (!need(!room.empty(), "/join #room"))
             return;
         std::string chan = irc::is_channel(room) ? std::string(room) : "#" + std::string(room);
+        if (!open_window(chan)) {
+            info("too many windows (" + std::to_string(limits_.windows) + "): /part one first", now, true);
+            return;
+        }
         switch_on_join_ = irc::fold(chan);
-        open_window(chan);
         if (state_ == connection_state::registered) {
             if (key.empty())
                 send("JOIN", {chan});
@@ -190,8 +193,10 @@ void client_state::run_command(std::string_view name, std::string_view args, con
         auto [target, text] = split_word(args);
         if (!need(!target.empty() && (name == "query" || !text.empty()), "/msg nick text"))
             return;
+        // Past the window limit the message still goes; it shows in the
+        // current window, labelled.
         if (!irc::is_channel(target))
-            open_window(target);
+            (void)open_window(target);
         if (!text.empty())
             say(std::string(target), text, false, now);
     } else if (name == "me") {

@@ -3,6 +3,7 @@
 #include "client/client_state.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 
 #include "irc/names.hpp"
@@ -16,26 +17,48 @@ namespace {
 
 std::string_view nick_of(std::string_view prefix) { return prefix.substr(0, prefix.find('!')); }
 
-bool folded_less(const std::string& a, const std::string& b) { return irc::fold(a) < irc::fold(b); }
-
-void add_member(window& w, std::string_view nick)
+// The order of irc::fold(a) < irc::fold(b), without allocating: member lists
+// are searched with it on every JOIN, PART, QUIT and NICK.
+bool folded_less(std::string_view a, std::string_view b)
 {
-    for (const auto& m : w.members)
-        if (irc::same_name(m, nick))
-            return;
-    std::string n(nick);
-    w.members.insert(std::upper_bound(w.members.begin(), w.members.end(), n, folded_less), n);
+    auto key = [](char c) { return static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); };
+    return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
+                                        [&](char x, char y) { return key(x) < key(y); });
+}
+
+// Where `nick` is in the sorted members of `w`, or would go.
+std::vector<std::string>::iterator member_slot(window& w, std::string_view nick)
+{
+    return std::lower_bound(w.members.begin(), w.members.end(), nick,
+                            [](const std::string& m, std::string_view n) { return folded_less(m, n); });
 }
 
 bool remove_member(window& w, std::string_view nick)
 {
-    const auto it = std::find_if(w.members.begin(), w.members.end(),
-                                 [nick](const std::string& m) { return irc::same_name(m, nick); });
-    if (it == w.members.end())
+    const auto it = member_slot(w, nick);
+    if (it == w.members.end() || !irc::same_name(*it, nick))
         return false;
     w.members.erase(it);
     return true;
 }
+
+// Sorted and without duplicates: a NAMES list of 100,000 costs n log n, not
+// one search per name.
+std::vector<std::string> member_list(std::vector<std::string> names)
+{
+    std::stable_sort(names.begin(), names.end(),
+                     [](const std::string& a, const std::string& b) { return folded_less(a, b); });
+    names.erase(std::unique(names.begin(), names.end(),
+                            [](const std::string& a, const std::string& b) { return irc::same_name(a, b); }),
+                names.end());
+    return names;
+}
+
+// Only the capabilities we would request are remembered from CAP LS and ACK,
+// so an endless list costs nothing.
+constexpr std::array<std::string_view, 2> wanted_caps = {"server-time", "echo-message"};
+
+bool wanted(std::string_view cap) { return std::find(wanted_caps.begin(), wanted_caps.end(), cap) != wanted_caps.end(); }
 
 const std::string& last_param(const irc::message& m)
 {
@@ -80,7 +103,8 @@ std::optional<clock_time> parse_server_time(std::string_view v)
                       + std::chrono::minutes(mi) + std::chrono::seconds(s) + std::chrono::milliseconds(ms));
 }
 
-client_state::client_state(client_settings settings) : settings_(std::move(settings)), nick_(settings_.nick)
+client_state::client_state(client_settings settings, client_limits limits)
+    : settings_(std::move(settings)), limits_(limits), nick_(settings_.nick)
 {
     server_name_ = settings_.server_label;
     // Windows for the rooms to join exist from the start, so text typed before
@@ -99,12 +123,44 @@ window* client_state::find_window(std::string_view name)
     return nullptr;
 }
 
-window& client_state::open_window(std::string_view name)
+window* client_state::open_window(std::string_view name)
 {
     if (auto* w = find_window(name))
-        return *w;
+        return w;
+    if (windows_.size() >= limits_.windows)
+        return nullptr;
     windows_.push_back(window{std::string(name), {}, {}, false, false, false});
-    return windows_.back();
+    return &windows_.back();
+}
+
+std::size_t client_state::private_windows() const
+{
+    return static_cast<std::size_t>(
+        std::count_if(windows_.begin(), windows_.end(), [](const window& w) { return !irc::is_channel(w.name); }));
+}
+
+std::size_t client_state::names_held() const
+{
+    std::size_t n = 0;
+    for (const auto& w : windows_)
+        n += w.members.size();
+    for (const auto& p : names_pending_)
+        n += p.names.size();
+    return n;
+}
+
+void client_state::list_member(window& w, std::string_view nick)
+{
+    if (nick.size() > limits_.nick_bytes || w.members.size() >= limits_.members || names_held() >= limits_.all_members)
+        return;
+    const auto it = member_slot(w, nick);
+    if (it == w.members.end() || !irc::same_name(*it, nick))
+        w.members.insert(it, std::string(nick));
+}
+
+client_usage client_state::usage() const
+{
+    return client_usage{windows_.size(), names_held(), names_pending_.size(), offered_.size(), caps_.size()};
 }
 
 void client_state::close_window(std::string_view name)
@@ -114,6 +170,7 @@ void client_state::close_window(std::string_view name)
     if (it == windows_.end())
         return;
     const auto index = static_cast<std::size_t>(it - windows_.begin());
+    std::erase_if(names_pending_, [&](const names_reply& p) { return irc::same_name(p.channel, it->name); });
     windows_.erase(it);
     // Closing the current window shows the one before it, like most clients.
     if (current_ > index || (current_ == index && current_ > 0))
@@ -296,13 +353,16 @@ void client_state::handle_cap(const irc::message& m)
         return;
     const std::string& sub = m.params[1];
     if (sub == "LS") {
-        for (auto& c : words(m.params.back()))
-            offered_.push_back(c.substr(0, c.find('=')));
+        for (auto& c : words(m.params.back())) {
+            const auto name = c.substr(0, c.find('='));
+            if (wanted(name) && std::find(offered_.begin(), offered_.end(), name) == offered_.end())
+                offered_.push_back(name);
+        }
         const bool more = m.params.size() >= 4 && m.params[2] == "*";
         if (more || state_ != connection_state::registering)
             return;
         std::string want;
-        for (const char* c : {"server-time", "echo-message"})
+        for (const auto c : wanted_caps)
             if (std::find(offered_.begin(), offered_.end(), c) != offered_.end())
                 want += (want.empty() ? "" : " ") + std::string(c);
         if (want.empty())
@@ -310,9 +370,12 @@ void client_state::handle_cap(const irc::message& m)
         else
             send("CAP", {"REQ", want});
     } else if (sub == "ACK") {
-        for (auto& c : words(m.params.back()))
-            if (!c.starts_with('-'))
+        for (auto& c : words(m.params.back())) {
+            if (c.starts_with('-'))
+                caps_.erase(c.substr(1));
+            else if (wanted(c))
                 caps_.insert(c);
+        }
         if (state_ == connection_state::registering)
             send("CAP", {"END"});
     } else if (sub == "NAK") {
@@ -342,18 +405,24 @@ void client_state::handle_join(const irc::message& m, std::string_view who, cloc
     const std::string& chan = m.params[0];
     const bool self = irc::same_name(who, nick_);
     if (self) {
-        auto& w = open_window(chan);
-        w.joined = true;
-        w.members.clear();
+        auto* w = open_window(chan);
+        if (!w) {
+            // Forced on us past the limit: a room we cannot show is one to leave.
+            info("too many windows (" + std::to_string(limits_.windows) + "): leaving " + chan, t, true);
+            send("PART", {chan});
+            return;
+        }
+        w->joined = true;
+        w->members.clear();
         if (irc::fold(chan) == switch_on_join_) {
             switch_on_join_.clear();
             for (std::size_t i = 0; i < windows_.size(); ++i)
                 if (irc::same_name(windows_[i].name, chan))
                     switch_to(i);
         }
-        add_member(*find_window(chan), who);
+        list_member(*w, who);
     } else if (auto* w = find_window(chan)) {
-        add_member(*w, who);
+        list_member(*w, who);
     } else {
         return;
     }
@@ -401,7 +470,7 @@ void client_state::handle_nick(const irc::message& m, std::string_view who, cloc
     std::vector<std::string> where;
     for (auto& w : windows_) {
         if (remove_member(w, who)) {
-            add_member(w, to);
+            list_member(w, to);
             where.push_back(w.name);
         } else if (!irc::is_channel(w.name) && irc::same_name(w.name, who)) {
             w.name = to;
@@ -445,12 +514,16 @@ void client_state::handle_privmsg(const irc::message& m, std::string_view who, c
         }
     }
     // A channel message lives in the channel's window; a private one in a
-    // window named after the other person.
+    // window named after the other person. Past the limits a new sender gets
+    // no window: the event names one that is not open, and views show it in
+    // the current window, labelled (see event.hpp).
     std::string win = irc::is_channel(target) ? target : (self ? target : std::string(who));
-    if (!irc::is_channel(win))
-        open_window(win);
-    else if (!find_window(win))
-        return;
+    if (irc::is_channel(win)) {
+        if (!find_window(win))
+            return;
+    } else if (!find_window(win) && (self || private_windows() < limits_.private_windows)) {
+        (void)open_window(win);
+    }
     const bool mention = !self && mentions(text, nick_);
     mark_activity(win, mention || !irc::is_channel(win));
     const auto kind = action ? event_kind::action : (notice ? event_kind::notice : event_kind::message);
@@ -475,38 +548,11 @@ void client_state::handle_numeric(const irc::message& m, clock_time t)
         return;
     }
     if (code == num::namreply && m.params.size() >= 4) {
-        const std::string key = irc::fold(m.params[2]);
-        auto it = std::find_if(names_pending_.begin(), names_pending_.end(), [&](const auto& p) { return p.first == key; });
-        if (it == names_pending_.end()) {
-            names_pending_.emplace_back(key, std::vector<std::string>{});
-            it = std::prev(names_pending_.end());
-        }
-        for (auto& n : words(m.params[3])) {
-            const auto start = n.find_first_not_of("~&@%+");
-            if (start != std::string::npos)
-                it->second.push_back(n.substr(start));
-        }
+        gather_names(m.params[2], m.params[3]);
         return;
     }
     if (code == num::endofnames && m.params.size() >= 2) {
-        const std::string key = irc::fold(m.params[1]);
-        const auto it = std::find_if(names_pending_.begin(), names_pending_.end(), [&](const auto& p) { return p.first == key; });
-        std::vector<std::string> names;
-        if (it != names_pending_.end()) {
-            names = std::move(it->second);
-            names_pending_.erase(it);
-        }
-        if (auto* w = find_window(m.params[1])) {
-            w->members.clear();
-            for (const auto& n : names)
-                add_member(*w, n);
-            if (names_shown_.erase(key) > 0) {
-                std::string list;
-                for (const auto& n : w->members)
-                    list += (list.empty() ? "" : " ") + n;
-                info("members of " + w->name + " (" + std::to_string(w->members.size()) + "): " + list, t);
-            }
-        }
+        end_of_names(m.params[1], t);
         return;
     }
     if (code == num::topic && m.params.size() >= 3) {
@@ -539,6 +585,58 @@ void client_state::handle_numeric(const irc::message& m, clock_time t)
         text += (text.empty() ? "" : i + 1 == m.params.size() ? ": " : " ") + m.params[i];
     if (!text.empty())
         info(std::move(text), t, error);
+}
+
+void client_state::gather_names(const std::string& channel, std::string_view list)
+{
+    // Only for a room with a window: 366 drops the list of any other, so
+    // gathering it would only let a server grow us.
+    const auto* w = find_window(channel);
+    if (!w || !irc::is_channel(w->name))
+        return;
+    const std::string key = irc::fold(channel);
+    auto it = std::find_if(names_pending_.begin(), names_pending_.end(),
+                           [&](const names_reply& p) { return p.channel == key; });
+    if (it == names_pending_.end()) {
+        names_pending_.push_back(names_reply{key, {}, false});
+        it = std::prev(names_pending_.end());
+    }
+    auto held = names_held();
+    for (auto& n : words(list)) {
+        const auto start = n.find_first_not_of("~&@%+");
+        if (start == std::string::npos || n.size() - start > limits_.nick_bytes)
+            continue;
+        if (it->names.size() >= limits_.members || held >= limits_.all_members) {
+            it->incomplete = true;
+            return;
+        }
+        it->names.push_back(n.substr(start));
+        ++held;
+    }
+}
+
+void client_state::end_of_names(const std::string& channel, clock_time t)
+{
+    const std::string key = irc::fold(channel);
+    const auto it = std::find_if(names_pending_.begin(), names_pending_.end(),
+                                 [&](const names_reply& p) { return p.channel == key; });
+    names_reply reply{key, {}, false};
+    if (it != names_pending_.end()) {
+        reply = std::move(*it);
+        names_pending_.erase(it);
+    }
+    auto* w = find_window(channel);
+    if (!w || !irc::is_channel(w->name))
+        return;
+    w->members = member_list(std::move(reply.names));
+    if (reply.incomplete)
+        info(w->name + ": only " + std::to_string(w->members.size()) + " members are listed", t);
+    if (names_shown_.erase(key) > 0) {
+        std::string list;
+        for (const auto& n : w->members)
+            list += (list.empty() ? "" : " ") + n;
+        info("members of " + w->name + " (" + std::to_string(w->members.size()) + "): " + list, t);
+    }
 }
 
 }  // namespace sala::client

@@ -30,6 +30,27 @@ struct client_settings {
     std::string server_label;           // "host:port", until the server names itself
 };
 
+// How much a server can make the client keep. Each line a server sends is
+// bounded (client_app drops overlong ones); these bound how many it can make
+// us remember, so a hostile server cannot grow us without limit. The defaults
+// are far above real use; tests shrink them.
+struct client_limits {
+    std::size_t windows = 100;          // of any kind; a forced JOIN past it is parted
+    std::size_t private_windows = 50;   // opened by someone else's message
+    std::size_t members = 100'000;      // listed per channel
+    std::size_t all_members = 300'000;  // listed in all channels, NAMES being gathered included
+    std::size_t nick_bytes = 64;        // a longer name is not listed
+};
+
+// What the server has made us keep, to check client_limits.
+struct client_usage {
+    std::size_t windows = 0;
+    std::size_t names = 0;         // members listed plus names gathered from 353s
+    std::size_t names_lists = 0;   // channels whose 353s are being gathered
+    std::size_t offered_caps = 0;  // remembered from CAP LS
+    std::size_t caps = 0;          // acknowledged
+};
+
 struct window {
     std::string name;                  // "#room" or a nick for a private chat
     std::vector<std::string> members;  // sorted case-insensitively; channels only
@@ -43,7 +64,7 @@ enum class connection_state { disconnected, registering, registered };
 
 class client_state {
 public:
-    explicit client_state(client_settings settings);
+    explicit client_state(client_settings settings, client_limits limits = {});
 
     // --- network side ---
     void on_connecting(clock_time now);
@@ -64,7 +85,7 @@ public:
     // Ctrl-C, end of input: sends QUIT (if connected) and marks us quitting.
     void quit(std::string_view reason);
     // A line of information from the program itself (e.g. "reconnecting").
-    void note(std::string text, clock_time now) { info(std::move(text), now); }
+    void note(std::string text, clock_time now, bool error = false) { info(std::move(text), now, error); }
     // Selects window n (0-based); false when there is none.
     bool switch_to(std::size_t n);
 
@@ -84,6 +105,8 @@ public:
     [[nodiscard]] std::size_t current_index() const { return current_; }
     [[nodiscard]] const window* current() const;
     [[nodiscard]] bool has_cap(std::string_view cap) const { return caps_.contains(std::string(cap)); }
+    [[nodiscard]] const client_limits& limits() const { return limits_; }
+    [[nodiscard]] client_usage usage() const;
 
     // Names to complete with Tab: members of the current window, and commands.
     [[nodiscard]] std::vector<std::string> completion_nicks() const;
@@ -98,8 +121,13 @@ private:
     void info(std::string text, clock_time now, bool error = false);
 
     window* find_window(std::string_view name);
-    window& open_window(std::string_view name);
+    // Null when client_limits::windows are open already.
+    window* open_window(std::string_view name);
     void close_window(std::string_view name);
+    [[nodiscard]] std::size_t private_windows() const;
+    [[nodiscard]] std::size_t names_held() const;
+    // Adds `nick` to the members of `w` unless a limit says no.
+    void list_member(window& w, std::string_view nick);
     void mark_activity(const std::string& name, bool mention);
 
     // Server lines (client_state.cpp).
@@ -111,6 +139,8 @@ private:
     void handle_nick(const irc::message& m, std::string_view who, clock_time t);
     void handle_privmsg(const irc::message& m, std::string_view who, clock_time t);
     void handle_numeric(const irc::message& m, clock_time t);
+    void gather_names(const std::string& channel, std::string_view list);
+    void end_of_names(const std::string& channel, clock_time t);
 
     // Typed lines (client_commands.cpp).
     void execute(std::string_view line, const std::string& here, clock_time now);
@@ -121,20 +151,26 @@ private:
     void drop_queued_for(std::string_view channel, clock_time now);
 
     client_settings settings_;
+    client_limits limits_;
     std::string nick_;
     std::string server_name_;
     connection_state state_ = connection_state::disconnected;
     bool quitting_ = false;
 
-    std::set<std::string> caps_;          // acknowledged on this connection
-    std::vector<std::string> offered_;    // CAP LS, gathered over continuation lines
+    std::set<std::string> caps_;          // acknowledged on this connection (only ones we asked for)
+    std::vector<std::string> offered_;    // of those we would ask for, seen in CAP LS so far
     std::set<std::string> names_shown_;   // channels whose NAMES the user asked to see
     std::string switch_on_join_;          // folded name of a room /join asked for
 
     std::vector<window> windows_;
     std::size_t current_ = 0;
-    // 353 replies gathered until 366, by folded channel name.
-    std::vector<std::pair<std::string, std::vector<std::string>>> names_pending_;
+    // 353 replies gathered until 366, only for channel windows.
+    struct names_reply {
+        std::string channel;  // folded
+        std::vector<std::string> names;
+        bool incomplete = false;  // a limit cut the list short
+    };
+    std::vector<names_reply> names_pending_;
     // Lines typed while not registered, or for a room not (yet) joined; they
     // run in order once it is possible. `window`: the window they were typed in.
     struct held_line {

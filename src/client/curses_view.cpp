@@ -18,7 +18,6 @@ namespace sala::client {
 
 namespace {
 
-constexpr std::size_t scrollback_limit = 2000;
 constexpr short nick_palette[] = {COLOR_RED, COLOR_GREEN, COLOR_YELLOW, COLOR_BLUE, COLOR_MAGENTA, COLOR_CYAN};
 constexpr std::size_t palette_size = sizeof nick_palette / sizeof nick_palette[0];
 constexpr short mention_pair = 20;
@@ -146,25 +145,15 @@ asio::awaitable<void> curses_view::resize_loop(curses_view* self)
     }
 }
 
-std::deque<curses_view::entry>& curses_view::log_for(const std::string& window) { return logs_[irc::fold(window)]; }
-
 void curses_view::update(const client_state& state, const std::vector<event>& events)
 {
     state_ = &state;
     for (const auto& e : events) {
-        entry en{format_clock(e.time), describe(e), e.nick, e.self, e.mention};
         if (e.mention)
             beep();
-        std::vector<std::string> where = e.windows;
-        if (where.empty())
-            where.push_back(state.current() ? state.current()->name : std::string());
-        for (const auto& w : where) {
-            auto& log = log_for(w);
-            log.push_back(en);
-            if (log.size() > scrollback_limit)
-                log.pop_front();
-        }
+        scrollback_.add(state, e);
     }
+    scrollback_.prune(state);
     redraw();
 }
 
@@ -252,7 +241,7 @@ void curses_view::redraw()
 void curses_view::draw_scrollback(int rows, int width)
 {
     const auto* cur = state_->current();
-    auto& log = log_for(cur ? cur->name : std::string());
+    const auto& log = scrollback_.lines(cur ? cur->name : std::string());
     // Build wrapped rows from the newest entry back until the screen (plus
     // what is scrolled away) is full.
     std::vector<std::vector<cell>> lines;
@@ -260,6 +249,8 @@ void curses_view::draw_scrollback(int rows, int width)
     for (auto it = log.rbegin(); it != log.rend() && lines.size() < needed; ++it) {
         std::vector<cell> cs;
         append_cells(cs, it->stamp + " ", A_DIM, 0);
+        if (!it->label.empty())
+            append_cells(cs, sanitize_text(it->label) + " ", A_BOLD, 0);
         const attr_t sys = it->parts.system ? A_DIM : A_NORMAL;
         short nick_pair = 0;
         if (!it->parts.system && !it->nick.empty() && has_colors())

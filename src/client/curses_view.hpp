@@ -12,13 +12,12 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/signal_set.hpp>
 
-#include <deque>
-#include <map>
 #include <string>
 
 #include "client/client_app.hpp"
 #include "client/line_editor.hpp"
 #include "client/presentation.hpp"
+#include "client/scrollback.hpp"
 #include "client/view.hpp"
 
 namespace sala::client {
@@ -36,21 +35,12 @@ public:
     void update(const client_state& state, const std::vector<event>& events) override;
 
 private:
-    struct entry {
-        std::string stamp;
-        line_parts parts;
-        std::string nick;
-        bool self = false;
-        bool mention = false;
-    };
-
     void handle_key(int rc, wint_t key);
     void redraw();
     void draw_scrollback(int rows, int width);
     void draw_members(int rows, int left, int width);
     void draw_status(int row);
     void draw_input(int row);
-    std::deque<entry>& log_for(const std::string& window);
 
     static asio::awaitable<void> key_loop(curses_view* self);
     static asio::awaitable<void> resize_loop(curses_view* self);
@@ -61,7 +51,7 @@ private:
     client_app* app_ = nullptr;
     const client_state* state_ = nullptr;
     line_editor editor_;
-    std::map<std::string, std::deque<entry>> logs_;  // by folded window name; "" for server lines
+    scrollback scrollback_;
     int scroll_ = 0;  // rows scrolled back from the bottom of the current window
     std::size_t last_window_ = 0;
 };

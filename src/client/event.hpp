@@ -31,6 +31,9 @@ struct event {
     clock_time time{};
     // The windows this event belongs to: one channel or query for most kinds,
     // several for quit and nick_change, none for "whatever window is current".
+    // A name with no open window (a private message past the window limit, a
+    // topic of a room we are not in) is shown in the current window; a message
+    // there is labelled with the name.
     std::vector<std::string> windows;
     std::string nick;  // who did it
     std::string text;
