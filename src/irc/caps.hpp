@@ -23,6 +23,7 @@ enum class cap : std::uint16_t {
     standard_replies = 1 << 7,
     labeled_response = 1 << 8,
     cap_notify = 1 << 9,
+    chghost = 1 << 10,
 };
 
 using cap_set = std::uint16_t;
@@ -35,7 +36,7 @@ struct cap_info {
 };
 
 // In the order CAP LS lists them.
-inline constexpr std::array<cap_info, 10> offered_caps = {{
+inline constexpr std::array<cap_info, 11> offered_caps = {{
     {"server-time", cap::server_time},
     {"message-tags", cap::message_tags},
     {"echo-message", cap::echo_message},
@@ -49,6 +50,8 @@ inline constexpr std::array<cap_info, 10> offered_caps = {{
     {"labeled-response", cap::labeled_response},
     // The offer never changes while a client is connected, so there is nothing to notify.
     {"cap-notify", cap::cap_notify},
+    // Hosts never change while connected here, so there is never a CHGHOST to send.
+    {"chghost", cap::chghost},
 }};
 
 // Every capability offered.
