@@ -359,10 +359,18 @@ void session_protocol::send_welcome(effects& out) const
         "UTF8ONLY",
         "WHOX",
     };
-    std::string line = ":" + s.server_name + " 005 " + nick_;
-    for (const auto& t : tokens)
-        line += " " + t;
-    out.emplace_back(effect::send{line + " :are supported by this server\r\n"});
+    // At most 13 tokens a line: with the nick and the trailing text that
+    // makes the 15 parameters RFC 1459 parsers can hold.
+    constexpr std::size_t per_line = 13;
+    const std::string head = ":" + s.server_name + " 005 " + nick_;
+    std::string text;
+    for (std::size_t first = 0; first < std::size(tokens); first += per_line) {
+        std::string line = head;
+        for (std::size_t i = first; i < std::min(first + per_line, std::size(tokens)); ++i)
+            line += " " + tokens[i];
+        text += line + " :are supported by this server\r\n";
+    }
+    out.emplace_back(effect::send{std::move(text)});
 }
 
 void session_protocol::send_motd(effects& out) const
