@@ -24,6 +24,7 @@ enum class cap : std::uint16_t {
     labeled_response = 1 << 8,
     cap_notify = 1 << 9,
     chghost = 1 << 10,
+    setname = 1 << 11,
 };
 
 using cap_set = std::uint16_t;
@@ -36,7 +37,7 @@ struct cap_info {
 };
 
 // In the order CAP LS lists them.
-inline constexpr std::array<cap_info, 11> offered_caps = {{
+inline constexpr std::array<cap_info, 12> offered_caps = {{
     {"server-time", cap::server_time},
     {"message-tags", cap::message_tags},
     {"echo-message", cap::echo_message},
@@ -52,6 +53,7 @@ inline constexpr std::array<cap_info, 11> offered_caps = {{
     {"cap-notify", cap::cap_notify},
     // Hosts never change while connected here, so there is never a CHGHOST to send.
     {"chghost", cap::chghost},
+    {"setname", cap::setname},
 }};
 
 // Every capability offered.

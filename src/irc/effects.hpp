@@ -4,9 +4,11 @@
 // the server's shared state (nicks, rooms), which the caller feeds back to the
 // state machine before carrying out the next effect.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace sala::irc::effect {
 
@@ -115,6 +117,38 @@ struct nick_changed {
     std::string nick;
 };
 
+// ---- users: USERHOST, ISON, WHOWAS, MONITOR, SETNAME ----------------------
+
+enum class user_lookup : std::uint8_t { userhost, ison };
+
+// USERHOST and ISON. Answer: session_protocol::users_found() with those of
+// `nicks` who are online.
+struct find_users {
+    user_lookup kind;
+    std::vector<std::string> nicks;
+};
+
+// Answer: session_protocol::whowas_answered() with the history found.
+struct whowas {
+    std::string nick;   // a nick, or a mask with * and ?
+    std::size_t count;  // entries wanted, at least 1
+};
+
+enum class monitor_action : std::uint8_t { add, remove, clear, list, status };
+
+// MONITOR (IRCv3). Answer: session_protocol::monitor_answered().
+struct monitor {
+    monitor_action action;
+    std::vector<std::string> targets;  // add, remove: valid nicks
+};
+
+// SETNAME (IRCv3): the new realname for the directory, and the line for
+// channel mates with the setname capability.
+struct set_realname {
+    std::string realname;
+    std::string line;  // ":prefix SETNAME :realname\r\n"
+};
+
 }  // namespace sala::irc::effect
 
 namespace sala::irc::effect {
@@ -142,7 +176,7 @@ namespace sala::irc {
 using any_effect = std::variant<effect::send, effect::line_dropped, effect::close, effect::claim_nick,
     effect::registered, effect::join, effect::part, effect::check_channel, effect::set_topic, effect::query,
     effect::channel_message, effect::private_message, effect::set_away, effect::nick_changed, effect::who,
-    effect::modes_changed>;
+    effect::modes_changed, effect::find_users, effect::whowas, effect::monitor, effect::set_realname>;
 
 inline bool answered_through_room(const any_effect& e)
 {

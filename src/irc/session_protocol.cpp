@@ -132,9 +132,11 @@ const session_protocol::command* session_protocol::find_command(std::string_view
     static constexpr command table[] = {
         {"AWAY", 0, false, &session_protocol::on_away},
         {"CAP", 1, true, &session_protocol::on_cap_command},
+        {"ISON", 0, false, &session_protocol::on_ison},
         {"JOIN", 1, false, &session_protocol::on_join},
         {"LIST", 0, false, &session_protocol::on_list},
         {"MODE", 1, false, &session_protocol::on_mode},
+        {"MONITOR", 1, false, &session_protocol::on_monitor},
         {"NAMES", 0, false, &session_protocol::on_names},
         {"NICK", 0, true, &session_protocol::on_nick},
         {"NOTICE", 0, false, &session_protocol::on_message},
@@ -144,11 +146,14 @@ const session_protocol::command* session_protocol::find_command(std::string_view
         {"PONG", 0, true, &session_protocol::on_pong},
         {"PRIVMSG", 0, false, &session_protocol::on_message},
         {"QUIT", 0, true, &session_protocol::on_quit},
+        {"SETNAME", 1, false, &session_protocol::on_setname},
         {"TAGMSG", 0, false, &session_protocol::on_message},
         {"TOPIC", 1, false, &session_protocol::on_topic},
         {"USER", 0, true, &session_protocol::on_user_command},  // 462 comes first
+        {"USERHOST", 0, false, &session_protocol::on_userhost},
         {"WHO", 0, false, &session_protocol::on_who},
         {"WHOIS", 0, false, &session_protocol::on_whois},
+        {"WHOWAS", 0, false, &session_protocol::on_whowas},
     };
     static_assert(std::is_sorted(std::begin(table), std::end(table),
         [](const command& a, const command& b) { return a.name < b.name; }));
@@ -270,7 +275,7 @@ void session_protocol::on_user(effects& out, const message& msg)
         return;
     }
     user_ = clean_username(msg.params[0]);
-    realname_ = std::string(truncate_utf8(msg.params[3], 100));
+    realname_ = std::string(truncate_utf8(msg.params[3], settings_.realname_len));
     got_user_ = true;
 }
 
@@ -342,9 +347,10 @@ void session_protocol::send_welcome(effects& out) const
     reply(out, numeric::welcome, {}, "Welcome to the " + s.network + " IRC Network " + prefix_);
     reply(out, numeric::yourhost, {}, "Your host is " + s.server_name + ", running version " + s.version);
     reply(out, numeric::created, {}, "This server was created " + s.created_text);
-    reply(out, numeric::myinfo, {s.server_name, s.version, "i", "b"});
+    reply(out, numeric::myinfo, {s.server_name, s.version, "Bi", "b"});
     const std::string tokens[] = {
         "AWAYLEN=" + std::to_string(s.topic_len),
+        "BOT=B",
         "CASEMAPPING=ascii",
         "CHANLIMIT=#:" + std::to_string(s.max_channels),
         "CHANMODES=b,,,",
@@ -352,6 +358,8 @@ void session_protocol::send_welcome(effects& out) const
         "CHANTYPES=#",
         "LINELEN=" + std::to_string(s.max_line),
         "MAXTARGETS=" + std::to_string(max_targets),
+        "MONITOR=" + std::to_string(s.monitor_limit),
+        "NAMELEN=" + std::to_string(s.realname_len),
         "NETWORK=" + s.network,
         "NICKLEN=" + std::to_string(s.nick_len),
         "PREFIX=",  // no channel prefixes yet: an empty value, as ISUPPORT allows
@@ -421,26 +429,38 @@ void session_protocol::on_mode(effects& out, const message& msg)
         return;
     }
     if (msg.params.size() == 1) {
-        reply(out, numeric::umodeis, {invisible_ ? "+i" : "+"});
+        reply(out, numeric::umodeis, {"+" + user_modes()});
         return;
     }
     bool adding = true;
     bool unknown = false;
-    const bool before = invisible_;
+    const auto before = user_modes();
     for (char c : msg.params[1]) {
         if (c == '+' || c == '-')
             adding = c == '+';
         else if (c == 'i')
             invisible_ = adding;
+        else if (c == 'B')
+            bot_ = adding;
         else
             unknown = true;
     }
     if (unknown)
         reply(out, numeric::umodeunknownflag, {}, "Unknown MODE flag");
-    if (before != invisible_) {
-        out.emplace_back(effect::send{relay(prefix_, "MODE", {nick_}, invisible_ ? "+i" : "-i")});
-        out.emplace_back(effect::modes_changed{invisible_ ? "i" : ""});
-    }
+    auto after = user_modes();
+    if (before == after)
+        return;
+    std::string added;
+    std::string removed;
+    for (char c : after)
+        if (before.find(c) == std::string::npos)
+            added += c;
+    for (char c : before)
+        if (after.find(c) == std::string::npos)
+            removed += c;
+    const auto change = (added.empty() ? "" : "+" + added) + (removed.empty() ? "" : "-" + removed);
+    out.emplace_back(effect::send{relay(prefix_, "MODE", {nick_}, change)});
+    out.emplace_back(effect::modes_changed{std::move(after)});
 }
 
 void session_protocol::on_away(effects& out, const message& msg)

@@ -16,6 +16,7 @@
 #include "irc/caps.hpp"
 #include "irc/effects.hpp"
 #include "irc/message.hpp"
+#include "irc/user_facts.hpp"
 #include "irc/who.hpp"
 
 namespace sala::irc {
@@ -36,6 +37,8 @@ struct protocol_settings {
     std::size_t channel_len = 50;
     std::size_t topic_len = 390;
     std::size_t max_channels = 100;  // per user
+    std::size_t realname_len = 100;  // bytes; ISUPPORT NAMELEN
+    std::size_t monitor_limit = 100;  // MONITOR targets per user; ISUPPORT MONITOR
 };
 
 // Tag data a client's line may carry (message-tags: 4094 bytes without the
@@ -44,6 +47,13 @@ inline constexpr std::size_t max_client_tag_bytes = 4094;
 
 // PRIVMSG/NOTICE targets per line (ISUPPORT MAXTARGETS); the rest are ignored.
 inline constexpr std::size_t max_targets = 4;
+
+// Nicks one USERHOST asks about; more are ignored (modern.ircdocs.horse).
+inline constexpr std::size_t max_userhost_nicks = 5;
+
+// WHOWAS entries one request may get, whatever count it asks for: a mask
+// could otherwise fetch the whole history.
+inline constexpr std::size_t max_whowas_entries = 20;
 
 // Who received a private message, as the server found them.
 struct recipient {
@@ -71,6 +81,20 @@ public:
     [[nodiscard]] effects private_delivered(const effect::private_message& sent, const std::optional<recipient>& to);
     // WHO: the users the server found for `asked`, at most max_who_entries.
     [[nodiscard]] effects who_answered(const effect::who& asked, const std::vector<who_entry>& found) const;
+
+    // ---- users: USERHOST, ISON, WHOWAS, MONITOR, SETNAME, bot mode ----------
+    // (session_protocol_users.cpp)
+
+    // USERHOST, ISON: `found` holds those of the asked nicks who are online.
+    [[nodiscard]] effects users_found(const effect::find_users& asked, const std::vector<user_presence>& found) const;
+    // WHOWAS: the history found for the nick or mask, newest first.
+    [[nodiscard]] effects whowas_answered(const effect::whowas& asked, const std::vector<past_user>& found) const;
+    [[nodiscard]] effects monitor_answered(const effect::monitor& asked, const monitor_facts& facts) const;
+    // A nick this client monitors came online or went offline: the 730 or 731
+    // line, or nothing before registration.
+    [[nodiscard]] std::string monitor_notice(const monitor_change& change) const;
+
+    // -------------------------------------------------------------------------
 
     // The connection is ending for a reason of the server's (flood, timeout):
     // nothing further completes registration.
@@ -132,6 +156,16 @@ private:
     void on_message(effects& out, const message& msg);
     [[nodiscard]] const std::string* joined_name(std::string_view key) const;
 
+    // ---- users (session_protocol_users.cpp) ---------------------------------
+    void on_userhost(effects& out, const message& msg);
+    void on_ison(effects& out, const message& msg);
+    void on_whowas(effects& out, const message& msg);
+    void on_monitor(effects& out, const message& msg);
+    void on_setname(effects& out, const message& msg);
+    // The user modes set, as letters: "", "i", "B" or "iB".
+    [[nodiscard]] std::string user_modes() const;
+    // -------------------------------------------------------------------------
+
     const protocol_settings& settings_;
     std::string host_;
     std::string nick_;
@@ -148,6 +182,7 @@ private:
     cap_set caps_ = 0;
     std::string label_;
     bool invisible_ = false;
+    bool bot_ = false;  // user mode +B (IRCv3 bot-mode)
 };
 
 }  // namespace sala::irc

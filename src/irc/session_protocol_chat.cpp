@@ -184,6 +184,9 @@ void session_protocol::on_message(effects& out, const message& msg)
     }
     if (tagmsg && client_tags.empty())
         return;  // nothing to relay
+    // IRCv3 bot-mode: recipients with message-tags learn that a bot sent it.
+    if (bot_)
+        client_tags = client_tags.empty() ? std::string("bot") : "bot;" + client_tags;
     const std::string_view text = tagmsg ? std::string_view() : std::string_view(msg.params[1]);
     auto make_line = [&](std::string_view shown_target) {
         if (tagmsg)
