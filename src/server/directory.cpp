@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <random>
+#include <utility>
 
 #include "irc/mask.hpp"
 #include "irc/names.hpp"
@@ -31,7 +32,10 @@ std::uint64_t msgid_seed()
 
 }  // namespace
 
-directory::directory(server_context& ctx) : ctx_(ctx), msgids_(msgid_seed()) {}
+directory::directory(server_context& ctx)
+    : ctx_(ctx), msgids_(msgid_seed()), monitors_(ctx, ctx.protocol.monitor_limit)
+{
+}
 
 namespace num = irc::numeric;
 
@@ -52,16 +56,33 @@ directory::claim_result directory::claim_nick(user_ptr& user, const std::string&
     } else {
         users_.erase(irc::fold(user->nick));
     }
-    user->nick = nick;
+    auto old_nick = std::exchange(user->nick, nick);
     users_[std::move(key)] = user;
+    // A change of case only is the same nick to WHOWAS and MONITOR.
+    if (user->registered && !irc::same_name(old_nick, nick)) {
+        nick_gone(*user, old_nick);
+        monitors_.came_online(*user);
+    }
     return claim_result::ok;
 }
 
 void directory::release(const user_ptr& user)
 {
+    monitors_.forget(user);
     auto it = users_.find(irc::fold(user->nick));
-    if (it != users_.end() && it->second == user)
+    if (it != users_.end() && it->second == user) {
         users_.erase(it);
+        if (user->registered)
+            nick_gone(*user, user->nick);
+    }
+}
+
+void directory::complete_registration(const user_ptr& user, std::string username, std::string realname)
+{
+    user->user = std::move(username);
+    user->realname = std::move(realname);
+    user->registered = true;
+    monitors_.came_online(*user);
 }
 
 user_ptr directory::find_user(std::string_view nick) const
@@ -119,6 +140,7 @@ irc::who_entry who_entry_of(const user_record& u, std::string channel)
     e.host = u.host;
     e.realname = u.realname;
     e.away = !u.away.empty();
+    e.bot = u.modes.find('B') != std::string::npos;
     e.idle_seconds =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - u.last_spoke).count();
     return e;
@@ -182,6 +204,8 @@ std::string directory::whois(std::string_view nick, std::string_view requester) 
     out += irc::numeric_reply(server, num::whoisserver, requester, {u->nick, server}, "sala chat server");
     if (!u->away.empty())
         out += irc::numeric_reply(server, num::away, requester, {u->nick}, u->away);
+    if (u->modes.find('B') != std::string::npos)
+        out += irc::numeric_reply(server, num::whoisbot, requester, {u->nick}, "is a bot on " + ctx_.config.network);
     const auto signon =
         std::chrono::duration_cast<std::chrono::seconds>(u->connected_at.time_since_epoch()).count();
     const auto idle =

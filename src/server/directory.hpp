@@ -13,8 +13,12 @@
 #include <vector>
 
 #include "core/msgid.hpp"
+#include "core/whowas.hpp"
+#include "irc/effects.hpp"
+#include "irc/user_facts.hpp"
 #include "irc/who.hpp"
 #include "server/context.hpp"
+#include "server/monitors.hpp"
 
 namespace sala::server {
 
@@ -51,9 +55,15 @@ public:
     claim_result claim_nick(user_ptr& user, const std::string& nick, const std::shared_ptr<session>& owner,
         std::size_t shard, const std::string& host);
 
-    // Frees the nick. Rooms may still hold the record until they process the
-    // user's quit; the session drops its own link so no cycle remains.
+    // Frees the nick, remembers it for WHOWAS and tells its monitors, and
+    // forgets the user's own MONITOR list. Rooms may still hold the record
+    // until they process the user's quit; the session drops its own link so
+    // no cycle remains.
     void release(const user_ptr& user);
+
+    // Registration is complete: the user's facts are public from now on, and
+    // whoever monitors the nick learns that it is online.
+    void complete_registration(const user_ptr& user, std::string username, std::string realname);
 
     [[nodiscard]] user_ptr find_user(std::string_view nick) const;
     [[nodiscard]] std::shared_ptr<room> find_room(std::string_view name) const;
@@ -79,6 +89,14 @@ public:
     [[nodiscard]] std::string whois(std::string_view nick, std::string_view requester) const;
     [[nodiscard]] std::string list(std::string_view requester) const;
 
+    // ---- users: USERHOST, ISON, WHOWAS, MONITOR (directory_users.cpp) ------
+    // Those of `nicks` who are registered, in the order asked.
+    [[nodiscard]] std::vector<irc::user_presence> present(const std::vector<std::string>& nicks) const;
+    // WHOWAS: who held `nick_or_mask` before, newest first, at most `max`.
+    [[nodiscard]] std::vector<irc::past_user> whowas(std::string_view nick_or_mask, std::size_t max) const;
+    irc::monitor_facts monitor(const user_ptr& watcher, const irc::effect::monitor& asked);
+    // -------------------------------------------------------------------------
+
     // Queues `m` on the session behind `user`, on that session's shard.
     void deliver_to(const user_record& user, std::shared_ptr<const struct outgoing> m) const;
 
@@ -88,8 +106,13 @@ public:
     [[nodiscard]] std::string next_msgid() { return msgids_.next(); }
 
 private:
+    // A registered user let `old_nick` go: kept for WHOWAS, and its monitors told.
+    void nick_gone(const user_record& u, const std::string& old_nick);
+
     server_context& ctx_;
     core::msgid_source msgids_;
+    core::whowas_history whowas_;
+    monitors monitors_;
     std::unordered_map<std::string, user_ptr> users_;             // folded nick -> user
     std::unordered_map<std::string, std::shared_ptr<room>> rooms_;  // folded name -> room
 };

@@ -221,6 +221,7 @@ void room::apply_event(room_event ev)
         fan_out(ev.shown_once, ev.origin, delivery::others_once);
         break;
     case kind::away:
+    case kind::realname:  // SETNAME: like AWAY, for members with the capability
         if (!roster_.contains(ev.user))
             return;
         fan_out(ev.shown_once, ev.origin, delivery::others_once);

@@ -23,11 +23,11 @@
 namespace sala::server {
 
 struct room_event {
-    enum class kind : std::uint8_t { join, message, part, quit, nick, topic, away };
+    enum class kind : std::uint8_t { join, message, part, quit, nick, topic, away, realname };
     kind what = kind::message;
     user_ptr user;
     std::string line;         // serialized, for message/part/topic
-    outgoing_ptr shown_once;  // nick/quit/away: one buffer for all the user's rooms, so members
+    outgoing_ptr shown_once;  // nick/quit/away/realname: one buffer for all the user's rooms, so members
                               // sharing several of them can show it once
     std::string client_tags;  // message: the sender's "+tag=value" list
     std::string text;         // topic: the new topic

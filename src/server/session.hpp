@@ -54,6 +54,9 @@ public:
     // A room has queued the answer this session waits for (room_event::wants_answer).
     void room_answered();
 
+    // A nick this client monitors came online or went offline (MONITOR); from the hub.
+    void monitor_changed(const irc::monitor_change& change);
+
     // After a forced stop, with no shard running: drops the links to rooms,
     // the directory record and queued output, which would otherwise keep
     // this session and its rooms alive in a cycle.
@@ -99,6 +102,11 @@ private:
     asio::awaitable<void> send_private(const irc::effect::private_message& e);
     asio::awaitable<void> set_away(const irc::effect::set_away& e);
     asio::awaitable<void> announce_nick(const irc::effect::nick_changed& e);
+    // USERHOST, ISON, WHOWAS, MONITOR, SETNAME (session_users.cpp)
+    asio::awaitable<void> find_users(const irc::effect::find_users& e);
+    asio::awaitable<void> answer_whowas(const irc::effect::whowas& e);
+    asio::awaitable<void> monitor(const irc::effect::monitor& e);
+    asio::awaitable<void> set_realname(const irc::effect::set_realname& e);
     // Hands `ev` to the room of the joined channel `key`. When the event
     // wants an answer, carry_out() then waits for it.
     asio::awaitable<void> tell_room(std::string_view key, room_event ev);

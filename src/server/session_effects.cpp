@@ -105,7 +105,14 @@ asio::awaitable<void> session::carry_out(irc::any_effect& e)
     else if (auto* modes = std::get_if<fx::modes_changed>(&e)) {
         auto publish = [record = me_, letters = modes->modes] { record->modes = letters; };
         co_await call_on(ctx_.hub_executor(), std::move(publish));
-    }
+    } else if (auto* users = std::get_if<fx::find_users>(&e))
+        co_await find_users(*users);
+    else if (auto* was = std::get_if<fx::whowas>(&e))
+        co_await answer_whowas(*was);
+    else if (auto* mon = std::get_if<fx::monitor>(&e))
+        co_await monitor(*mon);
+    else if (auto* realname = std::get_if<fx::set_realname>(&e))
+        co_await set_realname(*realname);
 }
 
 std::shared_ptr<room> session::take_room(std::string_view key)
@@ -164,10 +171,8 @@ asio::awaitable<void> session::claim_nick(const irc::effect::claim_nick& e)
 
 asio::awaitable<void> session::publish_registration(const irc::effect::registered& e)
 {
-    auto publish = [record = me_, user = e.user, realname = e.realname] {
-        record->user = user;
-        record->realname = realname;
-        record->registered = true;
+    auto publish = [dir = ctx_.dir, record = me_, user = e.user, realname = e.realname] {
+        dir->complete_registration(record, user, realname);
     };
     co_await call_on(ctx_.hub_executor(), std::move(publish));
     spdlog::info("register {} as {}", proto_.host(), e.prefix);
