@@ -6,6 +6,7 @@
 // no terminal control bytes, and the state machine keeps its own limits.
 //
 // Input: lines separated by '\n'; the first byte of each picks the client.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -18,6 +19,7 @@
 #include <variant>
 #include <vector>
 
+#include "irc/mask.hpp"
 #include "irc/names.hpp"
 #include "irc/session_protocol.hpp"
 #include "irc/text.hpp"
@@ -57,6 +59,7 @@ sala::irc::protocol_settings fuzz_settings()
     s.created_text = "today";
     s.autojoin = {"#lobby"};
     s.max_channels = 5;  // small, so the fuzzer reaches the limit
+    s.monitor_limit = 4;
     s.motd_lines = {"hello"};
     return s;
 }
@@ -68,6 +71,7 @@ public:
         for (std::size_t i = 0; i < clients; ++i)
             protocols_.push_back(std::make_unique<session_protocol>(settings_, "127.0.0." + std::to_string(i + 1)));
         closed_.assign(clients, false);
+        monitoring_.resize(clients);
     }
 
     void line(std::size_t who, std::string_view text)
@@ -102,6 +106,9 @@ private:
         } else if (const auto* close = std::get_if<fx::close>(&e)) {
             check_wire("ERROR :" + close->text + "\r\n", max_line);
             closed_[who] = true;
+            monitoring_[who].clear();
+            if (p.registered())
+                nick_gone(who, p.nick());
             leave_all(who);
         } else if (const auto* claim = std::get_if<fx::claim_nick>(&e)) {
             check(sala::irc::valid_nick(claim->nick, settings_.nick_len));
@@ -112,10 +119,18 @@ private:
                 std::erase_if(nicks_, [&](const auto& n) { return n.second == who; });
                 nicks_[key] = who;
             }
+            const auto old_nick = p.nick();
+            const bool was_registered = p.registered();
             run(who, p.nick_claimed(ok));
+            if (ok && was_registered && !sala::irc::same_name(old_nick, p.nick())) {
+                nick_gone(who, old_nick);
+                tell_monitors(p.nick(), {true, p.prefix()});
+            }
         } else if (const auto* reg = std::get_if<fx::registered>(&e)) {
             check(!reg->prefix.empty());
             check(p.registered());
+            check(reg->realname.size() <= settings_.realname_len);
+            tell_monitors(p.nick(), {true, p.prefix()});
         } else if (const auto* join = std::get_if<fx::join>(&e)) {
             check(sala::irc::valid_channel(join->name, settings_.channel_len));
             check(join->key == sala::irc::fold(join->name));
@@ -162,9 +177,107 @@ private:
                 found.push_back(std::move(entry));
             }
             run(who, p.who_answered(*who_asked, found));
+        } else if (const auto* users = std::get_if<fx::find_users>(&e)) {
+            check(!users->nicks.empty());
+            check(users->kind == fx::user_lookup::ison || users->nicks.size() <= sala::irc::max_userhost_nicks);
+            std::vector<sala::irc::user_presence> found;
+            for (const auto& nick : users->nicks)
+                if (const auto* q = find_registered(nick))
+                    found.push_back({q->nick(), std::string(16, 'u'), q->host(), found.size() % 2 == 1});
+            run(who, p.users_found(*users, found));
+        } else if (const auto* was = std::get_if<fx::whowas>(&e)) {
+            check(was->count >= 1 && was->count <= sala::irc::max_whowas_entries);
+            check(!was->nick.empty() && was->nick.size() <= settings_.nick_len);
+            std::vector<sala::irc::past_user> found;
+            for (auto h = history_.rbegin(); h != history_.rend() && found.size() < was->count; ++h)
+                if (sala::irc::mask_match(was->nick, h->nick))
+                    found.push_back(*h);
+            run(who, p.whowas_answered(*was, found));
+        } else if (const auto* mon = std::get_if<fx::monitor>(&e)) {
+            run(who, p.monitor_answered(*mon, monitor(who, *mon)));
+            check(monitoring_[who].size() <= settings_.monitor_limit);
+        } else if (const auto* realname = std::get_if<fx::set_realname>(&e)) {
+            check_wire(realname->line, max_line);
+            check(!realname->realname.empty() && realname->realname.size() <= settings_.realname_len);
         }
         // line_dropped, set_away, modes_changed and query touch only
         // counters and shared state that this world does not model.
+    }
+
+    [[nodiscard]] const session_protocol* find_registered(const std::string& nick) const
+    {
+        const auto it = nicks_.find(sala::irc::fold(nick));
+        if (it == nicks_.end() || !protocols_[it->second]->registered())
+            return nullptr;
+        return protocols_[it->second].get();
+    }
+
+    // MONITOR as the hub keeps it: each client's list of folded nicks, bounded.
+    sala::irc::monitor_facts monitor(std::size_t who, const fx::monitor& asked)
+    {
+        sala::irc::monitor_facts facts;
+        auto& mine = monitoring_[who];
+        auto status_of = [&](const std::string& target) {
+            if (const auto* q = find_registered(target))
+                facts.online.push_back(q->prefix());
+            else
+                facts.offline.push_back(target);
+        };
+        using action = fx::monitor_action;
+        for (const auto& t : asked.targets)
+            check(sala::irc::valid_nick(t, settings_.nick_len));
+        switch (asked.action) {
+        case action::add:
+            for (const auto& t : asked.targets) {
+                const auto key = sala::irc::fold(t);
+                if (std::find(mine.begin(), mine.end(), key) == mine.end()) {
+                    if (mine.size() == settings_.monitor_limit) {
+                        facts.refused.push_back(t);
+                        continue;
+                    }
+                    mine.push_back(key);
+                }
+                status_of(t);
+            }
+            break;
+        case action::remove:
+            for (const auto& t : asked.targets)
+                std::erase(mine, sala::irc::fold(t));
+            break;
+        case action::clear:
+            mine.clear();
+            break;
+        case action::list:
+            facts.listed = mine;
+            break;
+        case action::status:
+            for (const auto& t : mine)
+                status_of(t);
+            break;
+        }
+        return facts;
+    }
+
+    // A registered client let `nick` go: WHOWAS remembers it (worst-case long
+    // facts), its watchers are told.
+    void nick_gone(std::size_t who, const std::string& nick)
+    {
+        history_.push_back({nick, std::string(16, 'u'), protocols_[who]->host(), std::string(100, 'r'), 1234567890});
+        if (history_.size() > 8)
+            history_.erase(history_.begin());
+        tell_monitors(nick, {false, nick});
+    }
+
+    void tell_monitors(const std::string& nick, const sala::irc::monitor_change& change)
+    {
+        const auto key = sala::irc::fold(nick);
+        for (std::size_t w = 0; w < clients; ++w) {
+            if (closed_[w] || std::find(monitoring_[w].begin(), monitoring_[w].end(), key) == monitoring_[w].end())
+                continue;
+            const auto line = protocols_[w]->monitor_notice(change);
+            check(protocols_[w]->registered() && !line.empty());
+            check_wire(line, settings_.max_line);
+        }
     }
 
     [[nodiscard]] bool is_member(std::size_t who, const std::string& key) const
@@ -198,6 +311,8 @@ private:
     sala::irc::protocol_settings settings_ = fuzz_settings();
     std::vector<std::unique_ptr<session_protocol>> protocols_;
     std::vector<bool> closed_;
+    std::vector<std::vector<std::string>> monitoring_;  // per client: folded nicks
+    std::vector<sala::irc::past_user> history_;        // WHOWAS, oldest first
     std::map<std::string, std::size_t> nicks_;  // folded nick -> client
     std::map<std::string, room> rooms_;         // folded name -> room
 };
