@@ -38,8 +38,9 @@ asio::awaitable<void> session::monitor(const irc::effect::monitor& e)
 void session::monitor_changed(const irc::monitor_change& change)
 {
     auto line = proto_.monitor_notice(change);
+    // Not an answer to a line of this client's: never folded into a labeled response.
     if (!line.empty())
-        send_raw(std::move(line));
+        deliver(make_plain(std::move(line)));
 }
 
 asio::awaitable<void> session::set_realname(const irc::effect::set_realname& e)

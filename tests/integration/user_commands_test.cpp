@@ -311,3 +311,24 @@ TEST_CASE("users: a bot (+B) shows in WHOIS (335) and WHO, and its messages carr
     CHECK(alice.expect(" 352 ") == ":sala 352 alice * robot 127.0.0.1 sala robot H :0 robot test user");
     require_clean_exit(server);
 }
+
+TEST_CASE("users: with labeled-response the answers carry the label, MONITOR notices do not",
+    "[integration][users][monitor]")
+{
+    server_process server;
+    irc_client alice(server.port());
+    alice.register_as("alice", "labeled-response batch");
+    alice.send_line("@label=m1 MONITOR + bob");
+    CHECK(alice.expect(" 731 ") == "@label=m1 :sala 731 alice :bob");
+    alice.send_line("@label=u1 USERHOST alice");
+    CHECK(alice.expect(" 302 ") == "@label=u1 :sala 302 alice :alice=+alice@127.0.0.1");
+    alice.send_line("@label=c1 MONITOR C");
+    CHECK(alice.expect(" ACK") == "@label=c1 :sala ACK");
+    alice.send_line("MONITOR + bob");
+    alice.expect(" 731 ");
+
+    irc_client bob(server.port());
+    bob.register_as("bob");
+    CHECK(alice.expect(" 730 ") == ":sala 730 alice :bob!bob@127.0.0.1");
+    require_clean_exit(server);
+}
