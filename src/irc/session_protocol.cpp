@@ -98,14 +98,18 @@ session_protocol::effects session_protocol::on_line(std::string_view raw)
     }
     const auto parsed = parse(raw);
     if (!parsed.msg) {
+        // A labeled line whose command is malformed still gets its 421
+        // labeled: its tags alone are parsed again, with a stand-in command.
+        if (parsed.error == parse_error::bad_command && raw.starts_with('@')) {
+            const auto tags_only = parse(std::string(raw.substr(0, raw.find(' '))) + " X");
+            if (tags_only.msg)
+                take_label(*tags_only.msg);
+        }
         if (parsed.error != parse_error::empty)
             reply(out, numeric::unknowncommand, {"*"}, "Malformed line");
         return out;
     }
-    if (has(cap::labeled_response))
-        for (const auto& t : parsed.msg->tags)
-            if (t.key == "label" && !t.value.empty() && t.value.size() <= max_label_bytes)
-                label_ = t.value;
+    take_label(*parsed.msg);
     dispatch(out, *parsed.msg);
     return out;
 }
@@ -160,6 +164,15 @@ const session_protocol::command* session_protocol::find_command(std::string_view
     const auto* it = std::lower_bound(std::begin(table), std::end(table), name,
         [](const command& c, std::string_view n) { return c.name < n; });
     return it != std::end(table) && it->name == name ? it : nullptr;
+}
+
+void session_protocol::take_label(const message& msg)
+{
+    if (!has(cap::labeled_response))
+        return;
+    for (const auto& t : msg.tags)
+        if (t.key == "label" && !t.value.empty() && t.value.size() <= max_label_bytes)
+            label_ = t.value;
 }
 
 void session_protocol::dispatch(effects& out, const message& msg)

@@ -124,6 +124,7 @@ private:
     void reply(effects& out, std::string_view code, std::initializer_list<std::string_view> middles,
         std::optional<std::string_view> trailing = std::nullopt) const;
     void dispatch(effects& out, const message& msg);
+    void take_label(const message& msg);
     struct command;
     static const command* find_command(std::string_view name);
 

@@ -377,3 +377,22 @@ TEST_CASE("ISUPPORT PREFIX is empty while channels have no prefixes", "[irc][pro
     const auto text = sent(register_as(p, "alice"));
     CHECK(text.find(" PREFIX= ") != std::string::npos);
 }
+
+TEST_CASE("labeled-response: the label of a line is kept, even when its command is malformed", "[irc][protocol]")
+{
+    const auto settings = test_settings();
+    session_protocol p(settings, "10.0.0.1");
+    (void)p.on_line("CAP REQ :labeled-response batch");
+    (void)p.on_line("NICK alice");
+    (void)p.nick_claimed(true);
+    (void)p.on_line("USER u 0 * :Real Name");
+    (void)p.on_line("CAP END");
+    REQUIRE(p.registered());
+    (void)p.on_line("@label=abc PING :x");
+    CHECK(p.label() == "abc");
+    const auto out = p.on_line("@label=deadbeef NONEXISTENT_COMMAND");
+    CHECK(p.label() == "deadbeef");
+    CHECK(sent(out).find(" 421 alice ") != std::string::npos);
+    (void)p.on_line("PING :unlabeled");
+    CHECK(p.label().empty());
+}
