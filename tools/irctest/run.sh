@@ -77,6 +77,7 @@ out=$(cd "$out" && pwd)
 # Makefile itself so that they follow it. They are the same for ngIRCd and
 # InspIRCd; sala gets InspIRCd's.
 make_var() {
+    # shellcheck disable=SC2016  # $(info ...) is for make, not the shell
     make --no-print-directory -s -C "$irctest_dir" -f Makefile \
         -f <(printf 'print-var-%%:\n\t@:$(info $($*))\n') "print-var-$1"
 }
@@ -160,7 +161,8 @@ for server in "${server_list[@]}"; do
                 echo "run.sh: chat-server binary '$sala' not found (build it, or --sala PATH)" >&2
                 status=1; continue
             fi
-            export SALA_SERVER=$(cd "$(dirname "$sala")" && pwd)/$(basename "$sala") ;;
+            SALA_SERVER=$(cd "$(dirname "$sala")" && pwd)/$(basename "$sala")
+            export SALA_SERVER ;;
         ngircd|inspircd)
             if ! command -v "$server" >/dev/null; then
                 echo "run.sh: $server is not installed (tools/irctest/install-deps.sh)" >&2
