@@ -12,7 +12,8 @@ interleaved with the test output.
 
 What is declared below is only what sala claims to support, so that irctest
 fails (rather than skips) a test of something sala says it does:
-  * capabilities: server-time, message-tags, echo-message, batch;
+  * capabilities: server-time, message-tags, echo-message, batch,
+    away-notify, labeled-response, multi-prefix, setname;
   * ISUPPORT tokens checked by isupport.py's testValues.
 sala has no TLS, WebSocket, services (SASL accounts) or IRC operators; tests
 that need those are skipped through NotImplementedByController or fail on the
@@ -59,6 +60,10 @@ class SalaController(BaseServerController):
             Capabilities.MESSAGE_TAGS,
             Capabilities.ECHO_MESSAGE,
             Capabilities.BATCH,
+            Capabilities.AWAY_NOTIFY,
+            Capabilities.LABELED_RESPONSE,
+            Capabilities.MULTI_PREFIX,
+            Capabilities.SETNAME,
         }
     )
 
