@@ -149,6 +149,17 @@ struct set_realname {
     std::string line;  // ":prefix SETNAME :realname\r\n"
 };
 
+// ---- server information: LUSERS, TIME, STATS --------------------------------
+
+// LUSERS, TIME and STATS u/m, which need shared state or the clock.
+enum class server_topic : std::uint8_t { lusers, time, stats };
+
+// Answer: session_protocol::server_facts_answered() with what `topic` needs.
+struct server_query {
+    server_topic topic;
+    char stats_letter = 0;  // STATS only: 'u' or 'm'
+};
+
 }  // namespace sala::irc::effect
 
 namespace sala::irc::effect {
@@ -176,7 +187,8 @@ namespace sala::irc {
 using any_effect = std::variant<effect::send, effect::line_dropped, effect::close, effect::claim_nick,
     effect::registered, effect::join, effect::part, effect::check_channel, effect::set_topic, effect::query,
     effect::channel_message, effect::private_message, effect::set_away, effect::nick_changed, effect::who,
-    effect::modes_changed, effect::find_users, effect::whowas, effect::monitor, effect::set_realname>;
+    effect::modes_changed, effect::find_users, effect::whowas, effect::monitor, effect::set_realname,
+    effect::server_query>;
 
 inline bool answered_through_room(const any_effect& e)
 {

@@ -59,6 +59,7 @@ session_protocol::effects session_protocol::on_overlong_line()
 {
     effects out;
     label_.clear();
+    last_command_ = no_command;
     out.emplace_back(effect::line_dropped{});
     reply(out, numeric::inputtoolong, {}, "Input line was too long");
     return out;
@@ -68,6 +69,7 @@ session_protocol::effects session_protocol::on_line(std::string_view raw)
 {
     effects out;
     label_.clear();
+    last_command_ = no_command;
     std::string_view body = raw;
     if (!body.empty() && body.front() == '@') {
         const auto space = body.find(' ');
@@ -131,16 +133,23 @@ struct session_protocol::command {
     handler run;
 };
 
-const session_protocol::command* session_protocol::find_command(std::string_view name)
+std::span<const session_protocol::command> session_protocol::command_table()
 {
     static constexpr command table[] = {
+        {"ADMIN", 0, false, &session_protocol::on_admin},
         {"AWAY", 0, false, &session_protocol::on_away},
         {"CAP", 1, true, &session_protocol::on_cap_command},
+        {"HELP", 0, false, &session_protocol::on_help},
+        {"HELPOP", 0, false, &session_protocol::on_help},
+        {"INFO", 0, false, &session_protocol::on_info},
         {"ISON", 0, false, &session_protocol::on_ison},
         {"JOIN", 1, false, &session_protocol::on_join},
+        {"LINKS", 0, false, &session_protocol::on_links},
         {"LIST", 0, false, &session_protocol::on_list},
+        {"LUSERS", 0, false, &session_protocol::on_lusers},
         {"MODE", 1, false, &session_protocol::on_mode},
         {"MONITOR", 1, false, &session_protocol::on_monitor},
+        {"MOTD", 0, false, &session_protocol::on_motd},
         {"NAMES", 0, false, &session_protocol::on_names},
         {"NICK", 0, true, &session_protocol::on_nick},
         {"NOTICE", 0, false, &session_protocol::on_message},
@@ -151,19 +160,39 @@ const session_protocol::command* session_protocol::find_command(std::string_view
         {"PRIVMSG", 0, false, &session_protocol::on_message},
         {"QUIT", 0, true, &session_protocol::on_quit},
         {"SETNAME", 1, false, &session_protocol::on_setname},
+        {"STATS", 1, false, &session_protocol::on_stats},
         {"TAGMSG", 0, false, &session_protocol::on_message},
+        {"TIME", 0, false, &session_protocol::on_time},
         {"TOPIC", 1, false, &session_protocol::on_topic},
         {"USER", 0, true, &session_protocol::on_user_command},  // 462 comes first
         {"USERHOST", 0, false, &session_protocol::on_userhost},
+        {"VERSION", 0, false, &session_protocol::on_version},
         {"WHO", 0, false, &session_protocol::on_who},
         {"WHOIS", 0, false, &session_protocol::on_whois},
         {"WHOWAS", 0, false, &session_protocol::on_whowas},
     };
     static_assert(std::is_sorted(std::begin(table), std::end(table),
         [](const command& a, const command& b) { return a.name < b.name; }));
-    const auto* it = std::lower_bound(std::begin(table), std::end(table), name,
+    return table;
+}
+
+const session_protocol::command* session_protocol::find_command(std::string_view name)
+{
+    const auto table = command_table();
+    const auto it = std::lower_bound(table.begin(), table.end(), name,
         [](const command& c, std::string_view n) { return c.name < n; });
-    return it != std::end(table) && it->name == name ? it : nullptr;
+    return it != table.end() && it->name == name ? &*it : nullptr;
+}
+
+std::size_t session_protocol::command_count()
+{
+    return command_table().size();
+}
+
+std::string_view session_protocol::command_name(std::size_t row)
+{
+    const auto table = command_table();
+    return row < table.size() ? table[row].name : std::string_view{};
 }
 
 void session_protocol::take_label(const message& msg)
@@ -187,6 +216,9 @@ void session_protocol::dispatch(effects& out, const message& msg)
         reply(out, numeric::unknowncommand, {cmd}, "Unknown command");
         return;
     }
+    // Counted once it is known and allowed, answered with 461 or not: STATS m
+    // reports what clients ask for.
+    last_command_ = static_cast<std::size_t>(c - command_table().data());
     if (msg.params.size() < c->min_params) {
         reply(out, numeric::needmoreparams, {cmd}, "Not enough parameters");
         return;
@@ -349,6 +381,8 @@ void session_protocol::try_complete_registration(effects& out)
     prefix_ = nick_ + "!" + user_ + "@" + host_;
     out.emplace_back(effect::registered{user_, realname_, prefix_});
     send_welcome(out);
+    // Clients and irctest expect the LUSERS counts between 005 and the MOTD.
+    out.emplace_back(effect::server_query{effect::server_topic::lusers});
     send_motd(out);
     for (const auto& chan : settings_.autojoin)
         join_one(out, chan);
@@ -361,6 +395,13 @@ void session_protocol::send_welcome(effects& out) const
     reply(out, numeric::yourhost, {}, "Your host is " + s.server_name + ", running version " + s.version);
     reply(out, numeric::created, {}, "This server was created " + s.created_text);
     reply(out, numeric::myinfo, {s.server_name, s.version, "Bi", "b"});
+    send_isupport(out);
+}
+
+// Also VERSION's answer, after its 351.
+void session_protocol::send_isupport(effects& out) const
+{
+    const auto& s = settings_;
     const std::string tokens[] = {
         "AWAYLEN=" + std::to_string(s.topic_len),
         "BOT=B",

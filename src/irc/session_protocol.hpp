@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -17,6 +18,7 @@
 #include "irc/effects.hpp"
 #include "irc/message.hpp"
 #include "irc/user_facts.hpp"
+#include "irc/server_facts.hpp"
 #include "irc/who.hpp"
 
 namespace sala::irc {
@@ -27,6 +29,9 @@ struct protocol_settings {
     std::string server_name = "sala";
     std::string network = "sala";
     std::string version = "sala";
+    std::string description = "sala chat server";  // the server info in LINKS and WHOIS
+    std::string admin_location;  // ADMIN's 257 line; empty: the server and network names
+    std::string admin_email;     // ADMIN's 259 line; empty: says none is configured
     std::string created_text;  // shown in RPL_CREATED
     std::vector<std::string> motd_lines;
     std::string password;               // empty: none asked
@@ -93,7 +98,19 @@ public:
     // A nick this client monitors came online or went offline: the 730 or 731
     // line, or nothing before registration.
     [[nodiscard]] std::string monitor_notice(const monitor_change& change) const;
+    // -------------------------------------------------------------------------
 
+    // ---- Server information (session_protocol_info.cpp) ----------------------
+    // LUSERS, TIME and STATS u/m: the facts the server gathered for `asked`.
+    [[nodiscard]] effects server_facts_answered(const effect::server_query& asked, const server_facts& facts) const;
+    // The command table's rows, for counting how often each command is used
+    // (STATS m): how many there are, the name of one, and the row on_line()
+    // last ran, or no_command when the line ran none. Defined beside the
+    // table, in session_protocol.cpp.
+    static constexpr std::size_t no_command = static_cast<std::size_t>(-1);
+    [[nodiscard]] static std::size_t command_count();
+    [[nodiscard]] static std::string_view command_name(std::size_t row);
+    [[nodiscard]] std::size_t last_command() const { return last_command_; }
     // -------------------------------------------------------------------------
 
     // The connection is ending for a reason of the server's (flood, timeout):
@@ -126,6 +143,7 @@ private:
     void dispatch(effects& out, const message& msg);
     void take_label(const message& msg);
     struct command;
+    static std::span<const command> command_table();
     static const command* find_command(std::string_view name);
 
     // Registration and connection (session_protocol.cpp)
@@ -143,6 +161,7 @@ private:
     void on_away(effects& out, const message& msg);
     void try_complete_registration(effects& out);
     void send_welcome(effects& out) const;
+    void send_isupport(effects& out) const;
     void send_motd(effects& out) const;
 
     // Channels and messages (session_protocol_chat.cpp)
@@ -167,6 +186,21 @@ private:
     [[nodiscard]] std::string user_modes() const;
     // -------------------------------------------------------------------------
 
+    // ---- Server information (session_protocol_info.cpp) ----------------------
+    void on_admin(effects& out, const message& msg);
+    void on_help(effects& out, const message& msg);
+    void on_info(effects& out, const message& msg);
+    void on_links(effects& out, const message& msg);
+    void on_lusers(effects& out, const message& msg);
+    void on_motd(effects& out, const message& msg);
+    void on_stats(effects& out, const message& msg);
+    void on_time(effects& out, const message& msg);
+    void on_version(effects& out, const message& msg);
+    // False, after replying 402, when parameter `index` names another server.
+    bool asks_this_server(effects& out, const message& msg, std::size_t index) const;
+    void send_lusers(effects& out, const user_counts& counts) const;
+    // -------------------------------------------------------------------------
+
     const protocol_settings& settings_;
     std::string host_;
     std::string nick_;
@@ -184,6 +218,7 @@ private:
     std::string label_;
     bool invisible_ = false;
     bool bot_ = false;  // user mode +B (IRCv3 bot-mode)
+    std::size_t last_command_ = no_command;
 };
 
 }  // namespace sala::irc
