@@ -41,6 +41,10 @@ options_result parse_options(int argc, const char* const* argv)
         ->capture_default_str();
     app.add_option("--name", cfg.name, "Server name shown to clients")->capture_default_str();
     app.add_option("--network", cfg.network, "Network name in ISUPPORT")->capture_default_str();
+    app.add_option("--description", cfg.description, "One line about this server, shown by LINKS, WHOIS and ADMIN")
+        ->capture_default_str();
+    app.add_option("--admin-location", cfg.admin_location, "Where the server is and who runs it, shown by ADMIN");
+    app.add_option("--admin-email", cfg.admin_email, "How to reach the administrator, shown by ADMIN");
     app.add_option("--motd", cfg.motd_file, "Message of the day file")->check(CLI::ExistingFile);
     app.add_option("--password", cfg.password, "Connection password clients must send with PASS");
     app.add_option("--autojoin", cfg.autojoin, "Channels every client joins on registration (comma-separated)")

@@ -17,6 +17,9 @@ struct server_config {
     unsigned threads = 0;  // 0: one per core
     std::string name = "sala";
     std::string network = "sala";
+    std::string description = "sala chat server";  // LINKS, WHOIS and ADMIN
+    std::string admin_location;                    // ADMIN; empty: server and network names
+    std::string admin_email;                       // ADMIN; empty: none configured
     std::string motd_file;
     std::string password;
     std::string autojoin = "#lobby";  // comma-separated; empty joins nothing

@@ -46,6 +46,8 @@ struct shard_stats {
     std::uint64_t dropped = 0;    // lines dropped by limits (length, UTF-8, flood)
     std::uint64_t aborted = 0;    // connections reset because their last words were not taken in time
     status::disconnect_counters disconnects{};
+    // Lines run per command (STATS m), by row of session_protocol's command table.
+    std::vector<std::uint64_t> commands = std::vector<std::uint64_t>(irc::session_protocol::command_count());
 };
 
 // A shard's io_context, which can destroy its pending handlers (and the

@@ -66,21 +66,67 @@ directory::claim_result directory::claim_nick(user_ptr& user, const std::string&
     return claim_result::ok;
 }
 
+namespace {
+
+bool invisible(const user_record& u)
+{
+    return u.modes.find('i') != std::string::npos;
+}
+
+}  // namespace
+
+void directory::set_modes(const user_ptr& user, std::string modes)
+{
+    const bool was = invisible(*user);
+    user->modes = std::move(modes);
+    const bool is = invisible(*user);
+    if (!user->registered || was == is)
+        return;
+    if (is)
+        ++invisible_;
+    else
+        --invisible_;
+}
+
+irc::user_counts directory::user_counts(std::size_t connections) const
+{
+    irc::user_counts c;
+    c.users = registered_;
+    c.invisible = invisible_;
+    c.operators = 0;  // no OPER yet
+    // A connection counts from its accept until its session has left the
+    // directory, so a user on its way out can show as unknown for a moment.
+    c.unknown = connections > registered_ ? connections - registered_ : 0;
+    c.channels = rooms_.size();
+    c.max_users = max_registered_;
+    return c;
+}
+
 void directory::release(const user_ptr& user)
 {
     monitors_.forget(user);
     auto it = users_.find(irc::fold(user->nick));
-    if (it != users_.end() && it->second == user) {
-        users_.erase(it);
-        if (user->registered)
-            nick_gone(*user, user->nick);
-    }
+    if (it == users_.end() || it->second != user)
+        return;
+    users_.erase(it);
+    if (!user->registered)
+        return;
+    nick_gone(*user, user->nick);
+    --registered_;
+    if (invisible(*user))
+        --invisible_;
 }
 
 void directory::complete_registration(const user_ptr& user, std::string username, std::string realname)
 {
     user->user = std::move(username);
     user->realname = std::move(realname);
+    if (!user->registered) {
+        ++registered_;
+        if (invisible(*user))
+            ++invisible_;
+        max_registered_ = std::max(max_registered_, registered_);
+    }
     user->registered = true;
     monitors_.came_online(*user);
 }
@@ -201,7 +247,7 @@ std::string directory::whois(std::string_view nick, std::string_view requester) 
             chans += chans.empty() ? c : " " + c;
         out += irc::numeric_reply(server, num::whoischannels, requester, {u->nick}, chans);
     }
-    out += irc::numeric_reply(server, num::whoisserver, requester, {u->nick, server}, "sala chat server");
+    out += irc::numeric_reply(server, num::whoisserver, requester, {u->nick, server}, ctx_.config.description);
     if (!u->away.empty())
         out += irc::numeric_reply(server, num::away, requester, {u->nick}, u->away);
     if (u->modes.find('B') != std::string::npos)

@@ -15,6 +15,7 @@
 #include "core/msgid.hpp"
 #include "core/whowas.hpp"
 #include "irc/effects.hpp"
+#include "irc/server_facts.hpp"
 #include "irc/user_facts.hpp"
 #include "irc/who.hpp"
 #include "server/context.hpp"
@@ -55,14 +56,20 @@ public:
     claim_result claim_nick(user_ptr& user, const std::string& nick, const std::shared_ptr<session>& owner,
         std::size_t shard, const std::string& host);
 
+    // Publishes the user's mode letters as now set (e.g. "i"): WHO respects
+    // +i, and LUSERS counts it.
+    void set_modes(const user_ptr& user, std::string modes);
+    // LUSERS. `connections` is every open connection, registered or not.
+    [[nodiscard]] irc::user_counts user_counts(std::size_t connections) const;
+
     // Frees the nick, remembers it for WHOWAS and tells its monitors, and
     // forgets the user's own MONITOR list. Rooms may still hold the record
     // until they process the user's quit; the session drops its own link so
     // no cycle remains.
     void release(const user_ptr& user);
 
-    // Registration is complete: the user's facts are public from now on, and
-    // whoever monitors the nick learns that it is online.
+    // Registration is complete: the user's facts are public from now on,
+    // whoever monitors the nick learns that it is online, and LUSERS counts it.
     void complete_registration(const user_ptr& user, std::string username, std::string realname);
 
     [[nodiscard]] user_ptr find_user(std::string_view nick) const;
@@ -115,6 +122,12 @@ private:
     monitors monitors_;
     std::unordered_map<std::string, user_ptr> users_;             // folded nick -> user
     std::unordered_map<std::string, std::shared_ptr<room>> rooms_;  // folded name -> room
+    // Kept as users come and go, so LUSERS in every welcome does not walk
+    // every user: registered users, those of them with +i, and the most
+    // registered at once.
+    std::size_t registered_ = 0;
+    std::size_t invisible_ = 0;
+    std::size_t max_registered_ = 0;
 };
 
 }  // namespace sala::server

@@ -74,6 +74,9 @@ irc::protocol_settings protocol_settings_for(const server_config& config, std::s
     s.server_name = config.name;
     s.network = config.network;
     s.version = "sala-" SALA_VERSION;
+    s.description = config.description;
+    s.admin_location = config.admin_location;
+    s.admin_email = config.admin_email;
     s.created_text = std::move(created_text);
     s.motd_lines = config.motd_lines;
     s.password = config.password;

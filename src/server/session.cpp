@@ -175,6 +175,8 @@ asio::awaitable<void> session::read_loop()
             }
             // Named, not a temporary inside co_await: GCC 12 destroys such temporaries twice.
             auto effects = line->overlong ? proto_.on_overlong_line() : proto_.on_line(line->text);
+            if (const auto row = proto_.last_command(); row < home_.stats.commands.size())
+                ++home_.stats.commands[row];
             labeling_ = !proto_.label().empty();
             co_await carry_out(std::move(effects));
             if (labeling_) {

@@ -99,6 +99,7 @@ private:
     asio::awaitable<void> check_channel(const irc::effect::check_channel& e);
     asio::awaitable<void> answer_query(const irc::effect::query& e);
     asio::awaitable<void> answer_who(const irc::effect::who& e);
+    asio::awaitable<void> answer_server_query(const irc::effect::server_query& e);  // session_info.cpp
     asio::awaitable<void> send_private(const irc::effect::private_message& e);
     asio::awaitable<void> set_away(const irc::effect::set_away& e);
     asio::awaitable<void> announce_nick(const irc::effect::nick_changed& e);

@@ -103,7 +103,7 @@ asio::awaitable<void> session::carry_out(irc::any_effect& e)
     else if (auto* who = std::get_if<fx::who>(&e))
         co_await answer_who(*who);
     else if (auto* modes = std::get_if<fx::modes_changed>(&e)) {
-        auto publish = [record = me_, letters = modes->modes] { record->modes = letters; };
+        auto publish = [dir = ctx_.dir, record = me_, letters = modes->modes] { dir->set_modes(record, letters); };
         co_await call_on(ctx_.hub_executor(), std::move(publish));
     } else if (auto* users = std::get_if<fx::find_users>(&e))
         co_await find_users(*users);
@@ -113,6 +113,8 @@ asio::awaitable<void> session::carry_out(irc::any_effect& e)
         co_await monitor(*mon);
     else if (auto* realname = std::get_if<fx::set_realname>(&e))
         co_await set_realname(*realname);
+    else if (auto* info = std::get_if<fx::server_query>(&e))
+        co_await answer_server_query(*info);
 }
 
 std::shared_ptr<room> session::take_room(std::string_view key)
