@@ -1,9 +1,10 @@
 // The session's command handling, without sockets: three clients feed
 // arbitrary lines to irc::session_protocol, and a small in-memory world
 // answers its requests the way the server does (nicks, rooms, private
-// messages). Checked on every effect: nothing crashes, every line the server
-// would send is one well-formed line of at most 512 bytes, valid UTF-8 with
-// no terminal control bytes, and the state machine keeps its own limits.
+// messages, the counts of LUSERS and STATS). Checked on every effect:
+// nothing crashes, every line the server would send is one well-formed line
+// of at most 512 bytes, valid UTF-8 with no terminal control bytes, and the
+// state machine keeps its own limits.
 //
 // Input: lines separated by '\n'; the first byte of each picks the client.
 #include <algorithm>
@@ -199,6 +200,10 @@ private:
         } else if (const auto* realname = std::get_if<fx::set_realname>(&e)) {
             check_wire(realname->line, max_line);
             check(!realname->realname.empty() && realname->realname.size() <= settings_.realname_len);
+        } else if (const auto* asked = std::get_if<fx::server_query>(&e)) {
+            check(p.registered());
+            check(asked->topic != fx::server_topic::stats || asked->stats_letter == 'u' || asked->stats_letter == 'm');
+            run(who, p.server_facts_answered(*asked, server_facts()));
         }
         // line_dropped, set_away, modes_changed and query touch only
         // counters and shared state that this world does not model.
@@ -278,6 +283,28 @@ private:
             check(protocols_[w]->registered() && !line.empty());
             check_wire(line, settings_.max_line);
         }
+    }
+
+    // What the hub and the shards would report: this world's own counts, made
+    // as wide as real ones can get, since the line length is what is checked.
+    [[nodiscard]] sala::irc::server_facts server_facts() const
+    {
+        constexpr std::size_t wide = std::size_t{1} << 62;
+        sala::irc::server_facts f;
+        for (const auto& q : protocols_)
+            if (q->registered())
+                ++f.counts.users;
+        f.counts.users += wide;
+        f.counts.invisible = wide / 3;
+        f.counts.unknown = clients - (f.counts.users - wide) + wide;
+        f.counts.channels = rooms_.size() + wide;
+        f.counts.max_users = f.counts.users + 1;
+        f.started_at = 1'700'000'000;
+        f.now = f.started_at + 86'400 * 9'999 + 86'399;  // decades of uptime, to the day's last second
+        f.command_uses.assign(session_protocol::command_count(), 0);
+        for (std::size_t row = 0; row < f.command_uses.size(); row += 2)
+            f.command_uses[row] = ~std::uint64_t{0} - row;
+        return f;
     }
 
     [[nodiscard]] bool is_member(std::size_t who, const std::string& key) const
