@@ -116,6 +116,7 @@ class SalaController(BaseServerController):
             "--port", str(port),
             "--name", SERVER_NAME,
             "--network", NETWORK_NAME,
+            "--description", "test server",  # what LINKS tests expect, as other controllers set
             "--status-port", "0",  # no HTTP endpoint
             "--autojoin", "",  # tests expect to be in no channel after 001
             "--line-rate", "0",  # tests send bursts; no flood throttling
