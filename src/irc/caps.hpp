@@ -25,6 +25,7 @@ enum class cap : std::uint16_t {
     cap_notify = 1 << 9,
     chghost = 1 << 10,
     setname = 1 << 11,
+    extended_monitor = 1 << 12,
 };
 
 using cap_set = std::uint16_t;
@@ -37,7 +38,7 @@ struct cap_info {
 };
 
 // In the order CAP LS lists them.
-inline constexpr std::array<cap_info, 12> offered_caps = {{
+inline constexpr std::array<cap_info, 13> offered_caps = {{
     {"server-time", cap::server_time},
     {"message-tags", cap::message_tags},
     {"echo-message", cap::echo_message},
@@ -54,6 +55,8 @@ inline constexpr std::array<cap_info, 12> offered_caps = {{
     // Hosts never change while connected here, so there is never a CHGHOST to send.
     {"chghost", cap::chghost},
     {"setname", cap::setname},
+    // MONITOR watchers with away-notify hear of AWAY as channel mates do.
+    {"extended-monitor", cap::extended_monitor},
 }};
 
 // Every capability offered.

@@ -236,9 +236,10 @@ void session_protocol::on_pong(effects&, const message&)
     // Any input proves the client alive; the session notes the time of every read.
 }
 
-void session_protocol::on_list(effects& out, const message&)
+void session_protocol::on_list(effects& out, const message& msg)
 {
-    out.emplace_back(effect::query{effect::query_kind::list, {}});
+    // The filter (names, masks, !masks, >n, <n) is applied where the rooms are.
+    out.emplace_back(effect::query{effect::query_kind::list, msg.params.empty() ? std::string() : msg.params[0]});
 }
 
 void session_protocol::on_cap_command(effects& out, const message& msg)
@@ -410,6 +411,7 @@ void session_protocol::send_isupport(effects& out) const
         "CHANMODES=b,,,",
         "CHANNELLEN=" + std::to_string(s.channel_len),
         "CHANTYPES=#",
+        "ELIST=MNU",  // LIST by mask, by !mask, and by member count
         "LINELEN=" + std::to_string(s.max_line),
         "MAXTARGETS=" + std::to_string(max_targets),
         "MONITOR=" + std::to_string(s.monitor_limit),

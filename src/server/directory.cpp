@@ -9,6 +9,7 @@
 #include <random>
 #include <utility>
 
+#include "irc/list_filter.hpp"
 #include "irc/mask.hpp"
 #include "irc/names.hpp"
 #include "irc/numerics.hpp"
@@ -262,11 +263,14 @@ std::string directory::whois(std::string_view nick, std::string_view requester) 
     return out;
 }
 
-std::string directory::list(std::string_view requester) const
+std::string directory::list(std::string_view requester, std::string_view filter) const
 {
     const auto& server = ctx_.config.name;
+    const irc::list_filter admits(filter);
     std::string out;
     for (const auto& [key, r] : rooms_) {
+        if (!admits.admits(r->name(), r->roster().size()))
+            continue;
         const auto& topic = r->roster().topic();
         out += irc::numeric_reply(server, num::list, requester, {r->name(), std::to_string(r->roster().size())},
             topic ? topic->text : "");

@@ -94,7 +94,8 @@ public:
     // share a channel with `requester`; at most irc::max_who_entries.
     [[nodiscard]] std::vector<irc::who_entry> who(std::string_view mask, const user_record& requester) const;
     [[nodiscard]] std::string whois(std::string_view nick, std::string_view requester) const;
-    [[nodiscard]] std::string list(std::string_view requester) const;
+    // LIST: the channels `filter` admits (irc::list_filter; empty: all).
+    [[nodiscard]] std::string list(std::string_view requester, std::string_view filter = {}) const;
 
     // ---- users: USERHOST, ISON, WHOWAS, MONITOR (directory_users.cpp) ------
     // Those of `nicks` who are registered, in the order asked.
@@ -102,6 +103,11 @@ public:
     // WHOWAS: who held `nick_or_mask` before, newest first, at most `max`.
     [[nodiscard]] std::vector<irc::past_user> whowas(std::string_view nick_or_mask, std::size_t max) const;
     irc::monitor_facts monitor(const user_ptr& watcher, const irc::effect::monitor& asked);
+    // extended-monitor: `m` about `nick` to its watchers who asked for it.
+    void relay_to_watchers(const std::string& nick, const std::shared_ptr<const struct outgoing>& m) const
+    {
+        monitors_.relay(nick, m);
+    }
     // -------------------------------------------------------------------------
 
     // Queues `m` on the session behind `user`, on that session's shard.

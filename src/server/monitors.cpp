@@ -59,6 +59,17 @@ void monitors::went_offline(const std::string& nick) const
     notify(nick, {false, nick});
 }
 
+void monitors::relay(const std::string& nick, const std::shared_ptr<const outgoing>& m) const
+{
+    const auto key = irc::fold(nick);
+    if (index_.watchers_of(key) == 0)
+        return;
+    index_.for_each_watcher(key, [&](const user_ptr& w) {
+        if (w->owner)
+            asio::post(ctx_.shards[w->shard]->ctx, [s = w->owner, m] { s->deliver_to_watcher(m); });
+    });
+}
+
 void monitors::notify(const std::string& nick, irc::monitor_change change) const
 {
     const auto key = irc::fold(nick);

@@ -32,6 +32,10 @@ public:
     void came_online(const user_record& u) const;
     // `nick` was let go by a registered user.
     void went_offline(const std::string& nick) const;
+    // extended-monitor: shows `m` (an AWAY line, say) to the watchers of
+    // `nick` that asked for extended-monitor, once even if they share a
+    // channel with it too (the room sends the same buffer; see others_once).
+    void relay(const std::string& nick, const std::shared_ptr<const struct outgoing>& m) const;
     // A watcher that leaves takes its list along.
     void forget(const user_ptr& watcher) { index_.clear(watcher); }
 

@@ -56,6 +56,8 @@ public:
 
     // A nick this client monitors came online or went offline (MONITOR); from the hub.
     void monitor_changed(const irc::monitor_change& change);
+    // extended-monitor: `m` about a user this client monitors.
+    void deliver_to_watcher(const outgoing_ptr& m);
 
     // After a forced stop, with no shard running: drops the links to rooms,
     // the directory record and queued output, which would otherwise keep

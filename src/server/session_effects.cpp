@@ -211,7 +211,7 @@ asio::awaitable<void> session::answer_query(const irc::effect::query& e)
         using kinds = irc::effect::query_kind;
         switch (kind) {
         case kinds::list:
-            return dir->list(nick);
+            return dir->list(nick, target);
         case kinds::whois:
             return dir->whois(target, nick);
         case kinds::topic:
@@ -268,10 +268,14 @@ asio::awaitable<void> session::send_private(const irc::effect::private_message& 
 
 asio::awaitable<void> session::set_away(const irc::effect::set_away& e)
 {
-    auto publish = [record = me_, text = e.text] { record->away = text; };
-    co_await call_on(ctx_.hub_executor(), std::move(publish));
-    // One buffer for all the user's rooms: a member sharing several sees it once.
+    // One buffer for all the user's rooms and watchers: whoever gets it
+    // through several sees it once.
     auto shown = make_for_cap(e.line, server_time_tag(), irc::cap::away_notify);
+    auto publish = [dir = ctx_.dir, record = me_, text = e.text, shown] {
+        record->away = text;
+        dir->relay_to_watchers(record->nick, shown);
+    };
+    co_await call_on(ctx_.hub_executor(), std::move(publish));
     const auto rooms = rooms_;  // copied: the vector may change while a full inbox makes this wait
     for (const auto& [key, r] : rooms) {
         room_event ev;

@@ -43,6 +43,12 @@ void session::monitor_changed(const irc::monitor_change& change)
         deliver(make_plain(std::move(line)));
 }
 
+void session::deliver_to_watcher(const outgoing_ptr& m)
+{
+    if (proto_.has(irc::cap::extended_monitor))
+        deliver(m, nullptr, delivery::others_once);  // once, if a shared room sends it too
+}
+
 asio::awaitable<void> session::set_realname(const irc::effect::set_realname& e)
 {
     auto publish = [record = me_, realname = e.realname] { record->realname = realname; };

@@ -563,3 +563,37 @@ TEST_CASE("channel: errors for unknown targets and commands keep the connection 
     CHECK(bob.expect("still fine") == ":alice!alice@127.0.0.1 PRIVMSG #lobby :still fine");
     require_clean_exit(server);
 }
+
+TEST_CASE("channel: LIST takes masks, !masks and member counts (ELIST=MNU)", "[integration][channel]")
+{
+    server_process server({"--autojoin", ""});
+    irc_client alice(server.port());
+    irc_client bob(server.port());
+    alice.register_as("alice", "", "");
+    bob.register_as("bob", "", "");
+    for (const char* c : {"#chan1", "#chan2"}) {
+        alice.send_line(std::string("JOIN ") + c);
+        alice.expect(" 366 ");
+    }
+    bob.send_line("JOIN #chan2");
+    bob.expect(" 366 ");
+    auto listed = [&](const std::string& spec) {
+        bob.send_line("LIST " + spec);
+        std::set<std::string> names;
+        for (const auto& l : bob.collect_until(" 323 "))
+            if (is_numeric(l, "322")) {
+                std::istringstream in(l);
+                std::string prefix, code, me, chan;
+                in >> prefix >> code >> me >> chan;
+                names.insert(chan);
+            }
+        return names;
+    };
+    CHECK(listed("*an1") == std::set<std::string>{"#chan1"});
+    CHECK(listed("#c*n2") == std::set<std::string>{"#chan2"});
+    CHECK(listed("!*an1") == std::set<std::string>{"#chan2"});
+    CHECK(listed(">1") == std::set<std::string>{"#chan2"});
+    CHECK(listed("<2") == std::set<std::string>{"#chan1"});
+    CHECK(listed("*an3").empty());
+    require_clean_exit(server);
+}

@@ -332,3 +332,42 @@ TEST_CASE("users: with labeled-response the answers carry the label, MONITOR not
     CHECK(alice.expect(" 730 ") == ":sala 730 alice :bob!bob@127.0.0.1");
     require_clean_exit(server);
 }
+
+TEST_CASE("users: extended-monitor tells a watcher with away-notify of AWAY, once, and no one else",
+    "[integration][users]")
+{
+    server_process server({"--autojoin", ""});
+    irc_client watcher(server.port());
+    irc_client plain(server.port());
+    irc_client bar(server.port());
+    watcher.register_as("watcher", "extended-monitor away-notify", "");
+    plain.register_as("plain", "away-notify", "");
+    bar.register_as("bar", "", "");
+    watcher.send_line("MONITOR + bar");
+    watcher.expect(" 730 ");
+    plain.send_line("MONITOR + bar");
+    plain.expect(" 730 ");
+
+    bar.send_line("AWAY :afk");
+    bar.expect(" 306 ");
+    CHECK(watcher.expect(" AWAY") == ":bar!bar@127.0.0.1 AWAY :afk");
+    // Sharing a channel as well does not make it twice.
+    for (auto* c : {&watcher, &bar}) {
+        c->send_line("JOIN #both");
+        c->expect(" 366 ");
+    }
+    // (away-notify announces an away joiner right after its JOIN.)
+    watcher.expect([](const std::string& l) { return is_join(l, "bar", "#both"); });
+    CHECK(watcher.read_line() == ":bar!bar@127.0.0.1 AWAY :afk");
+    bar.send_line("AWAY");
+    bar.expect(" 305 ");
+    CHECK(watcher.expect(" AWAY") == ":bar!bar@127.0.0.1 AWAY");
+    watcher.send_line("PING :end");
+    for (const auto& l : watcher.collect_until(":end"))
+        CHECK(l.find(" AWAY") == std::string::npos);
+    // Without extended-monitor, MONITOR alone says nothing of AWAY.
+    plain.send_line("PING :end");
+    for (const auto& l : plain.collect_until(":end"))
+        CHECK(l.find("bar!bar@127.0.0.1 AWAY") == std::string::npos);
+    require_clean_exit(server);
+}

@@ -13,7 +13,7 @@ interleaved with the test output.
 What is declared below is only what sala claims to support, so that irctest
 fails (rather than skips) a test of something sala says it does:
   * capabilities: server-time, message-tags, echo-message, batch,
-    away-notify, labeled-response, multi-prefix, setname;
+    away-notify, labeled-response, multi-prefix, setname, extended-monitor;
   * ISUPPORT tokens checked by isupport.py's testValues.
 sala has no TLS, WebSocket, services (SASL accounts) or IRC operators; tests
 that need those are skipped through NotImplementedByController or fail on the
@@ -64,6 +64,7 @@ class SalaController(BaseServerController):
             Capabilities.LABELED_RESPONSE,
             Capabilities.MULTI_PREFIX,
             Capabilities.SETNAME,
+            Capabilities.EXTENDED_MONITOR,
         }
     )
 
