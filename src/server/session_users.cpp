@@ -51,10 +51,14 @@ void session::deliver_to_watcher(const outgoing_ptr& m)
 
 asio::awaitable<void> session::set_realname(const irc::effect::set_realname& e)
 {
-    auto publish = [record = me_, realname = e.realname] { record->realname = realname; };
-    co_await call_on(ctx_.hub_executor(), std::move(publish));
-    // One buffer for all the user's rooms: a member sharing several sees it once.
+    // One buffer for all the user's rooms and watchers (extended-monitor):
+    // whoever gets it through several sees it once.
     auto shown = make_for_cap(e.line, server_time_tag(), irc::cap::setname);
+    auto publish = [dir = ctx_.dir, record = me_, realname = e.realname, shown] {
+        record->realname = realname;
+        dir->relay_to_watchers(record->nick, shown);
+    };
+    co_await call_on(ctx_.hub_executor(), std::move(publish));
     const auto rooms = rooms_;  // copied: the vector may change while a full inbox makes this wait
     for (const auto& [key, r] : rooms) {
         room_event ev;

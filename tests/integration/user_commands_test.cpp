@@ -371,3 +371,18 @@ TEST_CASE("users: extended-monitor tells a watcher with away-notify of AWAY, onc
         CHECK(l.find("bar!bar@127.0.0.1 AWAY") == std::string::npos);
     require_clean_exit(server);
 }
+
+TEST_CASE("users: extended-monitor tells a watcher with setname of SETNAME", "[integration][users]")
+{
+    server_process server({"--autojoin", ""});
+    irc_client watcher(server.port());
+    irc_client bar(server.port());
+    watcher.register_as("watcher", "extended-monitor setname", "");
+    bar.register_as("bar", "setname", "");
+    watcher.send_line("MONITOR + bar");
+    watcher.expect(" 730 ");
+    bar.send_line("SETNAME :New Name");
+    bar.expect("SETNAME");
+    CHECK(watcher.expect("SETNAME") == ":bar!bar@127.0.0.1 SETNAME :New Name");
+    require_clean_exit(server);
+}
