@@ -114,6 +114,10 @@ private:
     // wants an answer, carry_out() then waits for it.
     asio::awaitable<void> tell_room(std::string_view key, room_event ev);
     asio::awaitable<void> tell_room(room& r, room_event ev);
+    // A change of this user's that every room it is in shows once (NICK,
+    // AWAY, SETNAME): `shown` is one buffer for all of them.
+    // `change` gives what, shown_once and text; user and origin are filled in.
+    asio::awaitable<void> tell_every_room(room_event change);
     // Removes and returns the joined room `key` (null if not joined).
     std::shared_ptr<room> take_room(std::string_view key);
 

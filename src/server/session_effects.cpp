@@ -153,6 +153,17 @@ asio::awaitable<void> session::tell_room(room& r, room_event ev)
         awaiting_room_answer_ = false;
 }
 
+asio::awaitable<void> session::tell_every_room(room_event change)
+{
+    change.user = me_;
+    change.origin = this;
+    const auto rooms = rooms_;  // copied: the vector may change while a full inbox makes this wait
+    for (const auto& [key, r] : rooms) {
+        auto ev = change;
+        co_await tell_room(*r, std::move(ev));
+    }
+}
+
 asio::awaitable<void> session::claim_nick(const irc::effect::claim_nick& e)
 {
     auto claim = [dir = ctx_.dir, current = me_, nick = e.nick, owner = shared_from_this(), shard = home_.index,
@@ -276,32 +287,21 @@ asio::awaitable<void> session::set_away(const irc::effect::set_away& e)
         dir->relay_to_watchers(record->nick, shown);
     };
     co_await call_on(ctx_.hub_executor(), std::move(publish));
-    const auto rooms = rooms_;  // copied: the vector may change while a full inbox makes this wait
-    for (const auto& [key, r] : rooms) {
-        room_event ev;
-        ev.what = room_event::kind::away;
-        ev.user = me_;
-        ev.shown_once = shown;
-        ev.origin = this;
-        co_await tell_room(*r, std::move(ev));
-    }
+    room_event change;
+    change.what = room_event::kind::away;
+    change.shown_once = std::move(shown);
+    co_await tell_every_room(std::move(change));
 }
 
 asio::awaitable<void> session::announce_nick(const irc::effect::nick_changed& e)
 {
     auto shown = make_tagged(e.line, server_time_tag(), {}, false);
     deliver(shown, this);
-    // Copied: the vector may change while a full inbox makes this wait.
-    const auto rooms = rooms_;
-    for (const auto& [key, r] : rooms) {
-        room_event ev;
-        ev.what = room_event::kind::nick;
-        ev.user = me_;
-        ev.shown_once = shown;
-        ev.text = e.nick;
-        ev.origin = this;
-        co_await tell_room(*r, std::move(ev));
-    }
+    room_event change;
+    change.what = room_event::kind::nick;
+    change.shown_once = std::move(shown);
+    change.text = e.nick;
+    co_await tell_every_room(std::move(change));
 }
 
 }  // namespace sala::server

@@ -59,15 +59,10 @@ asio::awaitable<void> session::set_realname(const irc::effect::set_realname& e)
         dir->relay_to_watchers(record->nick, shown);
     };
     co_await call_on(ctx_.hub_executor(), std::move(publish));
-    const auto rooms = rooms_;  // copied: the vector may change while a full inbox makes this wait
-    for (const auto& [key, r] : rooms) {
-        room_event ev;
-        ev.what = room_event::kind::realname;
-        ev.user = me_;
-        ev.shown_once = shown;
-        ev.origin = this;
-        co_await tell_room(*r, std::move(ev));
-    }
+    room_event change;
+    change.what = room_event::kind::realname;
+    change.shown_once = std::move(shown);
+    co_await tell_every_room(std::move(change));
 }
 
 }  // namespace sala::server
