@@ -9,10 +9,13 @@
 #include "irc/replies.hpp"
 #include "irc/session_protocol.hpp"
 #include "support/catch.hpp"
+#include "support/effects.hpp"
 
 using sala::irc::protocol_settings;
 using sala::irc::session_protocol;
 namespace fx = sala::irc::effect;
+using sala::test::all_of;
+using sala::test::sent;
 
 namespace {
 
@@ -24,26 +27,6 @@ protocol_settings test_settings()
     s.autojoin = {"#lobby"};
     s.max_channels = 3;
     return s;
-}
-
-// Everything the client would read from the `send` effects, concatenated.
-std::string sent(const session_protocol::effects& effects)
-{
-    std::string text;
-    for (const auto& e : effects)
-        if (const auto* s = std::get_if<fx::send>(&e))
-            text += s->text;
-    return text;
-}
-
-template <typename Effect>
-std::vector<Effect> all_of(const session_protocol::effects& effects)
-{
-    std::vector<Effect> found;
-    for (const auto& e : effects)
-        if (const auto* x = std::get_if<Effect>(&e))
-            found.push_back(*x);
-    return found;
 }
 
 // Registers `p` as `nick`, answering its requests as a server with no one else would.

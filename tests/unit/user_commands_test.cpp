@@ -9,12 +9,15 @@
 
 #include "irc/session_protocol.hpp"
 #include "support/catch.hpp"
+#include "support/effects.hpp"
 
 using sala::irc::past_user;
 using sala::irc::protocol_settings;
 using sala::irc::session_protocol;
 using sala::irc::user_presence;
 namespace fx = sala::irc::effect;
+using sala::test::all_of;
+using sala::test::sent;
 
 namespace {
 
@@ -26,25 +29,6 @@ protocol_settings test_settings()
     s.created_text = "today";
     s.monitor_limit = 3;
     return s;
-}
-
-std::string sent(const session_protocol::effects& effects)
-{
-    std::string text;
-    for (const auto& e : effects)
-        if (const auto* s = std::get_if<fx::send>(&e))
-            text += s->text;
-    return text;
-}
-
-template <typename Effect>
-std::vector<Effect> all_of(const session_protocol::effects& effects)
-{
-    std::vector<Effect> found;
-    for (const auto& e : effects)
-        if (const auto* x = std::get_if<Effect>(&e))
-            found.push_back(*x);
-    return found;
 }
 
 // The one effect of type Effect that `line` asks for.
