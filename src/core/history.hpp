@@ -1,0 +1,69 @@
+#pragma once
+// What history holds and how it is asked for, shared by the rooms (which
+// record), the protocol (which parses CHATHISTORY and formats replies) and the
+// store (which persists). Plain data; no I/O.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sala::core {
+
+// Chat messages first: everything after tagmsg is an event, replayed only to
+// clients with draft/event-playback.
+enum class history_kind : std::uint8_t { privmsg, notice, tagmsg, join, part, quit, nick, topic, kick };
+
+[[nodiscard]] constexpr bool is_event(history_kind k) { return k > history_kind::tagmsg; }
+
+// One line of a room's history, as it was relayed.
+struct history_entry {
+    std::string target;       // the room's folded name
+    std::string msgid;        // IRCv3 msgid, unique across restarts
+    std::int64_t time_ms = 0; // server-time, milliseconds since the Unix epoch
+    history_kind kind = history_kind::privmsg;
+    std::string line;         // ":prefix COMMAND params\r\n" exactly as relayed, without tags
+    std::string client_tags;  // the sender's "+tag=value" list, for clients with message-tags
+    std::string account;      // the sender's account; empty when not logged in
+};
+
+// A CHATHISTORY reference: "*", "msgid=..." or "timestamp=...".
+struct history_ref {
+    enum class kind : std::uint8_t { none, msgid, timestamp };
+    kind what = kind::none;
+    std::string msgid;
+    std::int64_t time_ms = 0;
+};
+
+enum class history_direction : std::uint8_t { latest, before, after, around, between };
+
+// One CHATHISTORY selection on one target. Entries come back oldest first,
+// never including a referenced message itself.
+//  latest:  the newest `limit`; with `from` set, only those after it
+//  before:  the newest `limit` before `from`
+//  after:   the oldest `limit` after `from`
+//  around:  up to `limit` centred on `from` (half before, the rest after)
+//  between: from `from` towards `to` (either order), `limit` nearest `from`
+struct history_query {
+    history_direction direction = history_direction::latest;
+    std::string target;  // folded
+    history_ref from;
+    history_ref to;
+    std::size_t limit = 0;
+    bool events = false;  // include events (draft/event-playback)
+};
+
+// CHATHISTORY TARGETS: which of `targets` saw messages between two times.
+struct history_targets_query {
+    std::vector<std::string> targets;  // folded names the client may read
+    std::int64_t from_ms = 0;
+    std::int64_t to_ms = 0;            // either order
+    std::size_t limit = 0;
+};
+
+struct history_target_activity {
+    std::string target;
+    std::int64_t latest_ms = 0;
+};
+
+}  // namespace sala::core
