@@ -2,6 +2,7 @@ find_package(Threads REQUIRED)
 # Asio and Beast are header-only; JSON is compiled in one TU in header-only mode.
 find_package(Boost 1.81 REQUIRED CONFIG COMPONENTS headers)
 find_package(CLI11 REQUIRED CONFIG)
+find_package(SQLite3 REQUIRED)
 
 add_library(sala_deps INTERFACE)
 target_link_libraries(sala_deps INTERFACE Boost::headers CLI11::CLI11 Threads::Threads)

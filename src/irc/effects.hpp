@@ -95,6 +95,7 @@ struct channel_message {
     std::string client_tags;  // the sender's "+tag=value" list when it may relay them
     bool is_chat;             // PRIVMSG/NOTICE rather than TAGMSG
     bool echo = false;        // the sender gets its own copy back (echo-message)
+    bool notice = false;      // NOTICE, kept apart from PRIVMSG in history
 };
 
 // Answer: session_protocol::private_delivered().

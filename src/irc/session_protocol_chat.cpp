@@ -215,7 +215,8 @@ void session_protocol::on_message(effects& out, const message& msg)
             continue;
         }
         auto line = make_line(*shown);
-        out.emplace_back(effect::channel_message{std::move(key), std::move(line), client_tags, !tagmsg, has(cap::echo_message)});
+        out.emplace_back(
+            effect::channel_message{std::move(key), std::move(line), client_tags, !tagmsg, has(cap::echo_message), notice});
     }
 }
 

@@ -107,6 +107,26 @@ options_result parse_options(int argc, const char* const* argv)
         ->check(CLI::Range(std::size_t{1}, std::size_t{400}))
         ->capture_default_str();
 
+    app.add_option("--db", cfg.db_path, "History database file (:memory: keeps nothing)")->capture_default_str();
+    bool no_history = false;
+    app.add_flag("--no-history", no_history, "Keep and replay no history at all");
+    std::string durability = "normal";
+    app.add_option("--durability", durability,
+           "normal: nothing anyone saw is lost if the server dies; full: nor if the machine loses power")
+        ->check(CLI::IsMember({"normal", "full"}))
+        ->capture_default_str();
+    app.add_option("--replay-lines", cfg.replay_lines, "Recent lines a joiner is shown (0: none)")
+        ->check(CLI::Range(std::size_t{0}, std::size_t{1000}))
+        ->capture_default_str();
+    double replay_age_hours = 24;
+    app.add_option("--replay-age", replay_age_hours, "Hours back that replay on join reaches")
+        ->check(CLI::Range(0.0, 24.0 * 365))
+        ->capture_default_str();
+    unsigned history_days = 30;
+    app.add_option("--history-days", history_days, "Days history is kept")
+        ->check(CLI::Range(1u, 36500u))
+        ->capture_default_str();
+
     if (auto status = parse_command_line(app, argc, argv, "chat-server"))
         return {std::nullopt, *status};
 
@@ -114,6 +134,12 @@ options_result parse_options(int argc, const char* const* argv)
     lim.ping_interval = to_millis(ping_interval);
     lim.ping_timeout = to_millis(ping_timeout);
     cfg.shutdown_grace = to_millis(shutdown_grace);
+    cfg.durability_full = durability == "full";
+    cfg.history = !no_history;
+    if (!cfg.history)
+        cfg.replay_lines = 0;
+    cfg.replay_age = std::chrono::seconds(static_cast<std::int64_t>(replay_age_hours * 3600));
+    cfg.history_retention = std::chrono::hours(24 * static_cast<std::int64_t>(history_days));
     if (lim.ping_timeout <= lim.ping_interval) {
         std::cerr << "chat-server: --ping-timeout must be longer than --ping-interval\n";
         return {std::nullopt, 2};

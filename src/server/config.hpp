@@ -32,6 +32,13 @@ struct server_config {
     // remaining connections are dropped.
     std::chrono::milliseconds shutdown_grace{3000};
     core::limits limits;
+    // History (README, "History"): where it is kept and how much is replayed.
+    std::string db_path = "sala.db";  // ":memory:" keeps nothing
+    bool history = true;              // --no-history: no store, no replay (benchmarks compare the two)
+    bool durability_full = false;     // --durability full: commits survive power loss
+    std::size_t replay_lines = 20;    // on join; 0: none
+    std::chrono::seconds replay_age{24 * 3600};
+    std::chrono::hours history_retention{30 * 24};
     std::vector<std::string> motd_lines;  // read from motd_file at start-up
 };
 

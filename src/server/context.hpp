@@ -71,6 +71,13 @@ struct shard {
 
 class directory;
 class listener;
+}  // namespace sala::server
+
+namespace sala::store {
+class store;
+}
+
+namespace sala::server {
 
 struct server_context {
     server_config config;
@@ -79,6 +86,8 @@ struct server_context {
     // The directory lives on shard 0; touch it only from hub_executor().
     directory* dir = nullptr;
     listener* acceptor = nullptr;
+    // History and, later, everything else that persists; null: nothing kept.
+    store::store* store = nullptr;
     std::chrono::system_clock::time_point started_at = std::chrono::system_clock::now();
     // Sessions alive on all shards; shutdown waits for it to reach zero.
     std::atomic<std::size_t> live_sessions{0};

@@ -72,12 +72,18 @@ outgoing_ptr make_for_cap(std::string line, const std::string& time_tag, irc::ca
     return m;
 }
 
-std::string server_time_tag()
+std::int64_t unix_millis_now()
 {
-    const auto now = std::chrono::system_clock::now();
-    const auto secs = std::chrono::system_clock::to_time_t(now);
-    const auto millis =
-        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string server_time_tag() { return server_time_tag(unix_millis_now()); }
+
+std::string server_time_tag(std::int64_t unix_ms)
+{
+    const auto secs = static_cast<std::time_t>(unix_ms / 1000);
+    const auto millis = unix_ms % 1000;
     std::tm utc{};
     gmtime_r(&secs, &utc);
     char buf[48];

@@ -55,5 +55,8 @@ using outgoing_ptr = std::shared_ptr<const outgoing>;
 
 // The current time as an IRCv3 server-time tag: "time=2026-11-24T20:16:00.123Z".
 [[nodiscard]] std::string server_time_tag();
+// The same for a time in milliseconds since the Unix epoch.
+[[nodiscard]] std::string server_time_tag(std::int64_t unix_ms);
+[[nodiscard]] std::int64_t unix_millis_now();
 
 }  // namespace sala::server

@@ -8,6 +8,8 @@
 #include "irc/names.hpp"
 #include "irc/numerics.hpp"
 #include "irc/replies.hpp"
+#include "server/history_replay.hpp"
+#include "store/store.hpp"
 
 namespace sala::server {
 
@@ -35,6 +37,10 @@ constexpr auto linger_max = std::chrono::milliseconds(100);
 // costs O(length^2) bytes; 64 keeps that small while cutting the entries each
 // member queues 64-fold.
 constexpr std::size_t max_run = 64;
+// Batches handed to the store and not yet written, past which the room stops
+// taking events until the store catches up: its inbox then fills and senders
+// wait, instead of memory growing while the disk is slow.
+constexpr std::uint64_t max_writes_in_flight = 8;
 
 void append_name(std::vector<std::string>& lines, const std::string& nick)
 {
@@ -63,7 +69,10 @@ room::room(server_context& ctx, std::string name)
       members_per_shard_(ctx.shards.size(), 0),
       pending_shards_(ctx.shards.size(), false),
       linger_(ctx.hub_executor()),
-      created_at_(std::chrono::system_clock::now())
+      created_at_(std::chrono::system_clock::now()),
+      key_(irc::fold(name_)),
+      recent_(ctx.config.replay_lines),
+      store_wait_(ctx.hub_executor())
 {
     locals_.reserve(ctx.shards.size());
     for (std::size_t i = 0; i < ctx.shards.size(); ++i)
@@ -72,6 +81,22 @@ room::room(server_context& ctx, std::string name)
 
 asio::awaitable<void> room::run(std::shared_ptr<room> self)
 {
+    // What a joiner is shown comes from the ring, so the ring is filled
+    // before the first join is taken; joins wait in the inbox meanwhile.
+    if (self->ctx_.store != nullptr && self->ctx_.config.replay_lines > 0) {
+        const auto since = unix_millis_now() - std::chrono::milliseconds(self->ctx_.config.replay_age).count();
+        self->ctx_.store->recent(self->key_, self->ctx_.config.replay_lines, since,
+            [self](std::optional<std::vector<core::history_entry>> found) {
+                auto lines = found ? std::move(*found) : std::vector<core::history_entry>();
+                asio::post(self->ctx_.hub_executor(), [self, lines = std::move(lines)]() mutable {
+                    self->loaded(std::move(lines));
+                });
+            });
+        while (!self->loaded_) {
+            self->store_wait_.expires_at(asio::steady_timer::time_point::max());
+            co_await self->store_wait_.async_wait(use_nothrow);
+        }
+    }
     for (;;) {
         auto [ec, ev] = co_await self->inbox_.async_receive(use_nothrow);
         if (ec)
@@ -88,6 +113,11 @@ asio::awaitable<void> room::run(std::shared_ptr<room> self)
                 break;
         }
         self->flush_or_linger(self);
+        // Back-pressure from the store: stop taking events while it is behind.
+        while (self->writes_sent_ - self->writes_done_ >= max_writes_in_flight) {
+            self->store_wait_.expires_at(asio::steady_timer::time_point::max());
+            co_await self->store_wait_.async_wait(use_nothrow);
+        }
         if (self->roster_.empty() && self->pending_joins_ == 0) {
             // Only members and announced joiners send here, and announcements
             // run on this executor, so no event can arrive after this point.
@@ -125,8 +155,9 @@ void room::flush_or_linger(const std::shared_ptr<room>& self)
     });
 }
 
-void room::add_member(const user_ptr& user, bool userhost_in_names)
+void room::add_member(const user_ptr& user, irc::cap_set caps)
 {
+    const bool userhost_in_names = (caps & irc::bit(irc::cap::userhost_in_names)) != 0;
     if (!roster_.join(user, user->nick))
         return;
     user->channels.push_back(name_);
@@ -136,7 +167,14 @@ void room::add_member(const user_ptr& user, bool userhost_in_names)
     // (its own PART of this room just before, say) must reach it first.
     if (pending_urgent_)
         flush();
-    auto join = make_tagged(irc::relay(user->prefix(), "JOIN", {name_}), server_time_tag(), {}, false);
+    const auto now = unix_millis_now();
+    auto join_line = irc::relay(user->prefix(), "JOIN", {name_});
+    // Read before this join is recorded: the joiner's replay ends before its JOIN.
+    const auto replay = ctx_.config.replay_lines == 0 ? std::vector<core::history_entry>()
+        : recent_.recent(ctx_.config.replay_lines,
+              now - std::chrono::milliseconds(ctx_.config.replay_age).count());
+    record(core::history_kind::join, join_line, now, ctx_.dir->next_msgid());
+    auto join = make_tagged(std::move(join_line), server_time_tag(now), {}, false);
     if (pending_.empty() || pending_.back().what != step::kind::joins
         || pending_.back().run->joiners.size() == max_run) {
         pending_.push_back({step::kind::joins, nullptr, nullptr, delivery::everyone, nullptr, 0,
@@ -153,11 +191,18 @@ void room::add_member(const user_ptr& user, bool userhost_in_names)
     // lines linger. Later batches reach its shard after this post, so the
     // joiner still sees the room's events in order from its JOIN on.
     const std::string topic = roster_.topic() ? topic_reply(user->nick) : std::string();
-    auto rest = make_plain(topic + names_reply(user->nick, userhost_in_names));
+    auto rest = make_plain(topic + names_reply(user->nick, userhost_in_names)
+        + (replay.empty() ? std::string() : replay_on_join(replay, name_, caps, ctx_.dir->next_msgid())));
     // From the joiner itself, as far as labeled-response goes: its answer.
-    asio::post(ctx_.shards[user->shard]->ctx, [member = user->owner, join, rest] {
-        member->deliver(join, member.get());
-        member->deliver(rest, member.get());
+    // Held like a batch: the lines it replays, and whatever the joiner might
+    // have been sent before, must be written first. Its own JOIN event goes
+    // to the store with the next batch; holding every greeting for a commit
+    // of its own would throttle a join storm to the disk's pace.
+    release_or_hold([this, member = user->owner, shard = user->shard, join, rest] {
+        asio::post(ctx_.shards[shard]->ctx, [member, join, rest] {
+            member->deliver(join, member.get());
+            member->deliver(rest, member.get());
+        });
     });
     // Members with away-notify learn at once that the newcomer is away.
     if (!user->away.empty())
@@ -179,10 +224,12 @@ void room::send_owed_answers()
 {
     // After a shutdown the shards may have stopped: the waiting sessions are
     // being cancelled anyway.
-    if (inbox_.is_open()) {
-        for (const auto& user : answers_owed_)
-            if (user->owner)
-                asio::post(ctx_.shards[user->shard]->ctx, [s = user->owner] { s->room_answered(); });
+    if (inbox_.is_open() && !answers_owed_.empty()) {
+        release_or_hold([this, owed = std::move(answers_owed_)] {
+            for (const auto& user : owed)
+                if (user->owner)
+                    asio::post(ctx_.shards[user->shard]->ctx, [s = user->owner] { s->room_answered(); });
+        });
     }
     answers_owed_.clear();
 }
@@ -193,7 +240,7 @@ void room::apply_event(room_event ev)
     switch (ev.what) {
     case kind::join:
         --pending_joins_;
-        add_member(ev.user, ev.userhost_in_names);
+        add_member(ev.user, ev.caps);
         break;
     case kind::message: {
         if (!roster_.contains(ev.user))
@@ -203,20 +250,32 @@ void room::apply_event(room_event ev)
             ++messages_;
             ev.user->last_spoke = std::chrono::steady_clock::now();  // the record is the hub's, and so is this coroutine
         }
-        auto m = make_tagged(std::move(ev.line), server_time_tag(), ev.client_tags, ev.is_chat, !ev.is_chat,
-            ctx_.dir->next_msgid());
+        const auto now = unix_millis_now();
+        auto msgid = ctx_.dir->next_msgid();
+        // A TAGMSG without client tags carries nothing worth keeping.
+        if (ev.is_chat || !ev.client_tags.empty()) {
+            const auto stored_as = !ev.is_chat ? core::history_kind::tagmsg
+                : ev.is_notice            ? core::history_kind::notice
+                                          : core::history_kind::privmsg;
+            record(stored_as, ev.line, now, msgid, ev.client_tags);
+        }
+        auto m = make_tagged(std::move(ev.line), server_time_tag(now), ev.client_tags, ev.is_chat, !ev.is_chat, msgid);
         fan_out(m, ev.origin, delivery::echo_if_asked);
         break;
     }
-    case kind::part:
+    case kind::part: {
         if (!roster_.contains(ev.user))
             return;
-        fan_out(make_tagged(std::move(ev.line), server_time_tag(), {}, false), ev.origin, delivery::everyone);
+        const auto now = unix_millis_now();
+        record(core::history_kind::part, ev.line, now, ctx_.dir->next_msgid());
+        fan_out(make_tagged(std::move(ev.line), server_time_tag(now), {}, false), ev.origin, delivery::everyone);
         remove_member(ev.user);
         break;
+    }
     case kind::quit:
         if (!roster_.contains(ev.user))
             return;
+        record(core::history_kind::quit, ev.shown_once->line, unix_millis_now(), ctx_.dir->next_msgid());
         remove_member(ev.user);
         fan_out(ev.shown_once, ev.origin, delivery::others_once);
         break;
@@ -230,14 +289,18 @@ void room::apply_event(room_event ev)
         if (!roster_.rename(ev.user, ev.text))
             return;
         names_stale_ = true;
+        record(core::history_kind::nick, ev.shown_once->line, unix_millis_now(), ctx_.dir->next_msgid());
         fan_out(ev.shown_once, ev.origin, delivery::others_once);
         break;
-    case kind::topic:
+    case kind::topic: {
         if (!roster_.contains(ev.user))
             return;
+        const auto now = unix_millis_now();
         roster_.set_topic({ev.text, ev.user->nick, std::chrono::system_clock::now()});
-        fan_out(make_tagged(std::move(ev.line), server_time_tag(), {}, false), ev.origin, delivery::everyone);
+        record(core::history_kind::topic, ev.line, now, ctx_.dir->next_msgid());
+        fan_out(make_tagged(std::move(ev.line), server_time_tag(now), {}, false), ev.origin, delivery::everyone);
         break;
+    }
     }
 }
 
@@ -265,8 +328,11 @@ void room::flush()
     // Closed means shut down (or empty and gone): the shards may have stopped
     // running, and a hand-off queued on a stopped shard would hold sessions of
     // other shards until its io_context is destroyed, after theirs.
-    if (!inbox_.is_open())
+    if (!inbox_.is_open()) {
         pending_.clear();
+        unwritten_.clear();
+    }
+    write_unwritten();
     if (pending_.empty()) {
         send_owed_answers();
         return;
@@ -278,15 +344,74 @@ void room::flush()
     // concerns; each shard walks only its own members.
     auto shared = std::make_shared<const batch>(std::move(pending_));
     pending_ = {};
+    std::vector<std::size_t> shards;
     for (std::size_t i = 0; i < locals_.size(); ++i) {
         if (members_per_shard_[i] == 0 && !pending_shards_[i])
             continue;
         pending_shards_[i] = false;
-        asio::post(ctx_.shards[i]->ctx, [local = locals_[i], shared, i] { apply(*shared, *local, i); });
+        shards.push_back(i);
     }
+    release_or_hold([this, shared, shards = std::move(shards)] {
+        for (const auto i : shards)
+            asio::post(ctx_.shards[i]->ctx, [local = locals_[i], shared, i] { apply(*shared, *local, i); });
+    });
     // Each shard runs its posts in order, so a sender learns that its answer
     // is queued only after the batch holding it has been applied there.
     send_owed_answers();
+}
+
+void room::record(core::history_kind kind, const std::string& line, std::int64_t time_ms, std::string msgid,
+    const std::string& client_tags)
+{
+    core::history_entry e{key_, std::move(msgid), time_ms, kind, line, client_tags, {}};
+    if (kind == core::history_kind::privmsg || kind == core::history_kind::notice)
+        recent_.push(e);
+    if (ctx_.store != nullptr)
+        unwritten_.push_back(std::move(e));
+}
+
+void room::write_unwritten()
+{
+    if (unwritten_.empty())
+        return;
+    const auto write = ++writes_sent_;
+    auto entries = std::move(unwritten_);
+    unwritten_ = {};
+    // A failed write is logged and counted by the store; the lines still go
+    // out (README, "History": availability over a gap in history).
+    ctx_.store->append(std::move(entries), [self = shared_from_this(), write](bool) {
+        asio::post(self->ctx_.hub_executor(), [self, write] { self->written(write); });
+    });
+}
+
+void room::release_or_hold(std::function<void()> release)
+{
+    if (held_.empty() && writes_done_ == writes_sent_) {
+        release();
+        return;
+    }
+    held_.emplace_back(writes_sent_, std::move(release));
+}
+
+void room::written(std::uint64_t write)
+{
+    writes_done_ = write;
+    while (!held_.empty() && held_.front().first <= writes_done_) {
+        auto release = std::move(held_.front().second);
+        held_.pop_front();
+        // Closed at shutdown: the shards may have stopped (see flush()).
+        if (inbox_.is_open())
+            release();
+    }
+    store_wait_.cancel();
+}
+
+void room::loaded(std::vector<core::history_entry> found)
+{
+    for (auto& e : found)
+        recent_.push(std::move(e));
+    loaded_ = true;
+    store_wait_.cancel();
 }
 
 void room::apply(const batch& steps, shard_members& local, std::size_t shard)

@@ -11,10 +11,14 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "core/history.hpp"
+#include "core/history_ring.hpp"
 #include "core/roster.hpp"
 #include "server/directory.hpp"
 #include "server/outgoing.hpp"
@@ -32,16 +36,17 @@ struct room_event {
     std::string client_tags;  // message: the sender's "+tag=value" list
     std::string text;         // topic: the new topic
     bool is_chat = false;     // message: PRIVMSG/NOTICE rather than TAGMSG
+    bool is_notice = false;   // message: NOTICE
     const void* origin = nullptr;  // the sending session, for echo-message
     // The sender waits for its answer (irc::effect::answered_through_room):
     // the room tells its session once that answer is queued on its shard.
     bool wants_answer = false;
-    bool userhost_in_names = false;  // join: the joiner's NAMES in nick!user@host form
+    irc::cap_set caps = 0;  // join: the joiner's capabilities, for its NAMES and replay
 };
 
 using room_channel = asio::experimental::concurrent_channel<void(boost::system::error_code, room_event)>;
 
-class room {
+class room : public std::enable_shared_from_this<room> {
 public:
     room(server_context& ctx, std::string name);
 
@@ -106,7 +111,7 @@ private:
     // Tells the sessions waiting for their answers that those are on their
     // way: posted to their shards after the batch holding the answers.
     void send_owed_answers();
-    void add_member(const user_ptr& user, bool userhost_in_names);
+    void add_member(const user_ptr& user, irc::cap_set caps);
     void remove_member(const user_ptr& user);
     // Queues a message for every member; flush() hands the queue to the shards.
     void fan_out(const outgoing_ptr& m, const void* origin, delivery mode);
@@ -115,6 +120,21 @@ private:
     // to a large room, let it linger so more joins share each member's write.
     void flush_or_linger(const std::shared_ptr<room>& self);
     void rebuild_names() const;
+
+    // ---- History: nothing goes out before the store has written it ----------
+    // Stamps a line for history: kept with the batch being built, and in the
+    // replay ring when it is chat.
+    void record(core::history_kind kind, const std::string& line, std::int64_t time_ms, std::string msgid,
+        const std::string& client_tags = {});
+    // Hands the lines recorded since the last flush to the store.
+    void write_unwritten();
+    // Runs `release` once everything handed to the store so far is written:
+    // at once when nothing is in flight. Releases run in the order they came.
+    void release_or_hold(std::function<void()> release);
+    // The store finished write number `write` (in order): what waited for it goes.
+    void written(std::uint64_t write);
+    // The replay ring as the store had it when the room started.
+    void loaded(std::vector<core::history_entry> found);
 
     server_context& ctx_;
     std::string name_;
@@ -137,6 +157,15 @@ private:
     mutable std::vector<std::string> names_lines_;
     mutable bool names_stale_ = false;
     std::chrono::system_clock::time_point created_at_;
+
+    std::string key_;  // folded name, as history knows the room
+    core::history_ring recent_;
+    bool loaded_ = false;
+    std::vector<core::history_entry> unwritten_;  // recorded with pending_, not yet handed to the store
+    std::deque<std::pair<std::uint64_t, std::function<void()>>> held_;  // (write awaited, release)
+    std::uint64_t writes_sent_ = 0;
+    std::uint64_t writes_done_ = 0;
+    asio::steady_timer store_wait_;  // the coroutine waits here for the store (start-up, back-pressure)
 };
 
 }  // namespace sala::server

@@ -17,11 +17,14 @@
 #include "irc/tokens.hpp"
 #include "server/deadline_sweep.hpp"
 #include "server/directory.hpp"
+#include "server/history_pruner.hpp"
 #include "server/listener.hpp"
 #include "server/log_exceptions.hpp"
 #include "server/session.hpp"
 #include "server/status_snapshot.hpp"
 #include "status/http_server.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+#include "store/store_error.hpp"
 
 namespace sala::server {
 
@@ -99,6 +102,16 @@ int run_server(server_config config)
     asio::io_context status_ctx{1};
     server_context ctx;
     ctx.config = std::move(config);
+    std::unique_ptr<store::store> history;
+    try {
+        if (ctx.config.history)
+            history = std::make_unique<store::sqlite::sqlite_store>(ctx.config.db_path,
+                ctx.config.durability_full ? store::sqlite::durability::full : store::sqlite::durability::normal);
+    } catch (const store::store_error& e) {
+        spdlog::critical("cannot use the history database {}", e.what());
+        return 2;
+    }
+    ctx.store = history.get();
     ctx.protocol = protocol_settings_for(ctx.config, now_text());
     for (std::size_t i = 0; i < ctx.config.threads; ++i)
         ctx.shards.push_back(std::make_unique<shard>(i));
@@ -140,12 +153,16 @@ int run_server(server_config config)
         start_deadline_sweep(ctx, *s);
     }
 
+    history_pruner pruner(ctx);
+    pruner.start();
+
     auto& hub = ctx.shards.front()->ctx;
     asio::signal_set signals(hub, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int signo) {
         if (ec)
             return;
         spdlog::info("signal {} received", signo);
+        pruner.stop();
         asio::co_spawn(hub, shut_down(ctx, guards, status_server ? &status_ctx : nullptr), log_exceptions{"shutdown"});
     });
     asio::co_spawn(hub, listener::run(&*acceptor), log_exceptions{"listener"});
@@ -178,6 +195,10 @@ int run_server(server_config config)
     for (auto& s : ctx.shards)
         for (auto* sess : s->sessions)
             sess->abandon();
+    // Writes what the rooms handed over; the completions it posts land on
+    // stopped shards and are dropped with their pending work below.
+    ctx.store = nullptr;
+    history.reset();
     for (auto& s : ctx.shards)
         s->ctx.drop_pending_work();
     spdlog::info("stopped");

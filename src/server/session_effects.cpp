@@ -91,6 +91,7 @@ asio::awaitable<void> session::carry_out(irc::any_effect& e)
         ev.line = std::move(msg->line);
         ev.client_tags = std::move(msg->client_tags);
         ev.is_chat = msg->is_chat;
+        ev.is_notice = msg->notice;
         ev.origin = this;
         ev.wants_answer = irc::effect::answered_through_room(*msg);
         co_await tell_room(msg->key, std::move(ev));
@@ -200,7 +201,7 @@ asio::awaitable<void> session::join(const irc::effect::join& e)
     room_event ev;
     ev.what = room_event::kind::join;
     ev.user = me_;
-    ev.userhost_in_names = proto_.has(irc::cap::userhost_in_names);
+    ev.caps = proto_.caps();
     ev.wants_answer = irc::effect::answered_through_room(e);
     co_await tell_room(*r, std::move(ev));
     proto_.joined(e.key, r->name());

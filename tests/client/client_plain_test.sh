@@ -43,7 +43,7 @@ wait_for() {
 }
 
 start_server() {  # start_server PORT LOG
-    spawn "$server_bin" --bind 127.0.0.1 "${status_off[@]}" --port "$1" 2>"$2" &
+    spawn "$server_bin" --bind 127.0.0.1 "${status_off[@]}" --db :memory: --port "$1" 2>"$2" &
     server_pid=$!
     pids+=("$server_pid")
     wait_for "$2" 'listening on 127\.0\.0\.1:[0-9]+'

@@ -53,7 +53,7 @@ wait_file() {
     fail "timed out waiting for '$2' in $1"
 }
 
-"$server_bin" --bind 127.0.0.1 "${status_off[@]}" --port 0 2>"$dir/server.log" &
+"$server_bin" --bind 127.0.0.1 "${status_off[@]}" --db :memory: --port 0 2>"$dir/server.log" &
 pids+=("$!")
 wait_file "$dir/server.log" 'listening on 127\.0\.0\.1:[0-9]+'
 port=$(grep -Eo 'listening on 127\.0\.0\.1:[0-9]+' "$dir/server.log" | head -1 | sed 's/.*://')

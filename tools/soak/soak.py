@@ -280,7 +280,7 @@ def main():
     irc_port, http_port = free_port(), free_port()
     log = tempfile.NamedTemporaryFile(prefix="soak-server-", suffix=".log", delete=False)
     server = subprocess.Popen(
-        [args.server, "--bind", HOST, "--port", str(irc_port), "--status-port", str(http_port),
+        [args.server, "--bind", HOST, "--db", ":memory:", "--port", str(irc_port), "--status-port", str(http_port),
          "--sendq", "32768", "--recvq", "4096", "--line-burst", "50", "--line-rate", "40",
          "--registration-timeout", "1", "--max-per-ip", "1000"],
         stdout=log, stderr=log)

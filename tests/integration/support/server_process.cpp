@@ -81,6 +81,9 @@ server_process::server_process(std::vector<std::string> extra_args, milliseconds
     // collide, so it is off unless a test asks for it.
     if (std::find(extra_args.begin(), extra_args.end(), "--status-port") == extra_args.end())
         args.insert(args.end(), {"--status-port", "0"});
+    // Nor may they share the default database file in the working directory.
+    if (std::find(extra_args.begin(), extra_args.end(), "--db") == extra_args.end())
+        args.insert(args.end(), {"--db", ":memory:"});
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     std::vector<char*> argv;
     for (auto& a : args)

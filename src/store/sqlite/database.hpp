@@ -1,0 +1,73 @@
+#pragma once
+// A thin RAII layer over one SQLite connection and its prepared statements.
+// A connection is used by one thread at a time (its lane in sqlite_store).
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace sala::store::sqlite {
+
+class statement {
+public:
+    explicit statement(sqlite3_stmt* s) : stmt_(s) {}
+    statement(const statement&) = delete;
+    statement& operator=(const statement&) = delete;
+    ~statement();
+
+    // Parameters count from 1, as in SQLite.
+    statement& bind(int index, std::int64_t value);
+    statement& bind(int index, std::string_view text);
+    // True while a row is available; throws store_error on failure.
+    bool step();
+    // Ready for the next use, with parameters cleared.
+    void reset();
+
+    [[nodiscard]] std::int64_t int64(int column) const;
+    [[nodiscard]] std::string text(int column) const;
+    [[nodiscard]] bool is_null(int column) const;
+
+private:
+    sqlite3_stmt* stmt_;
+};
+
+class database {
+public:
+    // Throws store_error with SQLite's reason when the file cannot be opened.
+    database(const std::string& path, bool read_only);
+    database(const database&) = delete;
+    database& operator=(const database&) = delete;
+    ~database();
+
+    void exec(const char* sql);
+    [[nodiscard]] std::int64_t single_int(const char* sql);
+    // Prepared once per connection and kept: the same few statements run for
+    // every batch and query.
+    statement& prepare(const std::string& sql);
+    [[nodiscard]] std::int64_t changes() const;
+
+private:
+    sqlite3* db_ = nullptr;
+    std::map<std::string, std::unique_ptr<statement>, std::less<>> cache_;
+};
+
+// Resets a statement when a scope ends, however it ends.
+class statement_use {
+public:
+    explicit statement_use(statement& s) : s_(s) {}
+    statement_use(const statement_use&) = delete;
+    statement_use& operator=(const statement_use&) = delete;
+    ~statement_use() { s_.reset(); }
+    statement* operator->() { return &s_; }
+    statement& operator*() { return s_; }
+
+private:
+    statement& s_;
+};
+
+}  // namespace sala::store::sqlite

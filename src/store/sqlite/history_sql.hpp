@@ -1,0 +1,28 @@
+#pragma once
+// History's statements on one connection. Called on a store lane, never on a
+// shard; each call is one or a few indexed lookups.
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "core/history.hpp"
+
+namespace sala::store::sqlite {
+
+class database;
+
+void insert_entry(database& db, const core::history_entry& e);
+
+// Oldest first. An unknown msgid reference selects nothing.
+[[nodiscard]] std::vector<core::history_entry> select_history(database& db, const core::history_query& q);
+[[nodiscard]] std::vector<core::history_target_activity> select_targets(
+    database& db, const core::history_targets_query& q);
+[[nodiscard]] std::vector<core::history_entry> select_recent(
+    database& db, std::string_view target, std::size_t limit, std::int64_t since_ms);
+
+// Deletes up to `max_rows` of the oldest entries stamped before `before_ms`;
+// returns how many went.
+std::int64_t prune_oldest(database& db, std::int64_t before_ms, std::int64_t max_rows);
+
+}  // namespace sala::store::sqlite

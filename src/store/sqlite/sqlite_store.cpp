@@ -1,0 +1,276 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+
+#include "store/sqlite/history_sql.hpp"
+#include "store/sqlite/schema.hpp"
+#include "store/store_error.hpp"
+
+namespace sala::store::sqlite {
+
+namespace {
+
+// Rows one prune step deletes before letting waiting commits in.
+constexpr std::int64_t prune_step_rows = 5000;
+
+void configure_writer(database& db, durability d, bool in_memory)
+{
+    if (!in_memory) {
+        // Read back: an unwritable directory leaves the journal mode unchanged.
+        db.exec("PRAGMA journal_mode = WAL");
+        if (db.single_int("SELECT journal_mode = 'wal' FROM pragma_journal_mode") != 1)
+            throw store_error("cannot use a write-ahead log beside the database (is its directory writable?)");
+    }
+    // NORMAL in WAL mode: a commit is a write() to the log, which outlives the
+    // process but not the machine; FULL also waits for the disk.
+    db.exec(d == durability::full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+    migrate(db);
+    // Fails now, at start, when the file is read-only: better than at the
+    // first message.
+    db.exec("BEGIN IMMEDIATE; COMMIT");
+}
+
+}  // namespace
+
+sqlite_store::sqlite_store(std::string path, durability d)
+    : path_(std::move(path)), in_memory_(path_ == ":memory:"), writer_db_(path_, false)
+{
+    try {
+        configure_writer(writer_db_, d, in_memory_);
+        if (!in_memory_)
+            reader_db_ = std::make_unique<database>(path_, true);
+    } catch (const store_error& e) {
+        throw store_error(path_ + ": " + e.what());
+    }
+    writer_.thread = std::thread([this] { run_writer(); });
+    if (reader_db_)
+        reader_.thread = std::thread([this] { run_reader(reader_); });
+}
+
+sqlite_store::~sqlite_store()
+{
+    for (auto* l : {&reader_, &writer_}) {
+        {
+            std::lock_guard lock(l->mutex);
+            l->stopping = true;
+        }
+        l->wake.notify_one();
+        if (l->thread.joinable())
+            l->thread.join();
+    }
+}
+
+void sqlite_store::append(std::vector<core::history_entry> entries, written_handler done)
+{
+    {
+        std::lock_guard lock(writer_.mutex);
+        appends_.push_back({std::move(entries), std::move(done)});
+        queue_depth_.store(appends_.size(), std::memory_order_relaxed);
+    }
+    writer_.wake.notify_one();
+}
+
+void sqlite_store::run_writer()
+{
+    std::vector<pending_append> group;
+    for (;;) {
+        std::function<void()> job;
+        {
+            std::unique_lock lock(writer_.mutex);
+            writer_.wake.wait(lock, [this] { return writer_.stopping || !appends_.empty() || !writer_.jobs.empty(); });
+            // Commits first: a room's members wait for them; prunes and (in
+            // memory) queries can wait.
+            if (!appends_.empty()) {
+                group.swap(appends_);
+                queue_depth_.store(0, std::memory_order_relaxed);
+            } else if (!writer_.jobs.empty()) {
+                job = std::move(writer_.jobs.front());
+                writer_.jobs.pop_front();
+            } else {
+                return;  // stopping, and nothing is left
+            }
+        }
+        if (!group.empty()) {
+            commit(group);
+            group.clear();
+        } else {
+            job();
+        }
+    }
+}
+
+void sqlite_store::run_reader(lane& l)
+{
+    for (;;) {
+        std::function<void()> job;
+        {
+            std::unique_lock lock(l.mutex);
+            l.wake.wait(lock, [&l] { return l.stopping || !l.jobs.empty(); });
+            if (l.jobs.empty())
+                return;
+            job = std::move(l.jobs.front());
+            l.jobs.pop_front();
+        }
+        job();
+    }
+}
+
+void sqlite_store::commit(std::vector<pending_append>& group)
+{
+    const auto start = std::chrono::steady_clock::now();
+    bool ok = true;
+    std::size_t count = 0;
+    try {
+        writer_db_.exec("BEGIN");
+        try {
+            for (const auto& a : group)
+                for (const auto& e : a.entries) {
+                    insert_entry(writer_db_, e);
+                    ++count;
+                }
+            writer_db_.exec("COMMIT");
+        } catch (...) {
+            writer_db_.exec("ROLLBACK");
+            throw;
+        }
+    } catch (const std::exception& e) {
+        // A full disk or an I/O error: the server keeps running and these
+        // lines are delivered but not kept (README, "History").
+        ok = false;
+        spdlog::error("history: {} lines could not be stored: {}", count, e.what());
+    }
+    if (ok) {
+        entries_stored_ += count;
+        ++batches_written_;
+        record_commit(static_cast<std::uint64_t>(
+            std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count()));
+    } else {
+        appends_failed_ += group.size();
+    }
+    for (auto& a : group)
+        if (a.done)
+            a.done(ok);
+}
+
+void sqlite_store::record_commit(std::uint64_t micros)
+{
+    std::lock_guard lock(latency_mutex_);
+    commit_micros_[commits_recorded_++ % commit_micros_.size()] = static_cast<std::uint32_t>(
+        std::min<std::uint64_t>(micros, UINT32_MAX));
+}
+
+void sqlite_store::post_query(std::function<void(database&)> job)
+{
+    auto& l = reader_db_ ? reader_ : writer_;
+    auto& db = reader_db_ ? *reader_db_ : writer_db_;
+    {
+        std::lock_guard lock(l.mutex);
+        l.jobs.push_back([job = std::move(job), &db] { job(db); });
+    }
+    l.wake.notify_one();
+}
+
+void sqlite_store::query(core::history_query q, entries_handler done)
+{
+    post_query([this, q = std::move(q), done = std::move(done)](database& db) {
+        ++queries_;
+        std::optional<std::vector<core::history_entry>> found;
+        try {
+            found = select_history(db, q);
+        } catch (const std::exception& e) {
+            spdlog::error("history: query on {} failed: {}", q.target, e.what());
+        }
+        done(std::move(found));
+    });
+}
+
+void sqlite_store::query_targets(core::history_targets_query q, targets_handler done)
+{
+    post_query([this, q = std::move(q), done = std::move(done)](database& db) {
+        ++queries_;
+        std::optional<std::vector<core::history_target_activity>> found;
+        try {
+            found = select_targets(db, q);
+        } catch (const std::exception& e) {
+            spdlog::error("history: targets query failed: {}", e.what());
+        }
+        done(std::move(found));
+    });
+}
+
+void sqlite_store::recent(std::string target, std::size_t limit, std::int64_t since_ms, entries_handler done)
+{
+    post_query([this, target = std::move(target), limit, since_ms, done = std::move(done)](database& db) {
+        ++queries_;
+        std::optional<std::vector<core::history_entry>> found;
+        try {
+            found = select_recent(db, target, limit, since_ms);
+        } catch (const std::exception& e) {
+            spdlog::error("history: loading {} failed: {}", target, e.what());
+        }
+        done(std::move(found));
+    });
+}
+
+void sqlite_store::prune(std::int64_t before_ms)
+{
+    {
+        std::lock_guard lock(writer_.mutex);
+        writer_.jobs.push_back([this, before_ms] { prune_step(before_ms); });
+    }
+    writer_.wake.notify_one();
+}
+
+void sqlite_store::prune_step(std::int64_t before_ms)
+{
+    std::int64_t gone = 0;
+    try {
+        gone = prune_oldest(writer_db_, before_ms, prune_step_rows);
+    } catch (const std::exception& e) {
+        spdlog::error("history: pruning failed: {}", e.what());
+        return;
+    }
+    entries_pruned_ += static_cast<std::uint64_t>(gone);
+    // More may be left: queue the next step behind whatever came in meanwhile.
+    if (gone == prune_step_rows) {
+        std::lock_guard lock(writer_.mutex);
+        if (!writer_.stopping)
+            writer_.jobs.push_back([this, before_ms] { prune_step(before_ms); });
+    }
+}
+
+store_stats sqlite_store::stats() const
+{
+    store_stats s;
+    s.entries_stored = entries_stored_.load();
+    s.batches_written = batches_written_.load();
+    s.appends_failed = appends_failed_.load();
+    s.queries = queries_.load();
+    s.entries_pruned = entries_pruned_.load();
+    s.queue_depth = queue_depth_.load();
+    {
+        std::lock_guard lock(latency_mutex_);
+        const auto n = std::min(commits_recorded_, commit_micros_.size());
+        if (n > 0) {
+            std::vector<std::uint32_t> sample(commit_micros_.begin(), commit_micros_.begin() + static_cast<std::ptrdiff_t>(n));
+            std::sort(sample.begin(), sample.end());
+            s.commit_p50_us = sample[n / 2];
+            s.commit_p99_us = sample[std::min(n - 1, n * 99 / 100)];
+        }
+    }
+    if (!in_memory_) {
+        std::error_code ec;
+        for (const auto* suffix : {"", "-wal"}) {
+            const auto size = std::filesystem::file_size(path_ + suffix, ec);
+            if (!ec)
+                s.database_bytes += size;
+        }
+    }
+    return s;
+}
+
+}  // namespace sala::store::sqlite

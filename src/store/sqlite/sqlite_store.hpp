@@ -1,0 +1,83 @@
+#pragma once
+// The default store: one SQLite file in WAL mode. A writer lane (thread and
+// connection) commits every append waiting for it in one transaction (group
+// commit); a reader lane with its own connection answers queries, so a long
+// CHATHISTORY never holds up a commit. For ":memory:" both run on the writer,
+// as a second connection would open a second, empty database.
+
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "store/sqlite/database.hpp"
+#include "store/store.hpp"
+
+namespace sala::store::sqlite {
+
+enum class durability : std::uint8_t {
+    normal,  // survives the process dying: each commit reaches the OS
+    full,    // survives power loss: each commit is on the disk
+};
+
+class sqlite_store final : public store {
+public:
+    // Opens or creates `path` and migrates it; throws store_error when that
+    // cannot be done.
+    sqlite_store(std::string path, durability d);
+    // Writes what was appended, then stops the lanes.
+    ~sqlite_store() override;
+
+    void append(std::vector<core::history_entry> entries, written_handler done) override;
+    void query(core::history_query q, entries_handler done) override;
+    void query_targets(core::history_targets_query q, targets_handler done) override;
+    void recent(std::string target, std::size_t limit, std::int64_t since_ms, entries_handler done) override;
+    void prune(std::int64_t before_ms) override;
+    [[nodiscard]] store_stats stats() const override;
+
+private:
+    // A thread and the jobs it runs in order.
+    struct lane {
+        std::mutex mutex;
+        std::condition_variable wake;
+        std::deque<std::function<void()>> jobs;
+        bool stopping = false;
+        std::thread thread;
+    };
+    struct pending_append {
+        std::vector<core::history_entry> entries;
+        written_handler done;
+    };
+
+    void run_writer();
+    static void run_reader(lane& l);
+    void commit(std::vector<pending_append>& group);
+    void prune_step(std::int64_t before_ms);
+    void post_query(std::function<void(database&)> job);
+    void record_commit(std::uint64_t micros);
+
+    std::string path_;
+    bool in_memory_;
+    database writer_db_;
+    std::unique_ptr<database> reader_db_;  // null in memory
+    lane writer_;
+    lane reader_;
+    std::vector<pending_append> appends_;  // guarded by writer_.mutex
+
+    std::atomic<std::uint64_t> entries_stored_{0};
+    std::atomic<std::uint64_t> batches_written_{0};
+    std::atomic<std::uint64_t> appends_failed_{0};
+    std::atomic<std::uint64_t> queries_{0};
+    std::atomic<std::uint64_t> entries_pruned_{0};
+    std::atomic<std::size_t> queue_depth_{0};
+    mutable std::mutex latency_mutex_;
+    std::array<std::uint32_t, 1024> commit_micros_{};  // a ring of recent commits
+    std::size_t commits_recorded_ = 0;
+};
+
+}  // namespace sala::store::sqlite

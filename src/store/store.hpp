@@ -1,0 +1,58 @@
+#pragma once
+// Everything sala persists, behind one interface, so that the server knows
+// nothing of the engine: SQLite on one machine (sqlite_store), NATS JetStream
+// in a cluster (a later backend). Accounts, channel registrations and server
+// bans join this interface as their features arrive, each a group of calls
+// like the history group below and a table (or bucket) of its own.
+//
+// Calls return at once; the work runs on the backend's own thread(s) and
+// `done` is called there, never on a shard: a caller copies what it needs and
+// posts it home. Appends complete in the order they were made.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "core/history.hpp"
+
+namespace sala::store {
+
+// Counters for /status and /metrics. A snapshot, safe from any thread.
+struct store_stats {
+    std::uint64_t entries_stored = 0;
+    std::uint64_t batches_written = 0;   // transactions committed
+    std::uint64_t appends_failed = 0;    // appends that reported an error
+    std::uint64_t queries = 0;
+    std::uint64_t entries_pruned = 0;
+    std::size_t queue_depth = 0;         // appends waiting for the writer
+    std::uint64_t commit_p50_us = 0;     // over the most recent commits
+    std::uint64_t commit_p99_us = 0;
+    std::uint64_t database_bytes = 0;    // the file and its write-ahead log
+};
+
+class store {
+public:
+    virtual ~store() = default;
+
+    // ---- history ------------------------------------------------------------
+    using written_handler = std::function<void(bool ok)>;
+    using entries_handler = std::function<void(std::optional<std::vector<core::history_entry>> found)>;
+    using targets_handler = std::function<void(std::optional<std::vector<core::history_target_activity>> found)>;
+
+    // Writes `entries` as durably as the backend was configured to, then
+    // calls `done(true)`; `done(false)` when they could not be written.
+    virtual void append(std::vector<core::history_entry> entries, written_handler done) = 0;
+    // A CHATHISTORY selection; nullopt when the query failed.
+    virtual void query(core::history_query q, entries_handler done) = 0;
+    virtual void query_targets(core::history_targets_query q, targets_handler done) = 0;
+    // The newest `limit` chat lines (no events) of `target` at or after
+    // `since_ms`, oldest first: what a room that starts replays on join.
+    virtual void recent(std::string target, std::size_t limit, std::int64_t since_ms, entries_handler done) = 0;
+    // Forgets what is older than `before_ms`, a little at a time.
+    virtual void prune(std::int64_t before_ms) = 0;
+
+    [[nodiscard]] virtual store_stats stats() const = 0;
+};
+
+}  // namespace sala::store
