@@ -2,6 +2,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <csignal>
+
 #include "server/config.hpp"
 #include "server/server.hpp"
 
@@ -15,5 +17,8 @@ int main(int argc, char** argv)
     spdlog::set_default_logger(logger);
     spdlog::set_level(spdlog::level::from_str(options.config->log_level));
     spdlog::flush_on(spdlog::level::info);
+    // A file-size limit reached while writing history is an error the store
+    // logs and counts, like a full disk, not a reason to die.
+    std::signal(SIGXFSZ, SIG_IGN);
     return sala::server::run_server(std::move(*options.config));
 }
