@@ -118,6 +118,14 @@ asio::awaitable<void> room::run(std::shared_ptr<room> self)
             self->store_wait_.expires_at(asio::steady_timer::time_point::max());
             co_await self->store_wait_.async_wait(use_nothrow);
         }
+        // What the room still holds for the store (its last member's PART and
+        // the answer owed for it) goes out before the room does; a joiner
+        // arriving meanwhile finds this room, not a new one that could
+        // overtake it.
+        while (self->roster_.empty() && self->pending_joins_ == 0 && !self->held_.empty()) {
+            self->store_wait_.expires_at(asio::steady_timer::time_point::max());
+            co_await self->store_wait_.async_wait(use_nothrow);
+        }
         if (self->roster_.empty() && self->pending_joins_ == 0) {
             // Only members and announced joiners send here, and announcements
             // run on this executor, so no event can arrive after this point.

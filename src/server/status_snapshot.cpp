@@ -7,6 +7,7 @@
 #include "server/hub_call.hpp"
 #include "server/room.hpp"
 #include "server/session.hpp"
+#include "store/store.hpp"
 
 namespace sala::server {
 
@@ -105,6 +106,11 @@ asio::awaitable<status::snapshot> gather_snapshot(server_context& ctx)
     }
     std::sort(snap.users.begin(), snap.users.end(), [](const auto& a, const auto& b) { return a.nick < b.nick; });
     std::sort(snap.channels.begin(), snap.channels.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+    if (ctx.store != nullptr) {
+        const auto h = ctx.store->stats();
+        snap.history = {true, h.entries_stored, h.batches_written, h.appends_failed, h.queue_depth, h.commit_p50_us,
+            h.commit_p99_us, h.database_bytes, h.entries_pruned, h.queries};
+    }
     co_return snap;
 }
 

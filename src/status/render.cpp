@@ -39,6 +39,11 @@ std::string to_json(const snapshot& s)
         {"output", json::object{{"queued_bytes", s.output_queued_bytes},
                        {"kernel_queued_bytes", s.output_kernel_queued_bytes},
                        {"send_buffer_bytes", s.send_buffer_bytes}, {"aborted_closes", s.aborted_closes}}},
+        {"history", json::object{{"enabled", s.history.enabled}, {"stored", s.history.stored},
+                        {"batches_written", s.history.batches_written}, {"write_errors", s.history.write_errors},
+                        {"queue_depth", s.history.queue_depth}, {"commit_p50_us", s.history.commit_p50_us},
+                        {"commit_p99_us", s.history.commit_p99_us}, {"database_bytes", s.history.database_bytes},
+                        {"pruned", s.history.pruned}, {"queries", s.history.queries}}},
     };
     return json::serialize(root) + "\n";
 }
@@ -68,6 +73,17 @@ std::string to_prometheus(const snapshot& s)
         s.aborted_closes);
     metric("sala_messages_dropped_total", "counter", "Lines dropped by limits (length, UTF-8, flood, SendQ).",
         s.messages_dropped);
+    metric("sala_history_stored_total", "counter", "History lines written to the store.", s.history.stored);
+    metric("sala_history_batches_total", "counter", "History transactions committed.", s.history.batches_written);
+    metric("sala_history_write_errors_total", "counter", "History appends that could not be written.",
+        s.history.write_errors);
+    metric("sala_history_queue_depth", "gauge", "History appends waiting for the writer.", s.history.queue_depth);
+    metric("sala_history_commit_p50_seconds", "gauge", "Median of recent history commit times.",
+        static_cast<double>(s.history.commit_p50_us) / 1e6);
+    metric("sala_history_commit_p99_seconds", "gauge", "99th percentile of recent history commit times.",
+        static_cast<double>(s.history.commit_p99_us) / 1e6);
+    metric("sala_history_database_bytes", "gauge", "Size of the history database and its log.",
+        s.history.database_bytes);
     out << "# HELP sala_disconnects_total Client disconnections by reason.\n"
         << "# TYPE sala_disconnects_total counter\n";
     for (auto r : all_disconnect_reasons)

@@ -27,6 +27,20 @@ struct channel_entry {
     std::uint64_t messages = 0;
 };
 
+// The history store's figures (all zero with --no-history).
+struct history_figures {
+    bool enabled = false;
+    std::uint64_t stored = 0;           // lines written
+    std::uint64_t batches_written = 0;  // transactions committed
+    std::uint64_t write_errors = 0;     // appends that could not be written (disk full, I/O error)
+    std::uint64_t queue_depth = 0;      // appends waiting for the writer
+    std::uint64_t commit_p50_us = 0;
+    std::uint64_t commit_p99_us = 0;
+    std::uint64_t database_bytes = 0;
+    std::uint64_t pruned = 0;  // lines forgotten by --history-days
+    std::uint64_t queries = 0;
+};
+
 struct snapshot {
     std::string server_name;
     std::string version;
@@ -49,6 +63,7 @@ struct snapshot {
     std::uint64_t send_buffer_bytes = 0;           // SO_SNDBUF per client (0: autotuned)
     std::uint64_t aborted_closes = 0;  // connections reset after their grace period for last words
     disconnect_counters disconnects{};
+    history_figures history;
 };
 
 }  // namespace sala::status
