@@ -156,7 +156,7 @@ TEST_CASE("metrics are well formed Prometheus text that agrees with status", "[s
     REQUIRE(reply.status == 200);
     CHECK(reply.headers.find("Content-Type: text/plain; version=0.0.4") != std::string::npos);
     const std::regex comment(R"(# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .+)");
-    const std::regex sample(R"(([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[a-zA-Z_][a-zA-Z0-9_]*="[^"]*"\})? (-?[0-9.eE+]+))");
+    const std::regex sample(R"(([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[a-zA-Z_][a-zA-Z0-9_]*="[^"]*"\})? (-?[0-9.eE+-]+))");
     std::map<std::string, double> values;
     std::istringstream lines(reply.body);
     for (std::string line; std::getline(lines, line);) {

@@ -1,0 +1,262 @@
+// The SQLite store on real files: what a CHATHISTORY client would get back,
+// what survives a reopen, and what a bad file does at start.
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "store/sqlite/sqlite_store.hpp"
+#include "store/store_error.hpp"
+#include "support/catch.hpp"
+
+namespace {
+
+using namespace sala;
+using core::history_direction;
+using core::history_entry;
+using core::history_kind;
+using core::history_query;
+using core::history_ref;
+using store::sqlite::durability;
+using store::sqlite::sqlite_store;
+
+struct temp_dir {
+    std::filesystem::path path;
+    temp_dir()
+    {
+        std::string pattern = (std::filesystem::temp_directory_path() / "sala-store-XXXXXX").string();
+        path = mkdtemp(pattern.data());
+    }
+    ~temp_dir() { std::filesystem::remove_all(path); }
+    [[nodiscard]] std::string file(const char* name) const { return (path / name).string(); }
+};
+
+history_entry chat(const std::string& target, int n, history_kind kind = history_kind::privmsg)
+{
+    return {target, "id" + std::to_string(n), 1'000'000 + n * 1000, kind,
+        ":alice!a@h PRIVMSG " + target + " :line " + std::to_string(n) + "\r\n", n % 2 ? "+draft/react=x" : "", ""};
+}
+
+// Appends and waits for the store to say it is written.
+bool append_all(store::store& s, std::vector<history_entry> entries)
+{
+    std::promise<bool> done;
+    auto written = done.get_future();
+    s.append(std::move(entries), [&done](bool ok) { done.set_value(ok); });
+    return written.get();
+}
+
+std::vector<history_entry> run_query(store::store& s, history_query q)
+{
+    std::promise<std::optional<std::vector<history_entry>>> done;
+    auto found = done.get_future();
+    s.query(std::move(q), [&done](auto result) { done.set_value(std::move(result)); });
+    auto result = found.get();
+    REQUIRE(result.has_value());
+    return *result;
+}
+
+std::vector<int> numbers(const std::vector<history_entry>& entries)
+{
+    std::vector<int> out;
+    for (const auto& e : entries)
+        out.push_back(std::stoi(e.msgid.substr(2)));
+    return out;
+}
+
+// Why the store refused to start on `path`; empty if it started.
+std::string start_error(const std::string& path)
+{
+    try {
+        sqlite_store s(path, durability::normal);
+    } catch (const store::store_error& e) {
+        return e.what();
+    }
+    return {};
+}
+
+history_ref by_msgid(int n) { return {history_ref::kind::msgid, "id" + std::to_string(n), 0}; }
+history_ref by_time(std::int64_t ms) { return {history_ref::kind::timestamp, {}, ms}; }
+
+history_query ask(history_direction d, history_ref from, std::size_t limit, history_ref to = {})
+{
+    history_query q;
+    q.direction = d;
+    q.target = "#room";
+    q.from = std::move(from);
+    q.to = std::move(to);
+    q.limit = limit;
+    return q;
+}
+
+std::vector<int> range(int first, int last)
+{
+    std::vector<int> out;
+    for (int i = first; i <= last; ++i)
+        out.push_back(i);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("sqlite store: each CHATHISTORY direction selects the right lines, oldest first", "[store]")
+{
+    temp_dir dir;
+    sqlite_store s(dir.file("h.db"), durability::normal);
+    std::vector<history_entry> entries;
+    for (int i = 1; i <= 50; ++i)
+        entries.push_back(chat("#room", i));
+    entries.push_back(chat("#other", 99));
+    REQUIRE(append_all(s, std::move(entries)));
+
+    CHECK(numbers(run_query(s, ask(history_direction::latest, {}, 5))) == range(46, 50));
+    CHECK(numbers(run_query(s, ask(history_direction::latest, by_msgid(47), 10))) == range(48, 50));
+    CHECK(numbers(run_query(s, ask(history_direction::before, by_msgid(20), 5))) == range(15, 19));
+    CHECK(numbers(run_query(s, ask(history_direction::after, by_msgid(20), 5))) == range(21, 25));
+    CHECK(numbers(run_query(s, ask(history_direction::around, by_msgid(20), 6))) == std::vector<int>{17, 18, 19, 21, 22, 23});
+    CHECK(numbers(run_query(s, ask(history_direction::between, by_msgid(10), 100, by_msgid(15)))) == range(11, 14));
+    // Backwards: the lines nearest the first reference, still oldest first.
+    CHECK(numbers(run_query(s, ask(history_direction::between, by_msgid(15), 2, by_msgid(5)))) == range(13, 14));
+    // Timestamps: line n is stamped at 1,000,000 + 1000 n ms.
+    CHECK(numbers(run_query(s, ask(history_direction::after, by_time(1'000'000 + 30'000), 3))) == range(31, 33));
+    CHECK(numbers(run_query(s, ask(history_direction::before, by_time(1'000'000 + 30'500), 2))) == range(29, 30));
+    // Another room's lines never leak in; an unknown msgid selects nothing.
+    CHECK(run_query(s, ask(history_direction::after, by_msgid(99), 5)).empty());
+    CHECK(run_query(s, ask(history_direction::before, by_msgid(12345), 5)).empty());
+}
+
+TEST_CASE("sqlite store: an entry comes back exactly as it was stored", "[store]")
+{
+    temp_dir dir;
+    sqlite_store s(dir.file("h.db"), durability::full);
+    history_entry e{"#room", "abcdefgh23456789", 1'764'000'000'123, history_kind::notice,
+        ":bob!b@h NOTICE #room :ünïcode and ; tags\r\n", "+draft/reply=x;+typing=active", "bobacct"};
+    REQUIRE(append_all(s, {e}));
+    const auto found = run_query(s, ask(history_direction::latest, {}, 10));
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].target == e.target);
+    CHECK(found[0].msgid == e.msgid);
+    CHECK(found[0].time_ms == e.time_ms);
+    CHECK(found[0].kind == e.kind);
+    CHECK(found[0].line == e.line);
+    CHECK(found[0].client_tags == e.client_tags);
+    CHECK(found[0].account == e.account);
+}
+
+TEST_CASE("sqlite store: events only for clients that asked for them", "[store]")
+{
+    temp_dir dir;
+    sqlite_store s(dir.file("h.db"), durability::normal);
+    REQUIRE(append_all(s, {chat("#room", 1), chat("#room", 2, history_kind::join), chat("#room", 3),
+                              chat("#room", 4, history_kind::part)}));
+    CHECK(numbers(run_query(s, ask(history_direction::latest, {}, 10))) == std::vector<int>{1, 3});
+    auto q = ask(history_direction::latest, {}, 10);
+    q.events = true;
+    CHECK(numbers(run_query(s, q)) == range(1, 4));
+}
+
+TEST_CASE("sqlite store: history survives closing and reopening the file", "[store]")
+{
+    temp_dir dir;
+    {
+        sqlite_store s(dir.file("h.db"), durability::normal);
+        for (int i = 1; i <= 30; ++i)
+            REQUIRE(append_all(s, {chat("#room", i)}));
+    }
+    sqlite_store again(dir.file("h.db"), durability::normal);
+    CHECK(numbers(run_query(again, ask(history_direction::latest, {}, 100))) == range(1, 30));
+    std::promise<std::optional<std::vector<history_entry>>> done;
+    auto found = done.get_future();
+    again.recent("#room", 20, 1'000'000 + 25'000, [&done](auto r) { done.set_value(std::move(r)); });
+    CHECK(numbers(*found.get()) == range(25, 30));
+    CHECK(again.stats().entries_stored == 0);  // this run wrote nothing
+}
+
+TEST_CASE("sqlite store: appends made together are committed together, in order", "[store]")
+{
+    temp_dir dir;
+    sqlite_store s(dir.file("h.db"), durability::normal);
+    constexpr int appends = 200;
+    std::mutex m;
+    std::condition_variable cv;
+    std::vector<int> completed;
+    for (int i = 1; i <= appends; ++i)
+        s.append({chat("#room", i)}, [&, i](bool ok) {
+            std::lock_guard lock(m);
+            completed.push_back(ok ? i : -i);
+            cv.notify_one();
+        });
+    {
+        std::unique_lock lock(m);
+        cv.wait(lock, [&] { return completed.size() == appends; });
+    }
+    CHECK(completed == range(1, appends));
+    const auto stats = s.stats();
+    CHECK(stats.entries_stored == appends);
+    CHECK(stats.batches_written >= 1);
+    CHECK(stats.batches_written <= appends);
+    CHECK(stats.database_bytes > 0);
+}
+
+TEST_CASE("sqlite store: prune forgets what is older than the cut-off and nothing else", "[store]")
+{
+    temp_dir dir;
+    sqlite_store s(dir.file("h.db"), durability::normal);
+    std::vector<history_entry> entries;
+    for (int i = 1; i <= 12'000; ++i)
+        entries.push_back(chat("#room", i));
+    REQUIRE(append_all(s, std::move(entries)));
+    s.prune(1'000'000 + 10'001 * 1000);  // lines 1..10000 are older
+    // The prune runs in steps on the writer, behind any commits.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (s.stats().entries_pruned < 10'000 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    REQUIRE(append_all(s, {chat("#room", 20'000)}));
+    auto rest = numbers(run_query(s, ask(history_direction::after, by_time(0), 100)));
+    REQUIRE_FALSE(rest.empty());
+    CHECK(rest.front() == 10'001);
+    CHECK(s.stats().entries_pruned == 10'000);
+}
+
+TEST_CASE("sqlite store: :memory: works and keeps nothing", "[store]")
+{
+    {
+        sqlite_store s(":memory:", durability::normal);
+        REQUIRE(append_all(s, {chat("#room", 1)}));
+        CHECK(numbers(run_query(s, ask(history_direction::latest, {}, 10))) == std::vector<int>{1});
+    }
+    sqlite_store fresh(":memory:", durability::normal);
+    CHECK(run_query(fresh, ask(history_direction::latest, {}, 10)).empty());
+}
+
+TEST_CASE("sqlite store: a bad database file is refused at start with a reason", "[store]")
+{
+    temp_dir dir;
+    SECTION("not a database")
+    {
+        std::ofstream(dir.file("junk.db")) << "this is not a database, just text that is long enough to matter\n";
+        const auto why = start_error(dir.file("junk.db"));
+        CHECK(why.find("not a database") != std::string::npos);
+        CHECK(why.find("junk.db") != std::string::npos);
+    }
+    SECTION("a directory that cannot hold it")
+    {
+        std::ofstream(dir.file("plain-file")) << "x";
+        CHECK_FALSE(start_error(dir.file("plain-file") + "/h.db").empty());
+    }
+    SECTION("made by a newer sala")
+    {
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open(dir.file("new.db").c_str(), &db) == SQLITE_OK);
+        REQUIRE(sqlite3_exec(db, "PRAGMA user_version = 999", nullptr, nullptr, nullptr) == SQLITE_OK);
+        sqlite3_close(db);
+        CHECK(start_error(dir.file("new.db")).find("newer") != std::string::npos);
+    }
+}
