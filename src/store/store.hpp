@@ -46,7 +46,7 @@ public:
     // A CHATHISTORY selection; nullopt when the query failed.
     virtual void query(core::history_query q, entries_handler done) = 0;
     virtual void query_targets(core::history_targets_query q, targets_handler done) = 0;
-    // The newest `limit` chat lines (no events) of `target` at or after
+    // The newest `limit` PRIVMSG and NOTICE lines of `target` at or after
     // `since_ms`, oldest first: what a room that starts replays on join.
     virtual void recent(std::string target, std::size_t limit, std::int64_t since_ms, entries_handler done) = 0;
     // Forgets what is older than `before_ms`, a little at a time.

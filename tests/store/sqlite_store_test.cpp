@@ -160,6 +160,12 @@ TEST_CASE("sqlite store: events only for clients that asked for them", "[store]"
     auto q = ask(history_direction::latest, {}, 10);
     q.events = true;
     CHECK(numbers(run_query(s, q)) == range(1, 4));
+    // Replay on join shows what was said: neither events nor TAGMSG.
+    REQUIRE(append_all(s, {chat("#room", 5, history_kind::tagmsg), chat("#room", 6, history_kind::notice)}));
+    std::promise<std::optional<std::vector<history_entry>>> done;
+    auto found = done.get_future();
+    s.recent("#room", 10, 0, [&done](auto r) { done.set_value(std::move(r)); });
+    CHECK(numbers(*found.get()) == std::vector<int>{1, 3, 6});
 }
 
 TEST_CASE("sqlite store: history survives closing and reopening the file", "[store]")

@@ -164,7 +164,10 @@ std::vector<history_entry> select_recent(database& db, std::string_view target, 
 {
     core::history_query q;
     q.target = std::string(target);
-    return run(db, q, {bound{"time_ms >= ?", since_ms}}, true, limit);
+    // Replay shows what people said: no TAGMSG, whose tags most clients
+    // would not understand out of context.
+    const bound said{"kind <= ?", static_cast<std::int64_t>(core::history_kind::notice)};
+    return run(db, q, {bound{"time_ms >= ?", since_ms}, said}, true, limit);
 }
 
 std::int64_t prune_oldest(database& db, std::int64_t before_ms, std::int64_t max_rows)
