@@ -3,6 +3,7 @@
 // record), the protocol (which parses CHATHISTORY and formats replies) and the
 // store (which persists). Plain data; no I/O.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>

@@ -26,6 +26,8 @@ enum class cap : std::uint16_t {
     chghost = 1 << 10,
     setname = 1 << 11,
     extended_monitor = 1 << 12,
+    chathistory = 1 << 13,
+    event_playback = 1 << 14,
 };
 
 using cap_set = std::uint16_t;
@@ -38,7 +40,7 @@ struct cap_info {
 };
 
 // In the order CAP LS lists them.
-inline constexpr std::array<cap_info, 13> offered_caps = {{
+inline constexpr std::array<cap_info, 15> offered_caps = {{
     {"server-time", cap::server_time},
     {"message-tags", cap::message_tags},
     {"echo-message", cap::echo_message},
@@ -57,6 +59,10 @@ inline constexpr std::array<cap_info, 13> offered_caps = {{
     {"setname", cap::setname},
     // MONITOR watchers with away-notify hear of AWAY as channel mates do.
     {"extended-monitor", cap::extended_monitor},
+    // Still a draft: the spec asks for the prefixed names until it is ratified.
+    {"draft/chathistory", cap::chathistory},
+    // Events (JOIN, PART, TOPIC...) in CHATHISTORY batches, not only messages.
+    {"draft/event-playback", cap::event_playback},
 }};
 
 // Every capability offered.

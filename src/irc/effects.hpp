@@ -10,6 +10,8 @@
 #include <variant>
 #include <vector>
 
+#include "core/history.hpp"
+
 namespace sala::irc::effect {
 
 // Lines for this client, each ending in CR LF.
@@ -161,6 +163,24 @@ struct server_query {
     char stats_letter = 0;  // STATS only: 'u' or 'm'
 };
 
+// ---- history: CHATHISTORY (IRCv3 draft/chathistory) --------------------------
+
+// One CHATHISTORY selection. The server checks that the client may read the
+// target (a channel it is in) and runs the query on the store's thread.
+// Answer: session_protocol::history_answered().
+struct history {
+    core::history_query query;
+    std::string target_name;  // as the client wrote it: the batch's parameter and the FAIL lines'
+    std::string subcommand;   // "LATEST", "BEFORE"...: the FAIL lines name it
+};
+
+// CHATHISTORY TARGETS. The server fills query.targets with what the client
+// may read (its channels) and asks the store which saw messages.
+// Answer: session_protocol::history_targets_answered().
+struct history_targets {
+    core::history_targets_query query;
+};
+
 }  // namespace sala::irc::effect
 
 namespace sala::irc::effect {
@@ -189,7 +209,7 @@ using any_effect = std::variant<effect::send, effect::line_dropped, effect::clos
     effect::registered, effect::join, effect::part, effect::check_channel, effect::set_topic, effect::query,
     effect::channel_message, effect::private_message, effect::set_away, effect::nick_changed, effect::who,
     effect::modes_changed, effect::find_users, effect::whowas, effect::monitor, effect::set_realname,
-    effect::server_query>;
+    effect::server_query, effect::history, effect::history_targets>;
 
 inline bool answered_through_room(const any_effect& e)
 {

@@ -20,6 +20,26 @@ void append_with_tag(std::string& out, std::string_view line, std::string_view t
     }
 }
 
+// True when `line` already belongs to a batch of its own (a chathistory reply
+// inside the labeled-response batch): a second batch tag would be invalid,
+// and the spec nests batches through their BATCH lines instead.
+bool in_batch(std::string_view line)
+{
+    if (!line.starts_with('@'))
+        return false;
+    auto tags = line.substr(1, line.find(' ') - 1);
+    while (!tags.empty()) {
+        const auto end = tags.find(';');
+        const auto t = tags.substr(0, end);
+        if (t.starts_with("batch=") || t == "batch")
+            return true;
+        if (end == std::string_view::npos)
+            break;
+        tags.remove_prefix(end + 1);
+    }
+    return false;
+}
+
 }  // namespace
 
 std::string labeled(std::string_view server, std::string_view label, std::string_view answer, bool batch_cap,
@@ -45,7 +65,11 @@ std::string labeled(std::string_view server, std::string_view label, std::string
     for (std::size_t start = 0; start < answer.size();) {
         auto end = answer.find("\r\n", start);
         end = end == std::string_view::npos ? answer.size() : end + 2;
-        append_with_tag(out, answer.substr(start, end - start), batch_tag);
+        const auto line = answer.substr(start, end - start);
+        if (in_batch(line))
+            out += line;
+        else
+            append_with_tag(out, line, batch_tag);
         start = end;
     }
     out += ":" + std::string(server) + " BATCH -" + std::string(batch_id) + "\r\n";

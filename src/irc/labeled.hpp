@@ -15,7 +15,9 @@ inline constexpr std::size_t max_label_bytes = 64;
 // ending in CR LF, maybe with its own tags. No line: "ACK" with the label.
 // One line: that line with the label tag. More: a labeled-response batch
 // `batch_id` around them, when the client has `batch`; without it, the
-// lines go out as they are (a label on one of many would mislead).
+// lines go out as they are (a label on one of many would mislead). A batch
+// inside the answer (CHATHISTORY's) nests: its BATCH lines join the
+// labeled-response batch, its other lines keep their own batch tag.
 [[nodiscard]] std::string labeled(std::string_view server, std::string_view label, std::string_view answer,
     bool batch_cap, std::string_view batch_id);
 

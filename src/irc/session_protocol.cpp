@@ -139,6 +139,7 @@ std::span<const session_protocol::command> session_protocol::command_table()
         {"ADMIN", 0, false, &session_protocol::on_admin},
         {"AWAY", 0, false, &session_protocol::on_away},
         {"CAP", 1, true, &session_protocol::on_cap_command},
+        {"CHATHISTORY", 1, false, &session_protocol::on_chathistory},
         {"HELP", 0, false, &session_protocol::on_help},
         {"HELPOP", 0, false, &session_protocol::on_help},
         {"INFO", 0, false, &session_protocol::on_info},
@@ -411,10 +412,12 @@ void session_protocol::send_isupport(effects& out) const
         "CHANMODES=b,,,",
         "CHANNELLEN=" + std::to_string(s.channel_len),
         "CHANTYPES=#",
+        "CHATHISTORY=" + std::to_string(max_history_limit),
         "ELIST=MNU",  // LIST by mask, by !mask, and by member count
         "LINELEN=" + std::to_string(s.max_line),
         "MAXTARGETS=" + std::to_string(max_targets),
         "MONITOR=" + std::to_string(s.monitor_limit),
+        "MSGREFTYPES=msgid,timestamp",  // msgid first: exact, where timestamps may tie
         "NAMELEN=" + std::to_string(s.realname_len),
         "NETWORK=" + s.network,
         "NICKLEN=" + std::to_string(s.nick_len),

@@ -7,6 +7,7 @@
 // effects and feeds answers back.
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -14,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/history.hpp"
 #include "irc/caps.hpp"
 #include "irc/effects.hpp"
 #include "irc/message.hpp"
@@ -59,6 +61,10 @@ inline constexpr std::size_t max_userhost_nicks = 5;
 // WHOWAS entries one request may get, whatever count it asks for: a mask
 // could otherwise fetch the whole history.
 inline constexpr std::size_t max_whowas_entries = 20;
+
+// Messages one CHATHISTORY request may get (ISUPPORT CHATHISTORY); larger
+// limits are cut to it, so a client cannot ask the store for a whole target.
+inline constexpr std::size_t max_history_limit = 100;
 
 // Who received a private message, as the server found them.
 struct recipient {
@@ -111,6 +117,25 @@ public:
     [[nodiscard]] static std::size_t command_count();
     [[nodiscard]] static std::string_view command_name(std::size_t row);
     [[nodiscard]] std::size_t last_command() const { return last_command_; }
+    // -------------------------------------------------------------------------
+
+    // ---- history: CHATHISTORY, replay on join (session_protocol_history.cpp)
+    // `found`: the entries selected, oldest first, or nullopt when the client
+    // may not read the target (FAIL INVALID_TARGET); `store_failed`: the
+    // store could not answer (FAIL MESSAGE_ERROR).
+    [[nodiscard]] effects history_answered(const effect::history& asked,
+        const std::optional<std::vector<core::history_entry>>& found, bool store_failed = false);
+    // TARGETS: the targets that saw messages in the asked time span, most
+    // recent activity first as the store sorts them; at most the asked limit.
+    [[nodiscard]] effects history_targets_answered(const effect::history_targets& asked,
+        const std::vector<core::history_target_activity>& found);
+    // Replay on joining `channel` (the room's spelling): the recent lines in
+    // a chathistory batch, plain lines for a client without batch, nothing
+    // for one with draft/chathistory, which asks for what it wants (the spec
+    // says not to play back history to it).
+    [[nodiscard]] std::string replay_on_join(std::string_view channel, const std::vector<core::history_entry>& recent);
+    // A batch reference unique on this connection.
+    [[nodiscard]] std::string new_batch_ref();
     // -------------------------------------------------------------------------
 
     // The connection is ending for a reason of the server's (flood, timeout):
@@ -186,6 +211,15 @@ private:
     [[nodiscard]] std::string user_modes() const;
     // -------------------------------------------------------------------------
 
+    // ---- history (session_protocol_history.cpp) ------------------------------
+    void on_chathistory(effects& out, const message& msg);
+    void on_history_targets(effects& out, const message& msg);
+    // "FAIL CHATHISTORY code params... :text", each client-given parameter
+    // made safe to echo.
+    void history_fail(effects& out, std::string_view code, std::initializer_list<std::string_view> params,
+        std::string_view text) const;
+    // -------------------------------------------------------------------------
+
     // ---- Server information (session_protocol_info.cpp) ----------------------
     void on_admin(effects& out, const message& msg);
     void on_help(effects& out, const message& msg);
@@ -219,6 +253,7 @@ private:
     bool invisible_ = false;
     bool bot_ = false;  // user mode +B (IRCv3 bot-mode)
     std::size_t last_command_ = no_command;
+    std::uint64_t batches_ = 0;  // batch references handed out
 };
 
 }  // namespace sala::irc

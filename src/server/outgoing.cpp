@@ -1,8 +1,8 @@
 #include "server/outgoing.hpp"
 
 #include <chrono>
-#include <cstdio>
-#include <ctime>
+
+#include "irc/server_time.hpp"
 
 namespace sala::server {
 
@@ -80,16 +80,6 @@ std::int64_t unix_millis_now()
 
 std::string server_time_tag() { return server_time_tag(unix_millis_now()); }
 
-std::string server_time_tag(std::int64_t unix_ms)
-{
-    const auto secs = static_cast<std::time_t>(unix_ms / 1000);
-    const auto millis = unix_ms % 1000;
-    std::tm utc{};
-    gmtime_r(&secs, &utc);
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "time=%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
-        utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(millis));
-    return buf;
-}
+std::string server_time_tag(std::int64_t unix_ms) { return "time=" + irc::format_server_time(unix_ms); }
 
 }  // namespace sala::server

@@ -29,3 +29,20 @@ TEST_CASE("labeled: several lines form a labeled-response batch", "[irc][labeled
     // Without batch there is no way to label them all: they go out as they are.
     CHECK(labeled("srv", "x1", answer, false, "lr7") == answer);
 }
+
+TEST_CASE("labeled: a batch in the answer nests inside the labeled-response batch", "[irc][labeled]")
+{
+    const std::string answer = ":srv BATCH +h1 chathistory #c\r\n"
+                               "@batch=h1;time=t :a!u@h PRIVMSG #c :hi\r\n"
+                               "@time=t;batch=h1 :a!u@h PRIVMSG #c :again\r\n"
+                               ":srv BATCH -h1\r\n"
+                               "@batchy=1 :srv NOTE X Y :z\r\n";
+    CHECK(labeled("srv", "x1", answer, true, "lr7")
+        == "@label=x1 :srv BATCH +lr7 labeled-response\r\n"
+           "@batch=lr7 :srv BATCH +h1 chathistory #c\r\n"
+           "@batch=h1;time=t :a!u@h PRIVMSG #c :hi\r\n"
+           "@time=t;batch=h1 :a!u@h PRIVMSG #c :again\r\n"
+           "@batch=lr7 :srv BATCH -h1\r\n"
+           "@batch=lr7;batchy=1 :srv NOTE X Y :z\r\n"
+           ":srv BATCH -lr7\r\n");
+}

@@ -3,8 +3,10 @@
 // answers its requests the way the server does (nicks, rooms, private
 // messages, the counts of LUSERS and STATS). Checked on every effect:
 // nothing crashes, every line the server would send is one well-formed line
-// of at most 512 bytes, valid UTF-8 with no terminal control bytes, and the
-// state machine keeps its own limits.
+// of at most 512 bytes (tags aside, which have 8191 of their own), valid
+// UTF-8 with no terminal control bytes, and the state machine keeps its own
+// limits. CHATHISTORY is answered from a few synthetic entries per room, made
+// as long as stored lines can get.
 //
 // Input: lines separated by '\n'; the first byte of each picks the client.
 #include <algorithm>
@@ -20,6 +22,7 @@
 #include <variant>
 #include <vector>
 
+#include "irc/history_lines.hpp"
 #include "irc/mask.hpp"
 #include "irc/names.hpp"
 #include "irc/session_protocol.hpp"
@@ -45,7 +48,12 @@ void check_wire(std::string_view text, std::size_t max_line)
     while (!text.empty()) {
         const auto end = text.find("\r\n");
         check(end != std::string_view::npos && end > 0);
-        const auto line = text.substr(0, end);
+        auto line = text.substr(0, end);
+        if (line.starts_with('@')) {
+            const auto space = line.find(' ');
+            check(space != std::string_view::npos && space + 1 <= sala::irc::max_server_tag_bytes);
+            line.remove_prefix(space + 1);
+        }
         check(line.size() + 2 <= max_line);
         check(sala::irc::valid_utf8(line));
         check(!sala::irc::has_controls(line));
@@ -204,9 +212,74 @@ private:
             check(p.registered());
             check(asked->topic != fx::server_topic::stats || asked->stats_letter == 'u' || asked->stats_letter == 'm');
             run(who, p.server_facts_answered(*asked, server_facts()));
+        } else if (const auto* history_asked = std::get_if<fx::history>(&e)) {
+            check(p.registered());
+            check(history_asked->query.limit >= 1 && history_asked->query.limit <= sala::irc::max_history_limit);
+            check(history_asked->query.target == sala::irc::fold(history_asked->target_name));
+            check(history_asked->query.events == p.has(sala::irc::cap::event_playback));
+            auto answer = history_answer(who, *history_asked);
+            check_batches(answer);
+            run(who, std::move(answer));
+        } else if (const auto* targets_asked = std::get_if<fx::history_targets>(&e)) {
+            check(p.registered());
+            check(targets_asked->query.limit >= 1 && targets_asked->query.limit <= sala::irc::max_history_limit);
+            std::vector<sala::core::history_target_activity> found;
+            for (const auto& [key, r] : rooms_)
+                if (r.members.contains(who))
+                    found.push_back({key, std::int64_t{253402300799999} - static_cast<std::int64_t>(found.size())});
+            found.push_back({"bob", -1});
+            found.push_back({":bad target", 0});  // a store's garbage must not break the line
+            auto answer = p.history_targets_answered(*targets_asked, found);
+            check_batches(answer);
+            run(who, std::move(answer));
         }
         // line_dropped, set_away, modes_changed and query touch only
         // counters and shared state that this world does not model.
+    }
+
+    // The store's answer as the server would feed it back: nothing for a room
+    // the client is not in, now and then a failure, otherwise entries of
+    // every kind with the longest lines and tags a store can hold.
+    session_protocol::effects history_answer(std::size_t who, const fx::history& asked)
+    {
+        auto& p = *protocols_[who];
+        if (!is_member(who, asked.query.target))
+            return p.history_answered(asked, std::nullopt);
+        if (++history_asked_ % 5 == 0)
+            return p.history_answered(asked, std::nullopt, true);
+        const auto& name = rooms_.at(asked.query.target).name;
+        std::vector<sala::core::history_entry> found;
+        const std::size_t count = std::min<std::size_t>(asked.query.limit, 10);
+        for (std::size_t i = 0; i < count; ++i) {
+            sala::core::history_entry e;
+            e.target = asked.query.target;
+            e.kind = static_cast<sala::core::history_kind>(i % 9);
+            e.msgid = std::string(40, 'm') + std::to_string(i);
+            e.time_ms = i % 2 == 0 ? std::int64_t{1'700'000'000'000} + static_cast<std::int64_t>(i) : -1;
+            const std::string prefix = ":" + std::string(30, 'n') + "!" + std::string(16, 'u') + "@host ";
+            std::string line = prefix + "PRIVMSG " + name + " :";
+            line += std::string(settings_.max_line - 2 - line.size(), 'x');
+            e.line = line + "\r\n";
+            e.client_tags = "+draft/reply=" + std::string(i % 3 == 0 ? 4094 - 13 : 10, 'r');
+            found.push_back(std::move(e));
+        }
+        return p.history_answered(asked, found);
+    }
+
+    // Every batch a reply opens, it closes.
+    static void check_batches(const session_protocol::effects& effects)
+    {
+        for (const auto& e : effects) {
+            const auto* send = std::get_if<fx::send>(&e);
+            check(send != nullptr);
+            std::size_t opened = 0;
+            std::size_t closed = 0;
+            for (std::size_t at = 0; (at = send->text.find(" BATCH +", at)) != std::string::npos; ++at)
+                ++opened;
+            for (std::size_t at = 0; (at = send->text.find(" BATCH -", at)) != std::string::npos; ++at)
+                ++closed;
+            check(opened == closed && opened <= 1);
+        }
     }
 
     [[nodiscard]] const session_protocol* find_registered(const std::string& nick) const
@@ -340,6 +413,7 @@ private:
     std::vector<bool> closed_;
     std::vector<std::vector<std::string>> monitoring_;  // per client: folded nicks
     std::vector<sala::irc::past_user> history_;        // WHOWAS, oldest first
+    std::size_t history_asked_ = 0;                    // CHATHISTORY requests answered
     std::map<std::string, std::size_t> nicks_;  // folded nick -> client
     std::map<std::string, room> rooms_;         // folded name -> room
 };
