@@ -39,11 +39,11 @@ struct history_ref {
 enum class history_direction : std::uint8_t { latest, before, after, around, between };
 
 // One CHATHISTORY selection on one target. Entries come back oldest first,
-// never including a referenced message itself.
+// never including a referenced message itself, except for AROUND.
 //  latest:  the newest `limit`; with `from` set, only those after it
 //  before:  the newest `limit` before `from`
 //  after:   the oldest `limit` after `from`
-//  around:  up to `limit` centred on `from` (half before, the rest after)
+//  around:  up to `limit` centred on `from`: it and the older half, then newer
 //  between: from `from` towards `to` (either order), `limit` nearest `from`
 struct history_query {
     history_direction direction = history_direction::latest;

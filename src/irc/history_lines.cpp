@@ -83,4 +83,14 @@ void append_history_lines(std::string& out, std::span<const core::history_entry>
         out += ":" + std::string(batch->server) + " BATCH -" + std::string(batch->ref) + "\r\n";
 }
 
+std::string replay_on_join(std::string_view server, std::string_view channel, cap_set caps, std::string_view ref,
+    std::span<const core::history_entry> recent)
+{
+    std::string text;
+    if (recent.empty() || (caps & bit(cap::chathistory)) != 0)
+        return text;
+    append_history_lines(text, recent, caps, false, history_batch{server, "chathistory", channel, ref});
+    return text;
+}
+
 }  // namespace sala::irc

@@ -40,4 +40,12 @@ struct history_batch {
 void append_history_lines(std::string& out, std::span<const core::history_entry> entries, cap_set caps,
     bool events, const std::optional<history_batch>& batch = std::nullopt);
 
+// Replay on joining `channel` (the room's spelling): the room's recent lines
+// in a chathistory batch with reference `ref` for a client with `batch`,
+// plain lines (keeping their time) for the others, and nothing for a client
+// with draft/chathistory, which asks for what it wants: the spec says not to
+// play history back to it unasked.
+[[nodiscard]] std::string replay_on_join(std::string_view server, std::string_view channel, cap_set caps,
+    std::string_view ref, std::span<const core::history_entry> recent);
+
 }  // namespace sala::irc

@@ -129,11 +129,6 @@ public:
     // recent activity first as the store sorts them; at most the asked limit.
     [[nodiscard]] effects history_targets_answered(const effect::history_targets& asked,
         const std::vector<core::history_target_activity>& found);
-    // Replay on joining `channel` (the room's spelling): the recent lines in
-    // a chathistory batch, plain lines for a client without batch, nothing
-    // for one with draft/chathistory, which asks for what it wants (the spec
-    // says not to play back history to it).
-    [[nodiscard]] std::string replay_on_join(std::string_view channel, const std::vector<core::history_entry>& recent);
     // A batch reference unique on this connection.
     [[nodiscard]] std::string new_batch_ref();
     // -------------------------------------------------------------------------

@@ -248,14 +248,4 @@ session_protocol::effects session_protocol::history_targets_answered(const effec
     return out;
 }
 
-std::string session_protocol::replay_on_join(std::string_view channel, const std::vector<core::history_entry>& recent)
-{
-    std::string text;
-    if (recent.empty() || has(cap::chathistory))
-        return text;
-    const auto ref = has(cap::batch) ? new_batch_ref() : std::string();
-    append_history_lines(text, recent, caps_, false, history_batch{settings_.server_name, "chathistory", channel, ref});
-    return text;
-}
-
 }  // namespace sala::irc

@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <chrono>
 
+#include "irc/history_lines.hpp"
 #include "irc/names.hpp"
 #include "irc/numerics.hpp"
 #include "irc/replies.hpp"
-#include "server/history_replay.hpp"
 #include "store/store.hpp"
 
 namespace sala::server {
@@ -200,7 +200,7 @@ void room::add_member(const user_ptr& user, irc::cap_set caps)
     // joiner still sees the room's events in order from its JOIN on.
     const std::string topic = roster_.topic() ? topic_reply(user->nick) : std::string();
     auto rest = make_plain(topic + names_reply(user->nick, userhost_in_names)
-        + (replay.empty() ? std::string() : replay_on_join(replay, name_, caps, ctx_.dir->next_msgid())));
+        + (replay.empty() ? std::string() : irc::replay_on_join(ctx_.config.name, name_, caps, ctx_.dir->next_msgid(), replay)));
     // From the joiner itself, as far as labeled-response goes: its answer.
     // Held like a batch: the lines it replays, and whatever the joiner might
     // have been sent before, must be written first. Its own JOIN event goes

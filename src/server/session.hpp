@@ -108,6 +108,10 @@ private:
     // USERHOST, ISON, WHOWAS, MONITOR, SETNAME (session_users.cpp)
     asio::awaitable<void> find_users(const irc::effect::find_users& e);
     asio::awaitable<void> answer_whowas(const irc::effect::whowas& e);
+    // CHATHISTORY (session_history.cpp)
+    asio::awaitable<void> answer_history(const irc::effect::history& e);
+    asio::awaitable<void> answer_history_targets(const irc::effect::history_targets& e);
+    [[nodiscard]] bool may_read_history(std::string_view folded_target) const;
     asio::awaitable<void> monitor(const irc::effect::monitor& e);
     asio::awaitable<void> set_realname(const irc::effect::set_realname& e);
     // Hands `ev` to the room of the joined channel `key`. When the event

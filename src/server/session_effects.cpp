@@ -116,6 +116,10 @@ asio::awaitable<void> session::carry_out(irc::any_effect& e)
         co_await set_realname(*realname);
     else if (auto* info = std::get_if<fx::server_query>(&e))
         co_await answer_server_query(*info);
+    else if (auto* history = std::get_if<fx::history>(&e))
+        co_await answer_history(*history);
+    else if (auto* targets = std::get_if<fx::history_targets>(&e))
+        co_await answer_history_targets(*targets);
 }
 
 std::shared_ptr<room> session::take_room(std::string_view key)

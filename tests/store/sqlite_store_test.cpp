@@ -120,7 +120,10 @@ TEST_CASE("sqlite store: each CHATHISTORY direction selects the right lines, old
     CHECK(numbers(run_query(s, ask(history_direction::latest, by_msgid(47), 10))) == range(48, 50));
     CHECK(numbers(run_query(s, ask(history_direction::before, by_msgid(20), 5))) == range(15, 19));
     CHECK(numbers(run_query(s, ask(history_direction::after, by_msgid(20), 5))) == range(21, 25));
-    CHECK(numbers(run_query(s, ask(history_direction::around, by_msgid(20), 6))) == std::vector<int>{17, 18, 19, 21, 22, 23});
+    // AROUND includes the message it centres on.
+    CHECK(numbers(run_query(s, ask(history_direction::around, by_msgid(20), 6))) == range(18, 23));
+    CHECK(numbers(run_query(s, ask(history_direction::around, by_msgid(20), 1))) == std::vector<int>{20});
+    CHECK(numbers(run_query(s, ask(history_direction::around, by_time(1'000'000 + 20'000), 4))) == range(18, 21));
     CHECK(numbers(run_query(s, ask(history_direction::between, by_msgid(10), 100, by_msgid(15)))) == range(11, 14));
     // Backwards: the lines nearest the first reference, still oldest first.
     CHECK(numbers(run_query(s, ask(history_direction::between, by_msgid(15), 2, by_msgid(5)))) == range(13, 14));
@@ -160,8 +163,11 @@ TEST_CASE("sqlite store: events only for clients that asked for them", "[store]"
     auto q = ask(history_direction::latest, {}, 10);
     q.events = true;
     CHECK(numbers(run_query(s, q)) == range(1, 4));
-    // Replay on join shows what was said: neither events nor TAGMSG.
+    // TAGMSG is one of the events: without event-playback a client gets
+    // PRIVMSG and NOTICE only. Replay on join shows neither.
     REQUIRE(append_all(s, {chat("#room", 5, history_kind::tagmsg), chat("#room", 6, history_kind::notice)}));
+    CHECK(numbers(run_query(s, ask(history_direction::latest, {}, 10))) == std::vector<int>{1, 3, 6});
+    CHECK(numbers(run_query(s, q)) == range(1, 6));
     std::promise<std::optional<std::vector<history_entry>>> done;
     auto found = done.get_future();
     s.recent("#room", 10, 0, [&done](auto r) { done.set_value(std::move(r)); });

@@ -487,19 +487,19 @@ TEST_CASE("chathistory answers: TARGETS lists targets and their latest time", "[
 TEST_CASE("replay on join: a batch, plain lines, or nothing for chathistory clients", "[irc][chathistory]")
 {
     const auto entries = sample();
-    client batched("batch server-time");
-    CHECK(batched.p.replay_on_join("#Chan", entries)
+    auto replay = [](std::string_view caps, const std::vector<sala::core::history_entry>& recent) {
+        return sala::irc::replay_on_join("srv", "#Chan", client(std::string(caps)).p.caps(), "hist1", recent);
+    };
+    CHECK(replay("batch server-time", entries)
         == ":srv BATCH +hist1 chathistory #Chan\r\n"
            "@batch=hist1;time=2019-01-04T14:33:26.123Z :a!u@h PRIVMSG #chan :hello\r\n"
            "@batch=hist1;time=2019-01-04T14:33:29.123Z :b!u@h NOTICE #chan :hi\r\n"
            ":srv BATCH -hist1\r\n");
-    CHECK(batched.p.replay_on_join("#Chan", {}).empty());
-    client plain("server-time");
-    CHECK(plain.p.replay_on_join("#Chan", entries)
+    CHECK(replay("batch server-time", {}).empty());
+    CHECK(replay("server-time", entries)
         == "@time=2019-01-04T14:33:26.123Z :a!u@h PRIVMSG #chan :hello\r\n"
            "@time=2019-01-04T14:33:29.123Z :b!u@h NOTICE #chan :hi\r\n");
-    client asks("batch draft/chathistory");
-    CHECK(asks.p.replay_on_join("#Chan", entries).empty());
+    CHECK(replay("batch draft/chathistory", entries).empty());
 }
 
 TEST_CASE("chathistory answers: a labeled request nests its batch in the labeled-response batch", "[irc][chathistory]")

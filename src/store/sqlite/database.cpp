@@ -111,4 +111,6 @@ statement& database::prepare(const std::string& sql)
 
 std::int64_t database::changes() const { return sqlite3_changes64(db_); }
 
+bool database::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
 }  // namespace sala::store::sqlite

@@ -50,6 +50,8 @@ public:
     // every batch and query.
     statement& prepare(const std::string& sql);
     [[nodiscard]] std::int64_t changes() const;
+    // A transaction is open (BEGIN ran and nothing ended it).
+    [[nodiscard]] bool in_transaction() const;
 
 private:
     sqlite3* db_ = nullptr;

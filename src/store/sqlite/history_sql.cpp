@@ -57,9 +57,14 @@ struct bound {
 
 bound after(const position& p) { return p.id ? bound{"id > ?", *p.id} : bound{"time_ms > ?", p.time_ms}; }
 bound before(const position& p) { return p.id ? bound{"id < ?", *p.id} : bound{"time_ms < ?", p.time_ms}; }
+// AROUND centres on the referenced message and so includes it; a timestamp
+// counts what was said at that very millisecond as after it.
+bound up_to(const position& p) { return p.id ? bound{"id <= ?", *p.id} : bound{"time_ms < ?", p.time_ms}; }
+bound from_on(const position& p) { return p.id ? bound{"id > ?", *p.id} : bound{"time_ms >= ?", p.time_ms}; }
 
-// Runs one selection: the room, up to two bounds, chat lines only unless
-// events are wanted; `newest_first` takes the rows nearest the end.
+// Runs one selection: the room, up to two bounds, PRIVMSG and NOTICE only
+// unless events are wanted (TAGMSG is in draft/event-playback's list);
+// `newest_first` takes the rows nearest the end.
 std::vector<history_entry> run(database& db, const core::history_query& q, const std::vector<bound>& bounds,
     bool newest_first, std::size_t limit)
 {
@@ -74,7 +79,7 @@ std::vector<history_entry> run(database& db, const core::history_query& q, const
         sql += " AND " + clause;
     }
     if (!q.events)
-        sql += " AND kind <= " + std::to_string(static_cast<int>(core::history_kind::tagmsg));
+        sql += " AND kind <= " + std::to_string(static_cast<int>(core::history_kind::notice));
     sql += newest_first ? " ORDER BY id DESC" : " ORDER BY id ASC";
     sql += " LIMIT ?" + std::to_string(index);
     statement_use s(db.prepare(sql));
@@ -123,8 +128,10 @@ std::vector<history_entry> select_history(database& db, const core::history_quer
     case history_direction::after:
         return run(db, q, {after(*from)}, false, q.limit);
     case history_direction::around: {
-        auto older = run(db, q, {before(*from)}, true, q.limit / 2);
-        auto newer = run(db, q, {after(*from)}, false, q.limit - older.size());
+        // The referenced message and the older half first, so that a limit
+        // of one returns the message itself.
+        auto older = run(db, q, {up_to(*from)}, true, q.limit - q.limit / 2);
+        auto newer = run(db, q, {from_on(*from)}, false, q.limit - older.size());
         older.insert(older.end(), std::make_move_iterator(newer.begin()), std::make_move_iterator(newer.end()));
         return older;
     }

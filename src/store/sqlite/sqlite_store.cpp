@@ -124,24 +124,28 @@ void sqlite_store::commit(std::vector<pending_append>& group)
     const auto start = std::chrono::steady_clock::now();
     bool ok = true;
     std::size_t count = 0;
+    for (const auto& a : group)
+        count += a.entries.size();
     try {
         writer_db_.exec("BEGIN");
-        try {
-            for (const auto& a : group)
-                for (const auto& e : a.entries) {
-                    insert_entry(writer_db_, e);
-                    ++count;
-                }
-            writer_db_.exec("COMMIT");
-        } catch (...) {
-            writer_db_.exec("ROLLBACK");
-            throw;
-        }
+        for (const auto& a : group)
+            for (const auto& e : a.entries)
+                insert_entry(writer_db_, e);
+        writer_db_.exec("COMMIT");
     } catch (const std::exception& e) {
         // A full disk or an I/O error: the server keeps running and these
         // lines are delivered but not kept (README, "History").
         ok = false;
         spdlog::error("history: {} lines could not be stored: {}", count, e.what());
+        // SQLite may already have rolled back on its own (an I/O error
+        // does); a second rollback would fail and hide nothing useful.
+        if (writer_db_.in_transaction()) {
+            try {
+                writer_db_.exec("ROLLBACK");
+            } catch (const std::exception& again) {
+                spdlog::error("history: rollback failed: {}", again.what());
+            }
+        }
     }
     if (ok) {
         entries_stored_ += count;
