@@ -181,8 +181,11 @@ void room::add_member(const user_ptr& user, irc::cap_set caps)
     const auto replay = ctx_.config.replay_lines == 0 ? std::vector<core::history_entry>()
         : recent_.recent(ctx_.config.replay_lines,
               now - std::chrono::milliseconds(ctx_.config.replay_age).count());
-    record(core::history_kind::join, join_line, now, ctx_.dir->next_msgid());
-    auto join = make_tagged(std::move(join_line), server_time_tag(now), {}, false);
+    // Events carry their msgid live too, so that a client with
+    // event-playback can tell a replayed JOIN from one it already saw.
+    const auto join_msgid = ctx_.dir->next_msgid();
+    record(core::history_kind::join, join_line, now, join_msgid);
+    auto join = make_tagged(std::move(join_line), server_time_tag(now), {}, false, false, join_msgid);
     if (pending_.empty() || pending_.back().what != step::kind::joins
         || pending_.back().run->joiners.size() == max_run) {
         pending_.push_back({step::kind::joins, nullptr, nullptr, delivery::everyone, nullptr, 0,
@@ -275,8 +278,10 @@ void room::apply_event(room_event ev)
         if (!roster_.contains(ev.user))
             return;
         const auto now = unix_millis_now();
-        record(core::history_kind::part, ev.line, now, ctx_.dir->next_msgid());
-        fan_out(make_tagged(std::move(ev.line), server_time_tag(now), {}, false), ev.origin, delivery::everyone);
+        const auto msgid = ctx_.dir->next_msgid();
+        record(core::history_kind::part, ev.line, now, msgid);
+        fan_out(make_tagged(std::move(ev.line), server_time_tag(now), {}, false, false, msgid), ev.origin,
+            delivery::everyone);
         remove_member(ev.user);
         break;
     }
@@ -305,8 +310,10 @@ void room::apply_event(room_event ev)
             return;
         const auto now = unix_millis_now();
         roster_.set_topic({ev.text, ev.user->nick, std::chrono::system_clock::now()});
-        record(core::history_kind::topic, ev.line, now, ctx_.dir->next_msgid());
-        fan_out(make_tagged(std::move(ev.line), server_time_tag(now), {}, false), ev.origin, delivery::everyone);
+        const auto msgid = ctx_.dir->next_msgid();
+        record(core::history_kind::topic, ev.line, now, msgid);
+        fan_out(make_tagged(std::move(ev.line), server_time_tag(now), {}, false, false, msgid), ev.origin,
+            delivery::everyone);
         break;
     }
     }

@@ -124,7 +124,7 @@ reap_leftovers() {
     for p in /proc/[0-9]*; do
         pid=${p#/proc/}
         [[ $pid == "$$" ]] && continue
-        cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
+        cmd=$( { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null) || continue
         if [[ $(readlink "$p/cwd" 2>/dev/null) == "$dir"/* || $cmd == *"$dir/"* ]]; then
             kill "$pid" 2>/dev/null && n=$((n + 1))
         fi
@@ -133,7 +133,7 @@ reap_leftovers() {
         sleep 2
         for p in /proc/[0-9]*; do
             pid=${p#/proc/}
-            cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
+            cmd=$( { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null) || continue
             if [[ $(readlink "$p/cwd" 2>/dev/null) == "$dir"/* || $cmd == *"$dir/"* ]]; then
                 kill -KILL "$pid" 2>/dev/null || true
             fi
