@@ -108,7 +108,7 @@ int run_server(server_config config)
             history = std::make_unique<store::sqlite::sqlite_store>(ctx.config.db_path,
                 ctx.config.durability_full ? store::sqlite::durability::full : store::sqlite::durability::normal);
     } catch (const store::store_error& e) {
-        spdlog::critical("cannot use the history database {}", e.what());
+        spdlog::critical("cannot use the history database: {}", e.what());
         return 2;
     }
     ctx.store = history.get();
