@@ -1,9 +1,11 @@
 // The client's channel history: what it asks for, what it shows as history,
-// in what order, and that nothing shows twice.
+// in what order, and that nothing shows twice. First the tracker alone, then
+// the client state machine fed the lines a server sends.
 #include "client/history.hpp"
 
 #include <algorithm>
 
+#include "client/client_state.hpp"
 #include "support/catch.hpp"
 
 using namespace sala::client;
@@ -391,4 +393,167 @@ TEST_CASE("what a server can make the tracker keep is bounded", "[history]")
         CHECK(h.open_batches() == 4);
         CHECK_FALSE(h.in_history_batch("r50"));
     }
+}
+
+// --- the client state machine, fed a server's lines ---
+
+namespace {
+
+// Registered as alice with `caps` acknowledged (of those offered), in #lobby,
+// outputs taken.
+client_state history_client(const std::string& caps = "server-time echo-message batch message-tags draft/chathistory")
+{
+    client_state c(client_settings{"alice", "", {"#lobby"}, "h:1"});
+    c.on_connected(t0);
+    c.on_line(":srv CAP * LS :" + caps, t0);
+    c.on_line(":srv CAP * ACK :" + caps, t0);
+    c.on_line(":srv 001 alice :Welcome", t0);
+    c.on_line(":srv 005 alice CHATHISTORY=100 MSGREFTYPES=msgid,timestamp :are supported", t0);
+    (void)c.take_outgoing();
+    (void)c.take_events();
+    return c;
+}
+
+std::vector<std::string> sent(client_state& c) { return c.take_outgoing(); }
+
+}  // namespace
+
+TEST_CASE("the client asks for the capabilities history needs", "[history][client_state]")
+{
+    client_state c(client_settings{"alice", "", {"#lobby"}, "h:1"});
+    c.on_connected(t0);
+    (void)c.take_outgoing();
+    c.on_line(":srv CAP * LS :draft/chathistory batch draft/event-playback message-tags server-time echo-message", t0);
+    CHECK(sent(c)
+          == std::vector<std::string>{"CAP REQ :server-time echo-message batch message-tags draft/chathistory\r\n"});
+}
+
+TEST_CASE("the client shows a channel's history before its live lines, with their time", "[history][client_state]")
+{
+    auto c = history_client();
+    c.on_line("@time=2024-05-01T10:00:00.000Z :alice!a@h JOIN #lobby", t0);
+    CHECK(sent(c) == std::vector<std::string>{"CHATHISTORY LATEST #lobby * 50\r\n"});
+    CHECK(c.history_loading("#lobby"));
+    c.on_line(":srv 353 alice = #lobby :alice bob", t0);
+    c.on_line(":srv 366 alice #lobby :End", t0);
+    c.on_line("@time=2024-05-01T10:00:01.000Z;msgid=m3 :bob!b@h PRIVMSG #lobby :live", t0);
+    c.on_line(":srv BATCH +h1 chathistory #lobby", t0);
+    c.on_line("@batch=h1;time=2024-04-30T09:00:00.000Z;msgid=m1 :bob!b@h PRIVMSG #lobby :yesterday", t0);
+    c.on_line("@batch=h1;time=2024-05-01T09:59:00.000Z;msgid=m2 :carol!c@h PRIVMSG #lobby :\x01" "ACTION waves\x01",
+              t0);
+    c.on_line("@batch=h1;time=2024-05-01T09:59:30.000Z;msgid=m2b :carol!c@h PRIVMSG #lobby :\x01VERSION\x01", t0);
+    c.on_line("@batch=h1;time=2024-05-01T09:59:40.000Z :carol!c@h JOIN #lobby", t0);
+    c.on_line(":srv BATCH -h1", t0);
+    CHECK_FALSE(c.history_loading("#lobby"));
+    CHECK(sent(c).empty());  // a replayed CTCP VERSION is not answered
+    const auto events = c.take_events();
+    REQUIRE(events.size() == 4);
+    CHECK(events[0].kind == event_kind::join);
+    CHECK(events[1].history);
+    CHECK(events[1].text == "yesterday");
+    CHECK(events[1].time == *parse_server_time("2024-04-30T09:00:00.000Z"));
+    CHECK(events[2].history);
+    CHECK(events[2].kind == event_kind::action);
+    CHECK_FALSE(events[3].history);
+    CHECK(events[3].text == "live");
+    // The JOIN in the batch was history, not a member arriving.
+    CHECK(c.windows().front().members == std::vector<std::string>{"alice", "bob"});
+    CHECK(c.usage().history_batches == 0);
+}
+
+TEST_CASE("after a reconnect the client fills the gap and shows nothing twice", "[history][client_state]")
+{
+    auto c = history_client();
+    c.on_line(":alice!a@h JOIN #lobby", t0);
+    c.on_line(":srv BATCH +h1 chathistory #lobby", t0);
+    c.on_line(":srv BATCH -h1", t0);
+    c.on_line("@time=2024-05-01T10:00:00.000Z;msgid=m1 :bob!b@h PRIVMSG #lobby :before the drop", t0);
+    (void)c.take_events();
+    (void)c.take_outgoing();
+
+    c.on_disconnected("connection reset", t0);
+    c.on_connected(t0);
+    c.on_line(":srv CAP * LS :server-time echo-message batch message-tags draft/chathistory", t0);
+    c.on_line(":srv CAP * ACK :server-time echo-message batch message-tags draft/chathistory", t0);
+    c.on_line(":srv 001 alice :Welcome back", t0);
+    (void)c.take_outgoing();
+    c.on_line(":alice!a@h JOIN #lobby", t0);
+    CHECK(sent(c) == std::vector<std::string>{"CHATHISTORY AFTER #lobby msgid=m1 100\r\n"});
+    c.on_line("@time=2024-05-01T10:05:00.000Z;msgid=m4 :bob!b@h PRIVMSG #lobby :live after the rejoin", t0);
+    c.on_line(":srv BATCH +h2 chathistory #lobby", t0);
+    c.on_line("@batch=h2;time=2024-05-01T10:01:00.000Z;msgid=m2 :bob!b@h PRIVMSG #lobby :while you were away", t0);
+    c.on_line("@batch=h2;time=2024-05-01T10:02:00.000Z;msgid=m3 :bob!b@h PRIVMSG #lobby :and more", t0);
+    c.on_line("@batch=h2;time=2024-05-01T10:05:00.000Z;msgid=m4 :bob!b@h PRIVMSG #lobby :live after the rejoin", t0);
+    c.on_line(":srv BATCH -h2", t0);
+    c.on_line("@time=2024-05-01T10:05:00.000Z;msgid=m4 :bob!b@h PRIVMSG #lobby :live after the rejoin", t0);
+    std::vector<std::string> shown;
+    for (const auto& e : c.take_events())
+        if (e.kind == event_kind::message)
+            shown.push_back((e.history ? "h:" : "") + e.text);
+    CHECK(shown == std::vector<std::string>{"h:while you were away", "h:and more", "h:live after the rejoin"});
+    CHECK(sent(c).empty());
+}
+
+TEST_CASE("PageUp at the top asks for the page before the oldest line", "[history][client_state]")
+{
+    auto c = history_client();
+    CHECK_FALSE(c.request_older_history());  // not in the room yet
+    c.on_line(":alice!a@h JOIN #lobby", t0);
+    CHECK_FALSE(c.request_older_history());  // the first page is on its way
+    c.on_line(":srv BATCH +h1 chathistory #lobby", t0);
+    c.on_line("@batch=h1;time=2024-05-01T10:00:00.000Z;msgid=m7 :bob!b@h PRIVMSG #lobby :oldest", t0);
+    c.on_line(":srv BATCH -h1", t0);
+    (void)c.take_outgoing();
+    CHECK(c.request_older_history());
+    CHECK(sent(c) == std::vector<std::string>{"CHATHISTORY BEFORE #lobby msgid=m7 50\r\n"});
+    CHECK_FALSE(c.request_older_history());
+    c.on_line(":srv FAIL CHATHISTORY MESSAGE_ERROR BEFORE #lobby :Messages could not be retrieved", t0);
+    CHECK_FALSE(c.history_loading("#lobby"));
+    c.on_disconnected("gone", t0);
+    CHECK_FALSE(c.request_older_history());  // offline: nothing is queued
+    CHECK(sent(c).empty());
+}
+
+TEST_CASE("without draft/chathistory the join replay is history, shown once", "[history][client_state]")
+{
+    auto c = history_client("server-time echo-message batch message-tags");
+    auto join = [&] {
+        c.on_line(":alice!a@h JOIN #lobby", t0);
+        c.on_line(":srv 366 alice #lobby :End", t0);
+        c.on_line(":srv BATCH +r chathistory #lobby", t0);
+        c.on_line("@batch=r;time=2024-05-01T10:00:00.000Z;msgid=m1 :bob!b@h PRIVMSG #lobby :replayed", t0);
+        c.on_line("@batch=r;time=2024-05-01T10:00:01.000Z;msgid=m2 :bob!b@h NOTICE #lobby :noted", t0);
+        c.on_line(":srv BATCH -r", t0);
+    };
+    join();
+    CHECK(sent(c).empty());
+    auto events = c.take_events();
+    REQUIRE(events.size() == 3);
+    CHECK((events[1].history && events[1].text == "replayed"));
+    CHECK((events[2].history && events[2].kind == event_kind::notice));
+    CHECK_FALSE(c.request_older_history());
+
+    c.on_disconnected("x", t0);
+    c.on_connected(t0);
+    c.on_line(":srv CAP * LS :server-time batch message-tags", t0);
+    c.on_line(":srv CAP * ACK :server-time batch message-tags", t0);
+    c.on_line(":srv 001 alice :Welcome", t0);
+    (void)c.take_events();
+    join();
+    events = c.take_events();
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].kind == event_kind::join);
+}
+
+TEST_CASE("without batch or chathistory the client works as before", "[history][client_state]")
+{
+    auto c = history_client("server-time");
+    c.on_line(":alice!a@h JOIN #lobby", t0);
+    CHECK(sent(c).empty());
+    c.on_line("@time=2024-05-01T10:00:00.000Z :bob!b@h PRIVMSG #lobby :hello", t0);
+    c.on_line(":bob!b@h PRIVMSG #lobby :hello again", t0);
+    c.on_line(":bob!b@h PRIVMSG #lobby :hello again", t0);
+    const auto events = c.take_events();
+    REQUIRE(events.size() == 4);
+    CHECK(std::none_of(events.begin(), events.end(), [](const event& e) { return e.history; }));
 }
