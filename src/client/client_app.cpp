@@ -82,6 +82,12 @@ void client_app::switch_window(std::size_t n)
     flush();
 }
 
+void client_app::request_older_history()
+{
+    if (state_.request_older_history())
+        flush();
+}
+
 void client_app::close_socket()
 {
     if (socket_) {
