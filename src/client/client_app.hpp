@@ -54,6 +54,7 @@ private:
     asio::awaitable<void> session(asio::ip::tcp::socket& socket);
     asio::awaitable<void> read_loop(asio::ip::tcp::socket& socket);
     asio::awaitable<void> write_loop(asio::ip::tcp::socket& socket);
+    // Lag pings, and the state machine's clock (client_state::tick).
     asio::awaitable<void> ping_loop(asio::ip::tcp::socket& socket);
     void close_socket();
 

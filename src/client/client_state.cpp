@@ -182,14 +182,20 @@ void client_state::close_window(std::string_view name)
         --current_;
 }
 
-bool client_state::request_older_history()
+void client_state::tick(clock_time now)
+{
+    history_.tick(now);
+    drain_history();
+}
+
+bool client_state::request_older_history(clock_time now)
 {
     const auto* w = current();
     // Asked for only on a live connection: a line queued now would go out
     // before the next registration.
     if (!w || !w->joined || state_ != connection_state::registered || !irc::is_channel(w->name))
         return false;
-    const bool asked = history_.want_older(w->name);
+    const bool asked = history_.want_older(w->name, now);
     drain_history();
     return asked;
 }
@@ -361,7 +367,7 @@ void client_state::on_line(std::string_view line, clock_time now)
     } else if (cmd == "CAP") {
         handle_cap(m);
     } else if (cmd == "JOIN") {
-        handle_join(m, who, t);
+        handle_join(m, who, t, now);
     } else if (cmd == "PART") {
         handle_part(m, who, t);
     } else if (cmd == "QUIT") {
@@ -371,9 +377,9 @@ void client_state::on_line(std::string_view line, clock_time now)
     } else if (cmd == "PRIVMSG" || cmd == "NOTICE") {
         handle_privmsg(m, who, t, history_batch);
     } else if (cmd == "BATCH") {
-        handle_batch(m, t);
+        handle_batch(m, now);
     } else if (cmd == "FAIL" && !m.params.empty() && m.params[0] == "CHATHISTORY") {
-        history_.failed(m.params, t);
+        history_.failed(m.params, now);
         drain_history();
     } else if (cmd == "TOPIC" && m.params.size() >= 2) {
         if (auto* w = find_window(m.params[0]))
@@ -439,7 +445,7 @@ void client_state::handle_welcome(const irc::message& m, clock_time now)
     pump_input(now);
 }
 
-void client_state::handle_join(const irc::message& m, std::string_view who, clock_time t)
+void client_state::handle_join(const irc::message& m, std::string_view who, clock_time t, clock_time now)
 {
     if (m.params.empty())
         return;
@@ -469,13 +475,13 @@ void client_state::handle_join(const irc::message& m, std::string_view who, cloc
     }
     emit(event{event_kind::join, t, {chan}, std::string(who), {}, self, false});
     if (self) {
-        history_.joined(chan);
+        history_.joined(chan, now);
         drain_history();
         pump_input(t);
     }
 }
 
-void client_state::handle_batch(const irc::message& m, clock_time t)
+void client_state::handle_batch(const irc::message& m, clock_time now)
 {
     // BATCH +ref type [params...] / BATCH -ref
     if (m.params.empty() || m.params[0].size() < 2)
@@ -484,7 +490,7 @@ void client_state::handle_batch(const irc::message& m, clock_time t)
     if (m.params[0].front() == '+' && m.params.size() >= 3)
         (void)history_.batch_opened(ref, m.params[1], m.params[2]);
     else if (m.params[0].front() == '-')
-        history_.batch_closed(ref, t);
+        history_.batch_closed(ref, now);
     drain_history();
 }
 

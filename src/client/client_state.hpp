@@ -96,7 +96,10 @@ public:
     // PageUp at the top of the current window: asks the server for the page
     // of history before its oldest line, if it keeps history for us (see
     // history_tracker::want_older). True when it asked.
-    bool request_older_history();
+    bool request_older_history(clock_time now);
+    // Call about once a second: live lines held back for history that is
+    // slow to come are shown (history_limits::hold_for).
+    void tick(clock_time now);
 
     // --- outputs ---
     [[nodiscard]] std::vector<std::string> take_outgoing();  // each with CR LF
@@ -144,13 +147,13 @@ private:
     // Server lines (client_state.cpp).
     void handle_cap(const irc::message& m);
     void handle_welcome(const irc::message& m, clock_time now);
-    void handle_join(const irc::message& m, std::string_view who, clock_time t);
+    void handle_join(const irc::message& m, std::string_view who, clock_time t, clock_time now);
     void handle_part(const irc::message& m, std::string_view who, clock_time t);
     void handle_quit(const irc::message& m, std::string_view who, clock_time t);
     void handle_nick(const irc::message& m, std::string_view who, clock_time t);
     // `batch`: the history batch the line came in; empty for a live line.
     void handle_privmsg(const irc::message& m, std::string_view who, clock_time t, std::string_view batch);
-    void handle_batch(const irc::message& m, clock_time t);
+    void handle_batch(const irc::message& m, clock_time now);
     // Shows what history_ has to show and sends what it asks for.
     void drain_history();
     void handle_numeric(const irc::message& m, clock_time t);

@@ -110,7 +110,7 @@ void history_tracker::disconnected()
     }
 }
 
-void history_tracker::joined(std::string_view channel)
+void history_tracker::joined(std::string_view channel, clock_time now)
 {
     auto [it, fresh] = channels_.try_emplace(irc::fold(channel));
     auto& c = it->second;
@@ -120,11 +120,11 @@ void history_tracker::joined(std::string_view channel)
     // Seen lines here before: we were in and come back (a reconnect). Fill
     // the gap from the last of them.
     if (!fresh && (!c.last_msgid.empty() || c.last_time)) {
-        ask_after(c, new_fetch(fetch_kind::gap, page(limits_.gap_page)), c.last_msgid, c.last_time);
+        ask_after(c, new_fetch(fetch_kind::gap, page(limits_.gap_page)), c.last_msgid, c.last_time, now);
         return;
     }
     const auto n = page(limits_.join_lines);
-    ask(c, new_fetch(fetch_kind::latest, n), {"LATEST", c.name, "*", std::to_string(n)});
+    ask(c, new_fetch(fetch_kind::latest, n), {"LATEST", c.name, "*", std::to_string(n)}, now);
 }
 
 void history_tracker::left(std::string_view channel)
@@ -141,8 +141,9 @@ void history_tracker::left(std::string_view channel)
     std::erase_if(batches_, [&](const auto& entry) { return entry.second.channel == key; });
 }
 
-void history_tracker::ask(channel_history& c, fetch f, std::vector<std::string> params)
+void history_tracker::ask(channel_history& c, fetch f, std::vector<std::string> params, clock_time now)
 {
+    f.asked_at = now;
     // LATEST and a gap are what comes before the live lines: hold those.
     if (f.kind != fetch_kind::older)
         c.holding = true;
@@ -151,7 +152,8 @@ void history_tracker::ask(channel_history& c, fetch f, std::vector<std::string> 
     requests_.push_back(std::move(params));
 }
 
-void history_tracker::ask_after(channel_history& c, fetch f, const std::string& msgid, std::optional<clock_time> time)
+void history_tracker::ask_after(channel_history& c, fetch f, const std::string& msgid, std::optional<clock_time> time,
+                                clock_time now)
 {
     std::string ref;
     if (!msgid.empty()) {
@@ -165,7 +167,7 @@ void history_tracker::ask_after(channel_history& c, fetch f, const std::string& 
         return;
     }
     const auto n = std::to_string(f.limit);
-    ask(c, std::move(f), {"AFTER", c.name, std::move(ref), n});
+    ask(c, std::move(f), {"AFTER", c.name, std::move(ref), n}, now);
 }
 
 bool history_tracker::batch_opened(std::string_view ref, std::string_view type, std::string_view target)
@@ -309,12 +311,12 @@ void history_tracker::batch_closed(std::string_view ref, clock_time now)
         if (f.lines == 0 && !f.by_time && f.pages == 1 && c->last_time) {
             // Nothing after our last msgid: the server may not know it (a
             // server that lost its history, or another one). Ask by time.
-            ask_after(*c, new_fetch(fetch_kind::gap, f.limit, f.pages), {}, c->last_time);
+            ask_after(*c, new_fetch(fetch_kind::gap, f.limit, f.pages), {}, c->last_time, now);
             return;
         }
         if (f.lines >= f.limit) {
             if (f.pages < limits_.gap_pages) {
-                ask_after(*c, new_fetch(fetch_kind::gap, f.limit, f.pages + 1), f.last_msgid, f.last_time);
+                ask_after(*c, new_fetch(fetch_kind::gap, f.limit, f.pages + 1), f.last_msgid, f.last_time, now);
                 return;
             }
             note(*c, "more was said in " + c->name + " while we were away than is loaded here", now);
@@ -348,7 +350,7 @@ void history_tracker::failed(const std::vector<std::string>& params, clock_time 
     release(*c);
 }
 
-bool history_tracker::want_older(std::string_view channel)
+bool history_tracker::want_older(std::string_view channel, clock_time now)
 {
     auto* c = find(channel);
     if (!enabled_ || !c || c->pending || c->start_reached)
@@ -365,8 +367,15 @@ bool history_tracker::want_older(std::string_view channel)
         return false;
     c->older_asked = ref;
     const auto n = page(limits_.older_page);
-    ask(*c, new_fetch(fetch_kind::older, n), {"BEFORE", c->name, std::move(ref), std::to_string(n)});
+    ask(*c, new_fetch(fetch_kind::older, n), {"BEFORE", c->name, std::move(ref), std::to_string(n)}, now);
     return true;
+}
+
+void history_tracker::tick(clock_time now)
+{
+    for (auto& [key, c] : channels_)
+        if (c.holding && c.pending && now - c.pending->asked_at >= limits_.hold_for)
+            release(c);
 }
 
 void history_tracker::note(const channel_history& c, std::string text, clock_time now)

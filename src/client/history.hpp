@@ -23,6 +23,7 @@
 // batches and FAILs it did not ask for are ignored. Not thread-safe: one
 // owner (the client's event-loop thread).
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -46,6 +47,9 @@ struct history_limits {
     std::size_t held_lines = 1000; // live lines held back per channel while its history loads
     std::size_t held_bytes = std::size_t{1} << 20;  // ... and their text in all channels
     std::size_t open_batches = 16; // history batches open at once
+    // Live lines wait at most this long for the history before them: a
+    // server that never answers must not hide the conversation.
+    std::chrono::milliseconds hold_for{10'000};
 };
 
 // One chat line (PRIVMSG, NOTICE, action) of a channel.
@@ -82,7 +86,8 @@ public:
 
     // --- channels ---
     // We joined `channel` (our own JOIN came back): asks for its history.
-    void joined(std::string_view channel);
+    // `now` is the local clock, for tick().
+    void joined(std::string_view channel, clock_time now);
     // We left it, or its window closed: forgotten, so the next join is a first join.
     void left(std::string_view channel);
 
@@ -104,7 +109,13 @@ public:
     // PageUp at the top of `channel`: asks for the page before its oldest
     // line, unless a request is on its way, that page was asked for already,
     // or the start of the history was reached. True when it asked.
-    bool want_older(std::string_view channel);
+    bool want_older(std::string_view channel, clock_time now);
+
+    // --- time ---
+    // Call now and then (every second): live lines held longer than
+    // history_limits::hold_for are shown; the answer, when it comes, is
+    // still shown as history.
+    void tick(clock_time now);
 
     // --- outputs ---
     [[nodiscard]] std::vector<event> take_events();
@@ -127,6 +138,7 @@ private:
     struct fetch {
         fetch_kind kind = fetch_kind::latest;
         std::size_t limit = 0;      // lines asked for
+        clock_time asked_at{};      // local clock
         std::size_t pages = 1;      // pages of this gap asked for so far
         bool by_time = false;       // the gap is asked for by timestamp
         bool answering = false;     // its batch is open
@@ -160,8 +172,9 @@ private:
     channel_history* find(std::string_view channel);
     [[nodiscard]] const channel_history* find(std::string_view channel) const;
     [[nodiscard]] std::size_t page(std::size_t wanted) const;
-    void ask(channel_history& c, fetch f, std::vector<std::string> params);
-    void ask_after(channel_history& c, fetch f, const std::string& msgid, std::optional<clock_time> time);
+    void ask(channel_history& c, fetch f, std::vector<std::string> params, clock_time now);
+    void ask_after(channel_history& c, fetch f, const std::string& msgid, std::optional<clock_time> time,
+                   clock_time now);
     // Shows `l` unless it is a repeat; `history` marks it as such.
     line_fate show(channel_history& c, channel_line l, bool history, bool newest);
     void remember(channel_history& c, std::uint64_t key);

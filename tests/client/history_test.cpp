@@ -42,7 +42,7 @@ history_tracker joined_lobby(history_limits limits = {})
 {
     history_tracker h(limits);
     h.registered(true);
-    h.joined("#lobby");
+    h.joined("#lobby", t0);
     (void)h.take_requests();
     return h;
 }
@@ -77,7 +77,7 @@ TEST_CASE("a first join asks for the latest lines and shows them before live one
 {
     history_tracker h;
     h.registered(true);
-    h.joined("#Lobby");
+    h.joined("#Lobby", t0);
     CHECK(h.take_requests() == requests{{"LATEST", "#Lobby", "*", "50"}});
     CHECK(h.loading("#lobby"));
     // Live lines that arrive before the answer wait for it.
@@ -110,7 +110,7 @@ TEST_CASE("after a reconnect the gap is asked for after the last line seen, page
 
     h.disconnected();
     h.registered(true);
-    h.joined("#lobby");
+    h.joined("#lobby", t0);
     CHECK(h.take_requests() == requests{{"AFTER", "#lobby", "msgid=m2", "3"}});
     CHECK(h.line("#lobby", said("m9", "live after the rejoin")) == line_fate::held);
     answer(h, "b2", {"m3:three", "m4:four", "m5:five"});
@@ -127,7 +127,7 @@ TEST_CASE("after a reconnect the gap is asked for after the last line seen, page
     // The next gap starts from the newest line, live or not.
     h.disconnected();
     h.registered(true);
-    h.joined("#lobby");
+    h.joined("#lobby", t0);
     CHECK(h.take_requests() == requests{{"AFTER", "#lobby", "msgid=m9", "3"}});
 }
 
@@ -140,7 +140,7 @@ TEST_CASE("a gap fill stops after a bounded number of pages, and says so", "[his
     answer(h, "b0", {"m0:zero"});
     h.disconnected();
     h.registered(true);
-    h.joined("#lobby");
+    h.joined("#lobby", t0);
     CHECK(h.take_requests().size() == 1);
     (void)h.line("#lobby", said("live", "live"));
     for (int page = 1; page <= 3; ++page) {
@@ -163,7 +163,7 @@ TEST_CASE("a gap after a msgid the server does not know is asked for by time", "
     (void)h.take_events();
     h.disconnected();
     h.registered(true);
-    h.joined("#lobby");
+    h.joined("#lobby", t0);
     CHECK(h.take_requests() == requests{{"AFTER", "#lobby", "msgid=old-server-id", "100"}});
     answer(h, "b1", {});  // an empty answer: nothing new, or an unknown msgid
     CHECK(h.take_requests() == requests{{"AFTER", "#lobby", "timestamp=2024-05-01T12:34:56.788Z", "100"}});
@@ -181,7 +181,7 @@ TEST_CASE("without lines seen a rejoin asks for the latest again", "[history]")
     answer(h, "b1", {});
     h.disconnected();
     h.registered(true);
-    h.joined("#lobby");
+    h.joined("#lobby", t0);
     CHECK(h.take_requests() == requests{{"LATEST", "#lobby", "*", "50"}});
 }
 
@@ -190,10 +190,10 @@ TEST_CASE("the server's CHATHISTORY limit caps every request", "[history]")
     history_tracker h;
     h.registered(true);
     h.server_limit(20);
-    h.joined("#lobby");
+    h.joined("#lobby", t0);
     CHECK(h.take_requests() == requests{{"LATEST", "#lobby", "*", "20"}});
     answer(h, "b1", {"m1:one"});
-    CHECK(h.want_older("#lobby"));
+    CHECK(h.want_older("#lobby", t0));
     CHECK(h.take_requests() == requests{{"BEFORE", "#lobby", "msgid=m1", "20"}});
 }
 
@@ -202,30 +202,30 @@ TEST_CASE("older pages are asked for once each, until the start", "[history]")
     history_limits limits;
     limits.older_page = 2;
     auto h = joined_lobby(limits);
-    CHECK_FALSE(h.want_older("#lobby"));  // the LATEST answer is on its way
+    CHECK_FALSE(h.want_older("#lobby", t0));  // the LATEST answer is on its way
     answer(h, "b1", {"m5:five", "m6:six"});
     (void)h.line("#lobby", said("m7", "live"));
     (void)h.take_events();
 
-    CHECK(h.want_older("#lobby"));
+    CHECK(h.want_older("#lobby", t0));
     CHECK(h.take_requests() == requests{{"BEFORE", "#lobby", "msgid=m5", "2"}});
-    CHECK_FALSE(h.want_older("#lobby"));  // once per page
+    CHECK_FALSE(h.want_older("#lobby", t0));  // once per page
     CHECK(h.take_requests().empty());
     // Live lines are not held for older history.
     CHECK(h.line("#lobby", said("m8", "live during BEFORE")) == line_fate::shown);
     answer(h, "b2", {"m3:three", "m4:four"});
     CHECK(texts(h.take_events()) == std::vector<std::string>{"live during BEFORE", "h:three", "h:four"});
 
-    CHECK(h.want_older("#lobby"));
+    CHECK(h.want_older("#lobby", t0));
     CHECK(h.take_requests() == requests{{"BEFORE", "#lobby", "msgid=m3", "2"}});
     answer(h, "b3", {"m2:two"});  // less than a page: the start
-    CHECK_FALSE(h.want_older("#lobby"));
+    CHECK_FALSE(h.want_older("#lobby", t0));
     CHECK(h.take_requests().empty());
 
     // A gap after the older pages starts from the newest line, not the oldest.
     h.disconnected();
     h.registered(true);
-    h.joined("#lobby");
+    h.joined("#lobby", t0);
     CHECK(h.take_requests() == requests{{"AFTER", "#lobby", "msgid=m8", "100"}});
 }
 
@@ -233,12 +233,12 @@ TEST_CASE("an older page that brings nothing new is not asked for again", "[hist
 {
     auto h = joined_lobby();
     answer(h, "b1", {"m5:five"});
-    REQUIRE(h.want_older("#lobby"));
+    REQUIRE(h.want_older("#lobby", t0));
     (void)h.take_requests();
     // The server fails it: the same page is not asked for again.
     h.failed({"CHATHISTORY", "MESSAGE_ERROR", "BEFORE", "#lobby", "Messages could not be retrieved"}, t0);
     CHECK_FALSE(h.loading("#lobby"));
-    CHECK_FALSE(h.want_older("#lobby"));
+    CHECK_FALSE(h.want_older("#lobby", t0));
     const auto shown = texts(h.take_events());
     REQUIRE(shown.size() == 2);
     CHECK(shown[1] == "history of #lobby not loaded: Messages could not be retrieved");
@@ -248,8 +248,8 @@ TEST_CASE("FAIL CHATHISTORY ends the request it answers and shows the held lines
 {
     history_tracker h;
     h.registered(true);
-    h.joined("#a");
-    h.joined("#b");
+    h.joined("#a", t0);
+    h.joined("#b", t0);
     CHECK(h.take_requests().size() == 2);
     auto in_b = said("x1", "live in b");
     in_b.shown.windows = {"#b"};
@@ -273,7 +273,7 @@ TEST_CASE("a lost connection shows the held lines and forgets the requests", "[h
 {
     history_tracker h;
     h.registered(true);
-    h.joined("#lobby");
+    h.joined("#lobby", t0);
     (void)h.take_requests();
     (void)h.line("#lobby", said("m1", "held"));
     REQUIRE(h.batch_opened("b1", "chathistory", "#lobby"));
@@ -284,6 +284,27 @@ TEST_CASE("a lost connection shows the held lines and forgets the requests", "[h
     CHECK_FALSE(h.in_history_batch("b1"));
 }
 
+TEST_CASE("live lines wait a bounded time for history that does not come", "[history]")
+{
+    history_limits limits;
+    limits.hold_for = 10s;
+    history_tracker h(limits);
+    h.registered(true);
+    h.joined("#lobby", t0);
+    (void)h.take_requests();
+    CHECK(h.line("#lobby", said("m5", "live")) == line_fate::held);
+    h.tick(t0 + 9s);
+    CHECK(h.take_events().empty());
+    h.tick(t0 + 10s);
+    CHECK(texts(h.take_events()) == std::vector<std::string>{"live"});
+    // Still on its way: later live lines are not held, and the answer when it
+    // comes is history, without the line shown already.
+    CHECK(h.loading("#lobby"));
+    CHECK(h.line("#lobby", said("m6", "live too")) == line_fate::shown);
+    answer(h, "b1", {"m4:four", "m5:live"});
+    CHECK(texts(h.take_events()) == std::vector<std::string>{"live too", "h:four"});
+}
+
 TEST_CASE("a channel left is forgotten: the next join is a first join", "[history]")
 {
     auto h = joined_lobby();
@@ -292,7 +313,7 @@ TEST_CASE("a channel left is forgotten: the next join is a first join", "[histor
     CHECK(h.channel_count() == 0);
     CHECK(h.held_bytes() == 0);
     CHECK(h.take_events().empty());  // nowhere to show them
-    h.joined("#lobby");
+    h.joined("#lobby", t0);
     CHECK(h.take_requests() == requests{{"LATEST", "#lobby", "*", "50"}});
 }
 
@@ -300,9 +321,9 @@ TEST_CASE("without CHATHISTORY the server's replay is history, and shown once", 
 {
     history_tracker h;
     h.registered(false);
-    h.joined("#lobby");
+    h.joined("#lobby", t0);
     CHECK(h.take_requests().empty());
-    CHECK_FALSE(h.want_older("#lobby"));
+    CHECK_FALSE(h.want_older("#lobby", t0));
     CHECK_FALSE(h.batch_opened("n1", "netsplit", "#lobby"));
     CHECK_FALSE(h.batch_opened("x1", "chathistory", "#elsewhere"));  // not joined
     answer(h, "r1", {"m1:one", "m2:two"});
@@ -311,7 +332,7 @@ TEST_CASE("without CHATHISTORY the server's replay is history, and shown once", 
     // The replay after a reconnect repeats what is on screen already.
     h.disconnected();
     h.registered(false);
-    h.joined("#lobby");
+    h.joined("#lobby", t0);
     answer(h, "r2", {"m2:two", "m3:live", "m4:four"});
     CHECK(texts(h.take_events()) == std::vector<std::string>{"h:four"});
     CHECK(h.take_requests().empty());
@@ -321,7 +342,7 @@ TEST_CASE("repeats without msgids are known by time, source and text", "[history
 {
     history_tracker h;
     h.registered(false);
-    h.joined("#lobby");
+    h.joined("#lobby", t0);
     auto line = [](const std::string& time, const std::string& text) {
         channel_line l;
         l.server_time = t0;
@@ -364,7 +385,7 @@ TEST_CASE("what a server can make the tracker keep is bounded", "[history]")
         h.registered(true);
         for (int c = 0; c < 20; ++c) {
             const auto chan = "#c" + std::to_string(c);
-            h.joined(chan);
+            h.joined(chan, t0);
             auto l = said("m" + std::to_string(c), std::string(8000, 'x'));
             l.shown.windows = {chan};
             (void)h.line(chan, std::move(l));
@@ -387,7 +408,7 @@ TEST_CASE("what a server can make the tracker keep is bounded", "[history]")
     {
         history_tracker h(limits);
         h.registered(false);
-        h.joined("#lobby");
+        h.joined("#lobby", t0);
         for (int i = 0; i < 100; ++i)
             (void)h.batch_opened("r" + std::to_string(i), "chathistory", "#lobby");
         CHECK(h.open_batches() == 4);
@@ -497,20 +518,20 @@ TEST_CASE("after a reconnect the client fills the gap and shows nothing twice", 
 TEST_CASE("PageUp at the top asks for the page before the oldest line", "[history][client_state]")
 {
     auto c = history_client();
-    CHECK_FALSE(c.request_older_history());  // not in the room yet
+    CHECK_FALSE(c.request_older_history(t0));  // not in the room yet
     c.on_line(":alice!a@h JOIN #lobby", t0);
-    CHECK_FALSE(c.request_older_history());  // the first page is on its way
+    CHECK_FALSE(c.request_older_history(t0));  // the first page is on its way
     c.on_line(":srv BATCH +h1 chathistory #lobby", t0);
     c.on_line("@batch=h1;time=2024-05-01T10:00:00.000Z;msgid=m7 :bob!b@h PRIVMSG #lobby :oldest", t0);
     c.on_line(":srv BATCH -h1", t0);
     (void)c.take_outgoing();
-    CHECK(c.request_older_history());
+    CHECK(c.request_older_history(t0));
     CHECK(sent(c) == std::vector<std::string>{"CHATHISTORY BEFORE #lobby msgid=m7 50\r\n"});
-    CHECK_FALSE(c.request_older_history());
+    CHECK_FALSE(c.request_older_history(t0));
     c.on_line(":srv FAIL CHATHISTORY MESSAGE_ERROR BEFORE #lobby :Messages could not be retrieved", t0);
     CHECK_FALSE(c.history_loading("#lobby"));
     c.on_disconnected("gone", t0);
-    CHECK_FALSE(c.request_older_history());  // offline: nothing is queued
+    CHECK_FALSE(c.request_older_history(t0));  // offline: nothing is queued
     CHECK(sent(c).empty());
 }
 
@@ -531,7 +552,7 @@ TEST_CASE("without draft/chathistory the join replay is history, shown once", "[
     REQUIRE(events.size() == 3);
     CHECK((events[1].history && events[1].text == "replayed"));
     CHECK((events[2].history && events[2].kind == event_kind::notice));
-    CHECK_FALSE(c.request_older_history());
+    CHECK_FALSE(c.request_older_history(t0));
 
     c.on_disconnected("x", t0);
     c.on_connected(t0);
