@@ -94,8 +94,10 @@ void history_tracker::registered(bool enabled)
     server_limit_ = 0;
     batches_.clear();
     asked_.clear();
-    for (auto& [key, c] : channels_)
+    for (auto& [key, c] : channels_) {
         c.pending.reset();
+        release(c);
+    }
 }
 
 void history_tracker::server_limit(std::size_t n) { server_limit_ = n; }
