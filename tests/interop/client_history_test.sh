@@ -264,9 +264,10 @@ wait_screen '\[#lobby\] half typed'
 deadline=$((SECONDS + 2 * limit))
 until screen | grep -q '<bob> one before the crash'; do
     [ "$SECONDS" -le "$deadline" ] || fail "PageUp at the top did not load older history"
-    tmux -L "$sock" send-keys -t sala PPage
-    # Wait for this press to show (the screen changes) before the next.
+    # Press, and give the screen up to 2 s to change before the next press
+    # (at the top it changes when the older page comes).
     before=$(screen)
+    tmux -L "$sock" send-keys -t sala PPage
     for _ in $(seq 40); do [ "$(screen)" != "$before" ] && break; sleep 0.05; done
 done
 screen | tail -1 | grep -q '\[#lobby\] half typed$' || fail "carol's input line disturbed"
