@@ -7,6 +7,7 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/write.hpp>
 
+#include <algorithm>
 #include <array>
 #include <exception>
 #include <utility>
@@ -80,6 +81,12 @@ void client_app::switch_window(std::size_t n)
 {
     state_.switch_to(n);
     flush();
+}
+
+void client_app::request_older_history()
+{
+    if (state_.request_older_history(now()))
+        flush();
 }
 
 void client_app::close_socket()
@@ -268,12 +275,22 @@ asio::awaitable<void> client_app::write_loop(tcp::socket& socket)
 
 asio::awaitable<void> client_app::ping_loop(tcp::socket& socket)
 {
+    // Wakes every second at most, for the state machine's timeouts; pings
+    // every ping_interval.
+    const auto tick = std::min<std::chrono::milliseconds>(options_.ping_interval, 1s);
     asio::steady_timer timer(ctx_);
+    auto next_ping = std::chrono::steady_clock::now() + options_.ping_interval;
     for (;;) {
-        timer.expires_after(options_.ping_interval);
+        timer.expires_after(tick);
         auto [ec] = co_await timer.async_wait(use_nothrow);
         if (ec || !socket.is_open())
             co_return;
+        state_.tick(now());
+        if (state_.has_output())
+            flush();
+        if (std::chrono::steady_clock::now() < next_ping)
+            continue;
+        next_ping = std::chrono::steady_clock::now() + options_.ping_interval;
         const auto sent = state_.ping_outstanding();
         if (sent && now() - *sent > 3 * options_.ping_interval) {
             disconnect_reason_ = "ping timeout";

@@ -35,6 +35,8 @@ public:
     // From the input side.
     void submit(std::string_view line);
     void switch_window(std::size_t n);
+    // PageUp at the top of the current window: older history, if there is any to ask for.
+    void request_older_history();
     void request_quit(std::string_view reason);
     // End of stdin (plain mode): quit once what was typed has been sent.
     void end_of_input();
@@ -52,6 +54,7 @@ private:
     asio::awaitable<void> session(asio::ip::tcp::socket& socket);
     asio::awaitable<void> read_loop(asio::ip::tcp::socket& socket);
     asio::awaitable<void> write_loop(asio::ip::tcp::socket& socket);
+    // Lag pings, and the state machine's clock (client_state::tick).
     asio::awaitable<void> ping_loop(asio::ip::tcp::socket& socket);
     void close_socket();
 

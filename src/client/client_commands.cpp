@@ -42,6 +42,7 @@ const char* const help_lines[] = {
     "/quote RAW         send a raw IRC line",
     "/quit [reason]     leave",
     "Keys: Tab completes, Up/Down history, PageUp/PageDown scroll, Ctrl-C quits",
+    "PageUp at the top of a room loads older lines, where the server keeps history",
 };
 
 }  // namespace

@@ -55,8 +55,10 @@ std::vector<std::string> member_list(std::vector<std::string> names)
 }
 
 // Only the capabilities we would request are remembered from CAP LS and ACK,
-// so an endless list costs nothing.
-constexpr std::array<std::string_view, 2> wanted_caps = {"server-time", "echo-message"};
+// so an endless list costs nothing. History needs the last four: lines in
+// batches, with their msgid and time, and CHATHISTORY to ask for them.
+constexpr std::array<std::string_view, 5> wanted_caps = {"server-time", "echo-message", "batch", "message-tags",
+                                                         "draft/chathistory"};
 
 bool wanted(std::string_view cap) { return std::find(wanted_caps.begin(), wanted_caps.end(), cap) != wanted_caps.end(); }
 
@@ -104,7 +106,7 @@ std::optional<clock_time> parse_server_time(std::string_view v)
 }
 
 client_state::client_state(client_settings settings, client_limits limits)
-    : settings_(std::move(settings)), limits_(limits), nick_(settings_.nick)
+    : settings_(std::move(settings)), limits_(limits), nick_(settings_.nick), history_(limits_.history)
 {
     server_name_ = settings_.server_label;
     // Windows for the rooms to join exist from the start, so text typed before
@@ -160,7 +162,9 @@ void client_state::list_member(window& w, std::string_view nick)
 
 client_usage client_state::usage() const
 {
-    return client_usage{windows_.size(), names_held(), names_pending_.size(), offered_.size(), caps_.size()};
+    return client_usage{windows_.size(),       names_held(),         names_pending_.size(),
+                        offered_.size(),       caps_.size(),         history_.held_lines(),
+                        history_.remembered_keys(), history_.open_batches()};
 }
 
 void client_state::close_window(std::string_view name)
@@ -171,10 +175,37 @@ void client_state::close_window(std::string_view name)
         return;
     const auto index = static_cast<std::size_t>(it - windows_.begin());
     std::erase_if(names_pending_, [&](const names_reply& p) { return irc::same_name(p.channel, it->name); });
+    history_.left(it->name);
     windows_.erase(it);
     // Closing the current window shows the one before it, like most clients.
     if (current_ > index || (current_ == index && current_ > 0))
         --current_;
+}
+
+void client_state::tick(clock_time now)
+{
+    history_.tick(now);
+    drain_history();
+}
+
+bool client_state::request_older_history(clock_time now)
+{
+    const auto* w = current();
+    // Asked for only on a live connection: a line queued now would go out
+    // before the next registration.
+    if (!w || !w->joined || state_ != connection_state::registered || !irc::is_channel(w->name))
+        return false;
+    const bool asked = history_.want_older(w->name, now);
+    drain_history();
+    return asked;
+}
+
+void client_state::drain_history()
+{
+    for (auto& e : history_.take_events())
+        emit(std::move(e));
+    for (auto& params : history_.take_requests())
+        send("CHATHISTORY", std::move(params));
 }
 
 bool client_state::switch_to(std::size_t n)
@@ -279,6 +310,9 @@ void client_state::on_disconnected(std::string_view reason, clock_time now)
     if (state_ == connection_state::disconnected && !quitting_)
         return;
     state_ = connection_state::disconnected;
+    // Lines held back for history that will not come now are shown first.
+    history_.disconnected();
+    drain_history();
     for (auto& w : windows_) {
         w.joined = false;
         w.members.clear();
@@ -315,6 +349,13 @@ void client_state::on_line(std::string_view line, clock_time now)
         if (c >= 'a' && c <= 'z')
             c = static_cast<char>(c - 'a' + 'A');
     const std::string who(nick_of(m.prefix));
+    // In a history batch only what was said is shown: a JOIN or a TOPIC from
+    // history must not change who is in the room now.
+    const auto* batch = m.find_tag("batch");
+    const std::string_view history_batch
+        = batch && history_.in_history_batch(*batch) ? std::string_view(*batch) : std::string_view();
+    if (!history_batch.empty() && cmd != "PRIVMSG" && cmd != "NOTICE")
+        return;
 
     if (cmd == "PING") {
         send("PONG", {last_param(m)});
@@ -326,7 +367,7 @@ void client_state::on_line(std::string_view line, clock_time now)
     } else if (cmd == "CAP") {
         handle_cap(m);
     } else if (cmd == "JOIN") {
-        handle_join(m, who, t);
+        handle_join(m, who, t, now);
     } else if (cmd == "PART") {
         handle_part(m, who, t);
     } else if (cmd == "QUIT") {
@@ -334,7 +375,12 @@ void client_state::on_line(std::string_view line, clock_time now)
     } else if (cmd == "NICK") {
         handle_nick(m, who, t);
     } else if (cmd == "PRIVMSG" || cmd == "NOTICE") {
-        handle_privmsg(m, who, t);
+        handle_privmsg(m, who, t, history_batch);
+    } else if (cmd == "BATCH") {
+        handle_batch(m, now);
+    } else if (cmd == "FAIL" && !m.params.empty() && m.params[0] == "CHATHISTORY") {
+        history_.failed(m.params, now);
+        drain_history();
     } else if (cmd == "TOPIC" && m.params.size() >= 2) {
         if (auto* w = find_window(m.params[0]))
             w->topic = m.params[1];
@@ -392,13 +438,14 @@ void client_state::handle_welcome(const irc::message& m, clock_time now)
     if (!m.prefix.empty())
         server_name_ = m.prefix;
     emit(event{event_kind::connected, now, {}, nick_, server_name_, true, false});
+    history_.registered(has_cap("draft/chathistory") && has_cap("batch"));
     for (const auto& w : windows_)
         if (irc::is_channel(w.name))
             send("JOIN", {w.name});
     pump_input(now);
 }
 
-void client_state::handle_join(const irc::message& m, std::string_view who, clock_time t)
+void client_state::handle_join(const irc::message& m, std::string_view who, clock_time t, clock_time now)
 {
     if (m.params.empty())
         return;
@@ -427,8 +474,24 @@ void client_state::handle_join(const irc::message& m, std::string_view who, cloc
         return;
     }
     emit(event{event_kind::join, t, {chan}, std::string(who), {}, self, false});
-    if (self)
+    if (self) {
+        history_.joined(chan, now);
+        drain_history();
         pump_input(t);
+    }
+}
+
+void client_state::handle_batch(const irc::message& m, clock_time now)
+{
+    // BATCH +ref type [params...] / BATCH -ref
+    if (m.params.empty() || m.params[0].size() < 2)
+        return;
+    const std::string_view ref = std::string_view(m.params[0]).substr(1);
+    if (m.params[0].front() == '+' && m.params.size() >= 3)
+        (void)history_.batch_opened(ref, m.params[1], m.params[2]);
+    else if (m.params[0].front() == '-')
+        history_.batch_closed(ref, now);
+    drain_history();
 }
 
 void client_state::handle_part(const irc::message& m, std::string_view who, clock_time t)
@@ -482,18 +545,20 @@ void client_state::handle_nick(const irc::message& m, std::string_view who, cloc
     emit(event{event_kind::nick_change, t, std::move(where), std::string(who), to, self, false});
 }
 
-void client_state::handle_privmsg(const irc::message& m, std::string_view who, clock_time t)
+void client_state::handle_privmsg(const irc::message& m, std::string_view who, clock_time t, std::string_view batch)
 {
     if (m.params.size() < 2)
         return;
     const bool notice = m.command == "NOTICE" || m.command == "notice";
+    const bool history = !batch.empty();
     const std::string& target = m.params[0];
     std::string_view text = m.params[1];
     const bool self = irc::same_name(who, nick_);
     // Notices from the server itself (no "nick!user@host", or before we are
     // registered) are information, not conversation.
     if (notice && (m.prefix.find('!') == std::string::npos || state_ != connection_state::registered)) {
-        info(std::string(text), t);
+        if (!history)
+            info(std::string(text), t);
         return;
     }
     bool action = false;
@@ -508,7 +573,8 @@ void client_state::handle_privmsg(const irc::message& m, std::string_view who, c
             action = true;
             text = rest;
         } else {
-            if (!notice && !self && ctcp == "VERSION")
+            // Answered only when asked just now, not when replayed.
+            if (!notice && !self && !history && ctcp == "VERSION")
                 send("NOTICE", {std::string(who), "\x01VERSION sala chat-client " SALA_VERSION "\x01"});
             return;  // other CTCP requests and replies are not shown
         }
@@ -518,16 +584,36 @@ void client_state::handle_privmsg(const irc::message& m, std::string_view who, c
     // no window: the event names one that is not open, and views show it in
     // the current window, labelled (see event.hpp).
     std::string win = irc::is_channel(target) ? target : (self ? target : std::string(who));
-    if (irc::is_channel(win)) {
-        if (!find_window(win))
-            return;
-    } else if (!find_window(win) && (self || private_windows() < limits_.private_windows)) {
-        (void)open_window(win);
-    }
     const bool mention = !self && mentions(text, nick_);
-    mark_activity(win, mention || !irc::is_channel(win));
     const auto kind = action ? event_kind::action : (notice ? event_kind::notice : event_kind::message);
-    emit(event{kind, t, {win}, std::string(who), std::string(text), self, mention});
+    event e{kind, t, {win}, std::string(who), std::string(text), self, mention};
+    if (!irc::is_channel(win)) {
+        // Only channels' history is asked for; a private line in it is none of ours.
+        if (history)
+            return;
+        if (!find_window(win) && (self || private_windows() < limits_.private_windows))
+            (void)open_window(win);
+        mark_activity(win, true);
+        emit(std::move(e));
+        return;
+    }
+    if (!find_window(win))
+        return;
+    // Channel lines go through the history tracker: it drops repeats and
+    // holds live lines back while the history before them loads.
+    const auto* msgid = m.find_tag("msgid");
+    const auto* time_tag = m.find_tag("time");
+    channel_line l;
+    l.msgid = msgid ? *msgid : std::string();
+    if (time_tag)
+        l.server_time = parse_server_time(*time_tag);
+    l.key = line_key(l.msgid, l.server_time ? std::string_view(*time_tag) : std::string_view(), m.prefix, m.command,
+                     target, m.params[1]);
+    l.shown = std::move(e);
+    const auto fate = history_.line(win, std::move(l), batch);
+    if (!history && fate != line_fate::repeat)
+        mark_activity(win, mention);
+    drain_history();
 }
 
 void client_state::handle_numeric(const irc::message& m, clock_time t)
@@ -567,6 +653,18 @@ void client_state::handle_numeric(const irc::message& m, clock_time t)
     }
     if (code == num::away && m.params.size() >= 3) {
         info(m.params[1] + " is away: " + m.params[2], t);
+        return;
+    }
+    if (code == num::isupport) {
+        // CHATHISTORY=n: the most lines the server gives per request.
+        for (std::size_t i = 1; i + 1 < m.params.size(); ++i) {
+            constexpr std::string_view key = "CHATHISTORY=";
+            std::size_t n = 0;
+            const std::string_view p = m.params[i];
+            if (p.starts_with(key)
+                && std::from_chars(p.data() + key.size(), p.data() + p.size(), n).ec == std::errc{})
+                history_.server_limit(n);
+        }
         return;
     }
     // Quiet the rest of what servers send automatically; errors are shown.

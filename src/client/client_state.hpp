@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "client/event.hpp"
+#include "client/history.hpp"
 #include "irc/message.hpp"
 
 namespace sala::client {
@@ -40,6 +41,7 @@ struct client_limits {
     std::size_t members = 100'000;      // listed per channel
     std::size_t all_members = 300'000;  // listed in all channels, NAMES being gathered included
     std::size_t nick_bytes = 64;        // a longer name is not listed
+    history_limits history{};           // channel history: requests, lines held back, repeats remembered
 };
 
 // What the server has made us keep, to check client_limits.
@@ -49,6 +51,9 @@ struct client_usage {
     std::size_t names_lists = 0;   // channels whose 353s are being gathered
     std::size_t offered_caps = 0;  // remembered from CAP LS
     std::size_t caps = 0;          // acknowledged
+    std::size_t history_held = 0;  // live lines held back while history loads
+    std::size_t history_keys = 0;  // lines remembered to drop repeats
+    std::size_t history_batches = 0;  // history batches open
 };
 
 struct window {
@@ -88,6 +93,13 @@ public:
     void note(std::string text, clock_time now, bool error = false) { info(std::move(text), now, error); }
     // Selects window n (0-based); false when there is none.
     bool switch_to(std::size_t n);
+    // PageUp at the top of the current window: asks the server for the page
+    // of history before its oldest line, if it keeps history for us (see
+    // history_tracker::want_older). True when it asked.
+    bool request_older_history(clock_time now);
+    // Call about once a second: live lines held back for history that is
+    // slow to come are shown (history_limits::hold_for).
+    void tick(clock_time now);
 
     // --- outputs ---
     [[nodiscard]] std::vector<std::string> take_outgoing();  // each with CR LF
@@ -105,6 +117,8 @@ public:
     [[nodiscard]] std::size_t current_index() const { return current_; }
     [[nodiscard]] const window* current() const;
     [[nodiscard]] bool has_cap(std::string_view cap) const { return caps_.contains(std::string(cap)); }
+    // History of `window` is being fetched.
+    [[nodiscard]] bool history_loading(std::string_view window) const { return history_.loading(window); }
     [[nodiscard]] const client_limits& limits() const { return limits_; }
     [[nodiscard]] client_usage usage() const;
 
@@ -133,11 +147,15 @@ private:
     // Server lines (client_state.cpp).
     void handle_cap(const irc::message& m);
     void handle_welcome(const irc::message& m, clock_time now);
-    void handle_join(const irc::message& m, std::string_view who, clock_time t);
+    void handle_join(const irc::message& m, std::string_view who, clock_time t, clock_time now);
     void handle_part(const irc::message& m, std::string_view who, clock_time t);
     void handle_quit(const irc::message& m, std::string_view who, clock_time t);
     void handle_nick(const irc::message& m, std::string_view who, clock_time t);
-    void handle_privmsg(const irc::message& m, std::string_view who, clock_time t);
+    // `batch`: the history batch the line came in; empty for a live line.
+    void handle_privmsg(const irc::message& m, std::string_view who, clock_time t, std::string_view batch);
+    void handle_batch(const irc::message& m, clock_time now);
+    // Shows what history_ has to show and sends what it asks for.
+    void drain_history();
     void handle_numeric(const irc::message& m, clock_time t);
     void gather_names(const std::string& channel, std::string_view list);
     void end_of_names(const std::string& channel, clock_time t);
@@ -181,6 +199,8 @@ private:
 
     std::optional<clock_time> ping_sent_;
     std::optional<std::chrono::milliseconds> lag_;
+
+    history_tracker history_;
 
     std::vector<std::string> outgoing_;
     std::vector<event> events_;

@@ -148,10 +148,11 @@ asio::awaitable<void> curses_view::resize_loop(curses_view* self)
 void curses_view::update(const client_state& state, const std::vector<event>& events)
 {
     state_ = &state;
+    const auto now = std::chrono::system_clock::now();
     for (const auto& e : events) {
-        if (e.mention)
+        if (e.mention && !e.history)
             beep();
-        scrollback_.add(state, e);
+        scrollback_.add(state, e, now);
     }
     scrollback_.prune(state);
     redraw();
@@ -172,7 +173,17 @@ void curses_view::handle_key(int rc, wint_t key)
         case KEY_DC: ed.erase(); break;
         case KEY_UP: ed.history_prev(); break;
         case KEY_DOWN: ed.history_next(); break;
-        case KEY_PPAGE: scroll_ += std::max(1, LINES - 4); break;
+        case KEY_PPAGE:
+            // At the top already: the page before comes from the server's
+            // history, when it keeps one and the scrollback has room. The
+            // state machine asks once per page, however often this is hit.
+            if (at_top_) {
+                const auto* cur = state_->current();
+                if (cur && scrollback_.has_room(cur->name))
+                    app_->request_older_history();
+            }
+            scroll_ += std::max(1, LINES - 4);
+            break;
         case KEY_NPAGE: scroll_ = std::max(0, scroll_ - std::max(1, LINES - 4)); break;
         case KEY_ENTER: app_->submit(ed.submit()); break;
         case KEY_RESIZE: clear(); break;
@@ -246,21 +257,24 @@ void curses_view::draw_scrollback(int rows, int width)
     // what is scrolled away) is full.
     std::vector<std::vector<cell>> lines;
     const auto needed = static_cast<std::size_t>(rows + scroll_);
-    for (auto it = log.rbegin(); it != log.rend() && lines.size() < needed; ++it) {
+    auto it = log.rbegin();
+    for (; it != log.rend() && lines.size() < needed; ++it) {
         std::vector<cell> cs;
         append_cells(cs, it->stamp + " ", A_DIM, 0);
         if (!it->label.empty())
-            append_cells(cs, sanitize_text(it->label) + " ", A_BOLD, 0);
-        const attr_t sys = it->parts.system ? A_DIM : A_NORMAL;
+            append_cells(cs, sanitize_text(it->label) + " ", it->history ? A_DIM : A_BOLD, 0);
+        // History is dimmed whole, so it reads as the past next to live lines.
+        const attr_t sys = it->parts.system || it->history ? A_DIM : A_NORMAL;
+        const attr_t bold = it->history ? A_NORMAL : A_BOLD;
         short nick_pair = 0;
         if (!it->parts.system && !it->nick.empty() && has_colors())
             nick_pair = static_cast<short>(nick_colour(it->nick, palette_size) + 1);
-        append_cells(cs, sanitize_text(it->parts.nick_part) + " ", sys | (it->self ? A_BOLD : A_NORMAL), nick_pair);
+        append_cells(cs, sanitize_text(it->parts.nick_part) + " ", sys | (it->self ? bold : A_NORMAL), nick_pair);
         for (const auto& run : render_irc_text(it->parts.body)) {
             attr_t a = sys | attributes(run.style);
             short pair = 0;
             if (it->mention) {
-                a |= A_BOLD;
+                a |= bold;
                 pair = has_colors() ? mention_pair : 0;
             }
             append_cells(cs, run.text, a, pair);
@@ -280,6 +294,8 @@ void curses_view::draw_scrollback(int rows, int width)
             lines.push_back(std::move(*w));
     }
     scroll_ = std::min(scroll_, std::max(0, static_cast<int>(lines.size()) - rows));
+    // The oldest line is built and its first row is on screen.
+    at_top_ = it == log.rend() && static_cast<int>(lines.size()) <= rows + scroll_;
     // lines[0] is the bottom row.
     for (int r = 0; r < rows; ++r) {
         const auto index = static_cast<std::size_t>(scroll_ + (rows - 1 - r));
@@ -326,6 +342,8 @@ void curses_view::draw_status(int row)
     case connection_state::registering: text += "| connecting "; break;
     case connection_state::registered: text += "| " + state_->nick() + " "; break;
     }
+    if (cur && state_->history_loading(cur->name))
+        text += "| loading history ";
     if (const auto lag = state_->lag())
         text += "| lag " + std::to_string(lag->count()) + " ms ";
     text += "|";

@@ -53,6 +53,7 @@ private:
     line_editor editor_;
     scrollback scrollback_;
     int scroll_ = 0;  // rows scrolled back from the bottom of the current window
+    bool at_top_ = false;  // the last drawing showed the current window's oldest line
     std::size_t last_window_ = 0;
 };
 

@@ -39,6 +39,10 @@ struct event {
     std::string text;
     bool self = false;     // we did it
     bool mention = false;  // someone else's message that names us
+    // A line from the channel's history (replayed on join, or fetched with
+    // CHATHISTORY), not said just now: `time` is when it was said. Views show
+    // it set apart (dimmed, or marked) and do not beep for it.
+    bool history = false;
 };
 
 }  // namespace sala::client

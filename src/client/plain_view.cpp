@@ -17,8 +17,9 @@ void plain_view::update(const client_state& state, const std::vector<event>& eve
         return;
     const auto* cur = state.current();
     const std::string current = cur ? cur->name : std::string();
+    const auto now = std::chrono::system_clock::now();
     for (const auto& e : events) {
-        const auto line = format_plain(e, format_clock(e.time), current) + "\n";
+        const auto line = format_plain(e, format_stamp(e, now), current) + "\n";
         std::fwrite(line.data(), 1, line.size(), stdout);
     }
     std::fflush(stdout);

@@ -17,6 +17,25 @@ std::string format_clock(clock_time t)
     return std::string(buf, n);
 }
 
+std::string format_stamp(const event& e, clock_time now)
+{
+    if (!e.history)
+        return format_clock(e.time);
+    auto local_day = [](clock_time t) {
+        const std::time_t tt = std::chrono::system_clock::to_time_t(t);
+        std::tm tm{};
+        localtime_r(&tt, &tm);
+        return tm;
+    };
+    const auto then = local_day(e.time);
+    const auto today = local_day(now);
+    if (then.tm_year == today.tm_year && then.tm_yday == today.tm_yday)
+        return format_clock(e.time);
+    char buf[32];
+    const auto n = std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &then);
+    return std::string(buf, n);
+}
+
 line_parts describe(const event& e)
 {
     const std::string where = e.windows.empty() ? std::string() : e.windows.front();
@@ -47,6 +66,8 @@ std::string format_plain(const event& e, std::string_view stamp, std::string_vie
     const auto parts = describe(e);
     std::string out(stamp);
     out += ' ';
+    if (e.history)
+        out += "[history] ";
     // Name the window when it is not the one typed lines go to; joins and
     // parts name it already.
     const bool conversation

@@ -14,10 +14,16 @@ namespace sala::client {
 // "HH:MM" in the local time zone.
 [[nodiscard]] std::string format_clock(clock_time t);
 
+// The time stamp of an event shown at `now`: "HH:MM", and for a line from
+// history said on another day "YYYY-MM-DD HH:MM" (local time).
+[[nodiscard]] std::string format_stamp(const event& e, clock_time now);
+
 // One line for --plain, sanitized, without a newline:
 //   "12:34 <alice> hello", "12:34 * bob joined #lobby", "12:34 * alice waves".
 // Events of a window other than `current_window` name it: "12:34 [#dev] <bob> hi".
-// `stamp` is the "HH:MM" to use (format_clock(e.time) in the program).
+// A line from history is marked, since a pipe has no colours:
+//   "12:34 [history] <alice> hello".
+// `stamp` is the "HH:MM" to use (format_stamp(e, now) in the program).
 [[nodiscard]] std::string format_plain(const event& e, std::string_view stamp, std::string_view current_window);
 
 // The body of a line without time stamp or window, sanitized; the nick part

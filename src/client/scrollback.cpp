@@ -24,9 +24,9 @@ bool is_open(const client_state& state, std::string_view name)
 
 scrollback::scrollback(std::size_t max_lines, std::size_t max_bytes) : max_lines_(max_lines), max_bytes_(max_bytes) {}
 
-void scrollback::add(const client_state& state, const event& e)
+void scrollback::add(const client_state& state, const event& e, clock_time now)
 {
-    const scrollback_line line{format_clock(e.time), {}, describe(e), e.nick, e.self, e.mention};
+    const scrollback_line line{format_stamp(e, now), {}, describe(e), e.nick, e.self, e.mention, e.history, e.time};
     const auto* cur = state.current();
     const std::string current = cur ? cur->name : std::string();
     const bool conversation
@@ -35,7 +35,10 @@ void scrollback::add(const client_state& state, const event& e)
     std::string label;
     for (const auto& w : e.windows) {
         if (is_open(state, w)) {
-            append(w, line);
+            if (e.history)
+                insert_by_time(w, line);
+            else
+                append(w, line);
         } else {
             to_current = true;
             if (conversation && label.empty())
@@ -57,7 +60,26 @@ void scrollback::append(const std::string& window, scrollback_line line)
     auto& l = logs_[irc::fold(window)];
     l.bytes += cost(line);
     l.lines.push_back(std::move(line));
-    // The newest line stays even when it alone is over max_bytes.
+    trim(l);
+}
+
+void scrollback::insert_by_time(const std::string& window, scrollback_line line)
+{
+    auto& l = logs_[irc::fold(window)];
+    // From the end: a gap or a join's history belongs there or near it. An
+    // older page goes to the top, each line after the one before it.
+    auto at = l.lines.end();
+    while (at != l.lines.begin() && std::prev(at)->time > line.time)
+        --at;
+    l.bytes += cost(line);
+    l.lines.insert(at, std::move(line));
+    trim(l);
+}
+
+void scrollback::trim(window_log& l)
+{
+    // The oldest lines go first (even one just loaded from history); the
+    // newest stays even when it alone is over max_bytes.
     while (l.lines.size() > 1 && (l.lines.size() > max_lines_ || l.bytes > max_bytes_)) {
         l.bytes -= cost(l.lines.front());
         l.lines.pop_front();
@@ -75,6 +97,12 @@ const std::deque<scrollback_line>& scrollback::lines(std::string_view window) co
     static const std::deque<scrollback_line> none;
     const auto it = logs_.find(irc::fold(window));
     return it == logs_.end() ? none : it->second.lines;
+}
+
+bool scrollback::has_room(std::string_view window) const
+{
+    const auto it = logs_.find(irc::fold(window));
+    return it == logs_.end() || (it->second.lines.size() < max_lines_ && it->second.bytes < max_bytes_);
 }
 
 std::size_t scrollback::bytes(std::string_view window) const

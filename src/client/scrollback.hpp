@@ -1,7 +1,9 @@
 #pragma once
 // The full-screen view's scrollback: one log per open window, each bounded in
 // lines and in bytes, so neither a long session nor a hostile server (endless
-// windows, 8 KiB lines) grows it without limit. Pure; one owner, not
+// windows, 8 KiB lines) grows it without limit. Lines from history go where
+// their time puts them, so older pages land on top and a gap filled after a
+// reconnect lands before what was said since. Pure; one owner, not
 // thread-safe; nothing throws except std::bad_alloc.
 
 #include <cstddef>
@@ -16,12 +18,14 @@
 namespace sala::client {
 
 struct scrollback_line {
-    std::string stamp;  // "HH:MM"
+    std::string stamp;  // "HH:MM" (history from another day: "YYYY-MM-DD HH:MM")
     std::string label;  // "[bob]": where a line shown in another window came from
     line_parts parts;
     std::string nick;
     bool self = false;
     bool mention = false;
+    bool history = false;  // said before it reached us: shown dimmed
+    clock_time time{};     // when it was said (or happened)
 };
 
 class scrollback {
@@ -30,8 +34,10 @@ public:
 
     // Files `e` under each of its windows that is open in `state`. An event
     // for no window, or for a name with no open window, goes to the current
-    // window; a message there is labelled with where it came from.
-    void add(const client_state& state, const event& e);
+    // window; a message there is labelled with where it came from. A line
+    // from history goes after the last line not newer than it; others at the
+    // end. `now` picks the stamp's form (see format_stamp).
+    void add(const client_state& state, const event& e, clock_time now = std::chrono::system_clock::now());
     // Forgets the logs of windows that are no longer open.
     void prune(const client_state& state);
 
@@ -39,6 +45,9 @@ public:
     [[nodiscard]] const std::deque<scrollback_line>& lines(std::string_view window) const;
     // What a window's lines take, as counted against max_bytes.
     [[nodiscard]] std::size_t bytes(std::string_view window) const;
+    // A window's log can take a line without dropping its oldest: older
+    // history loaded now would stay.
+    [[nodiscard]] bool has_room(std::string_view window) const;
     [[nodiscard]] std::size_t log_count() const { return logs_.size(); }
 
 private:
@@ -47,6 +56,8 @@ private:
         std::size_t bytes = 0;
     };
     void append(const std::string& window, scrollback_line line);
+    void insert_by_time(const std::string& window, scrollback_line line);
+    void trim(window_log& l);
 
     std::size_t max_lines_;
     std::size_t max_bytes_;

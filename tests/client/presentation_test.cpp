@@ -36,3 +36,26 @@ TEST_CASE("nick colours are stable and case-insensitive", "[presentation]")
     CHECK(nick_colour("alice", 12) < 12);
     CHECK(nick_colour("x", 0) == 0);
 }
+
+TEST_CASE("history is marked in plain lines, without colour", "[presentation]")
+{
+    event e{event_kind::message, {}, {"#lobby"}, "alice", "said before", false, false};
+    e.history = true;
+    CHECK(format_plain(e, "09:15", "#lobby") == "09:15 [history] <alice> said before");
+    e.windows = {"#dev"};
+    CHECK(format_plain(e, "09:15", "#lobby") == "09:15 [history] [#dev] <alice> said before");
+}
+
+TEST_CASE("history from another day carries its date", "[presentation]")
+{
+    using namespace std::chrono_literals;
+    const clock_time now = std::chrono::sys_days{std::chrono::year{2024} / 5 / 10} + 12h;
+    event e{event_kind::message, now - 1h, {"#lobby"}, "alice", "x", false, false};
+    CHECK(format_stamp(e, now) == format_clock(e.time));
+    e.history = true;
+    CHECK(format_stamp(e, now) == format_clock(e.time));  // today, in any time zone
+    e.time = now - 72h;
+    CHECK(format_stamp(e, now) == "2024-05-07 " + format_clock(e.time));
+    e.history = false;  // live lines are always "HH:MM"
+    CHECK(format_stamp(e, now) == format_clock(e.time));
+}

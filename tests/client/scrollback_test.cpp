@@ -89,3 +89,47 @@ TEST_CASE("scrollback forgets windows that closed", "[scrollback]")
     CHECK(s.lines("#dev").empty());
     CHECK(s.lines("bob").size() == 1);
 }
+
+TEST_CASE("scrollback puts history where its time belongs", "[scrollback]")
+{
+    const auto c = two_rooms();
+    scrollback s;
+    auto at = [](const std::string& text, clock_time when, bool history) {
+        event e = said("#dev", "bob", text);
+        e.time = when;
+        e.history = history;
+        return e;
+    };
+    s.add(c, at("live 10", t0 + 10s, false), t0);
+    s.add(c, at("live 20", t0 + 20s, false), t0);
+    // A gap filled after a reconnect: between the two.
+    s.add(c, at("gap 12", t0 + 12s, true), t0);
+    s.add(c, at("gap 12 too", t0 + 12s, true), t0);
+    // An older page: on top, in its order.
+    s.add(c, at("old 1", t0 + 1s, true), t0);
+    s.add(c, at("old 2", t0 + 2s, true), t0);
+    // Newer than everything: at the end.
+    s.add(c, at("latest", t0 + 30s, true), t0);
+    std::vector<std::string> order;
+    for (const auto& l : s.lines("#dev"))
+        order.push_back(l.parts.body);
+    CHECK(order == std::vector<std::string>{"old 1", "old 2", "live 10", "gap 12", "gap 12 too", "live 20", "latest"});
+    CHECK(s.lines("#dev").front().history);
+    CHECK_FALSE(s.lines("#dev")[2].history);
+}
+
+TEST_CASE("older history does not push out what is on screen", "[scrollback]")
+{
+    const auto c = two_rooms();
+    scrollback s(3, 1 << 20);
+    CHECK(s.has_room("#dev"));
+    for (int i = 0; i < 3; ++i)
+        s.add(c, said("#dev", "bob", std::to_string(i)));
+    CHECK_FALSE(s.has_room("#dev"));
+    event old = said("#dev", "bob", "old");
+    old.time = t0 - 1h;
+    old.history = true;
+    s.add(c, old, t0);
+    REQUIRE(s.lines("#dev").size() == 3);
+    CHECK(s.lines("#dev").front().parts.body == "0");
+}
