@@ -318,6 +318,43 @@ std::string_view without_tags(std::string_view line)
     return space == std::string_view::npos ? std::string_view{} : line.substr(space + 1);
 }
 
+std::optional<std::string> tag_value(std::string_view line, std::string_view key)
+{
+    if (!line.starts_with('@'))
+        return std::nullopt;
+    auto tags = line.substr(1, line.find(' ') - 1);
+    for (;;) {
+        const auto end = tags.find(';');
+        const auto tag = tags.substr(0, end);
+        const auto eq = tag.find('=');
+        if (tag.substr(0, eq) == key) {
+            std::string value;
+            const auto raw = eq == std::string_view::npos ? std::string_view{} : tag.substr(eq + 1);
+            // IRCv3 message-tags escaping: \: \s \\ \r \n; any other escaped
+            // character stands for itself, and a lone trailing backslash is dropped.
+            for (std::size_t i = 0; i < raw.size(); ++i) {
+                if (raw[i] != '\\') {
+                    value.push_back(raw[i]);
+                    continue;
+                }
+                if (++i == raw.size())
+                    break;
+                switch (raw[i]) {
+                case ':': value.push_back(';'); break;
+                case 's': value.push_back(' '); break;
+                case 'r': value.push_back('\r'); break;
+                case 'n': value.push_back('\n'); break;
+                default: value.push_back(raw[i]); break;
+                }
+            }
+            return value;
+        }
+        if (end == std::string_view::npos)
+            return std::nullopt;
+        tags.remove_prefix(end + 1);
+    }
+}
+
 bool is_numeric(const std::string& line, std::string_view code)
 {
     const auto body = without_tags(line);

@@ -96,6 +96,11 @@ std::string trailing(const std::string& line);
 // The line without a leading "@tags " part.
 std::string_view without_tags(std::string_view line);
 
+// The value of tag `key` ("time", "msgid", "+typing"...) in the line's
+// "@tags " part, unescaped; "" for a tag without a value; nullopt when the
+// line has no such tag.
+std::optional<std::string> tag_value(std::string_view line, std::string_view key);
+
 // Whether `line` is numeric `code` ("NNN") from the server.
 bool is_numeric(const std::string& line, std::string_view code);
 

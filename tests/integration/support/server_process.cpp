@@ -1,9 +1,8 @@
 #include "support/server_process.hpp"
 
-#include <algorithm>
-
 #include <fcntl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,6 +11,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -69,7 +69,13 @@ std::uint16_t find_port(const std::string& log)
 }  // namespace
 
 server_process::server_process(std::vector<std::string> extra_args, milliseconds startup_timeout)
+    : server_process(launch_options{std::move(extra_args), std::nullopt, startup_timeout})
 {
+}
+
+server_process::server_process(launch_options options)
+{
+    auto& extra_args = options.args;
     char name[] = "/tmp/sala-integ-XXXXXX.log";
     const int log_fd = mkostemps(name, 4, O_CLOEXEC);
     if (log_fd < 0)
@@ -91,6 +97,11 @@ server_process::server_process(std::vector<std::string> extra_args, milliseconds
     argv.push_back(nullptr);
     const int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     const pid_t parent = getpid();
+    rlimit file_size{};
+    if (options.file_size_limit) {
+        getrlimit(RLIMIT_FSIZE, &file_size);
+        file_size.rlim_cur = std::min<rlim_t>(static_cast<rlim_t>(*options.file_size_limit), file_size.rlim_max);
+    }
 
     pid_ = fork();
     if (pid_ == 0) {
@@ -102,6 +113,9 @@ server_process::server_process(std::vector<std::string> extra_args, milliseconds
             dup2(null_fd, STDIN_FILENO);
         dup2(log_fd, STDOUT_FILENO);
         dup2(log_fd, STDERR_FILENO);
+        // Only the soft limit: the test raises it again to end the "full disk".
+        if (options.file_size_limit && setrlimit(RLIMIT_FSIZE, &file_size) != 0)
+            _exit(126);
         execv(argv[0], argv.data());
         static constexpr char msg[] = "exec of chat-server failed\n";
         [[maybe_unused]] auto ignored = write(STDERR_FILENO, msg, sizeof msg - 1);
@@ -116,7 +130,7 @@ server_process::server_process(std::vector<std::string> extra_args, milliseconds
         throw std::runtime_error(std::string("fork failed: ") + std::strerror(fork_errno));
     }
 
-    const auto deadline = clock::now() + startup_timeout;
+    const auto deadline = clock::now() + options.startup_timeout;
     for (;;) {
         port_ = find_port(log_text());
         if (port_ != 0)
@@ -165,6 +179,29 @@ void server_process::send_signal(int signo) const
         kill(pid_, signo);
 }
 
+int server_process::kill_hard()
+{
+    if (status_)
+        return *status_;
+    kill(pid_, SIGKILL);
+    int raw = 0;
+    while (waitpid(pid_, &raw, 0) < 0 && errno == EINTR) {
+    }
+    status_ = decode_status(raw);
+    return *status_;
+}
+
+bool server_process::set_file_size_limit(std::optional<std::uint64_t> bytes) const
+{
+    if (!running())
+        return false;
+    rlimit limit{};
+    if (prlimit(pid_, RLIMIT_FSIZE, nullptr, &limit) != 0)
+        return false;
+    limit.rlim_cur = bytes ? std::min<rlim_t>(static_cast<rlim_t>(*bytes), limit.rlim_max) : limit.rlim_max;
+    return prlimit(pid_, RLIMIT_FSIZE, &limit, nullptr) == 0;
+}
+
 std::optional<int> server_process::wait_exit(milliseconds timeout)
 {
     if (status_)
@@ -211,6 +248,22 @@ void require_clean_exit(server_process& server)
     CHECK(log.find("Sanitizer") == std::string::npos);
     CHECK(log.find("[error]") == std::string::npos);
     CHECK(log.find("[critical]") == std::string::npos);
+}
+
+temp_dir::temp_dir()
+{
+    char name[] = "/tmp/sala-integ-XXXXXX";
+    if (mkdtemp(name) == nullptr)
+        throw std::runtime_error(std::string("cannot create a temp directory: ") + std::strerror(errno));
+    path_ = name;
+}
+
+temp_dir::~temp_dir()
+{
+    if (std::getenv("SALA_KEEP_LOGS") != nullptr)
+        return;
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
 }
 
 temp_file::temp_file(std::string_view content, std::string_view suffix)
