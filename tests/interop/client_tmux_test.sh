@@ -11,8 +11,7 @@ client_bin=$2
 dir=$(mktemp -d)
 # The status endpoint (127.0.0.1:8080 by default) is not under test; turn it
 # off so that tests running in parallel do not fight over its port.
-status_off=()
-if "$server_bin" --help 2>/dev/null | grep -q -- '--status-port'; then status_off=(--status-port 0); fi
+status_off=(--status-port 0)
 sock=sala-client-$$
 pids=()
 
