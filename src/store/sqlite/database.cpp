@@ -96,15 +96,15 @@ std::int64_t database::single_int(const char* sql)
     return s->step() ? s->int64(0) : 0;
 }
 
-statement& database::prepare(const std::string& sql)
+statement& database::prepare(std::string_view sql)
 {
     if (auto it = cache_.find(sql); it != cache_.end())
         return *it->second;
     sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &raw, nullptr)
+    if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &raw, nullptr)
         != SQLITE_OK)
         fail(db_, "prepare");
-    auto& slot = cache_[sql];
+    auto& slot = cache_[std::string(sql)];
     slot = std::make_unique<statement>(raw);
     return *slot;
 }
@@ -112,5 +112,27 @@ statement& database::prepare(const std::string& sql)
 std::int64_t database::changes() const { return sqlite3_changes64(db_); }
 
 bool database::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+void database::on_commit(std::function<void(int wal_pages)> observer)
+{
+    commit_observer_ = std::move(observer);
+    sqlite3_wal_hook(
+        db_,
+        [](void* self, sqlite3*, const char*, int pages) {
+            static_cast<database*>(self)->commit_observer_(pages);
+            return SQLITE_OK;
+        },
+        this);
+}
+
+bool database::checkpoint()
+{
+    const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    if (rc == SQLITE_BUSY)
+        return false;
+    if (rc != SQLITE_OK)
+        fail(db_, "checkpoint");
+    return true;
+}
 
 }  // namespace sala::store::sqlite

@@ -3,6 +3,7 @@
 // A connection is used by one thread at a time (its lane in sqlite_store).
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -48,13 +49,23 @@ public:
     [[nodiscard]] std::int64_t single_int(const char* sql);
     // Prepared once per connection and kept: the same few statements run for
     // every batch and query.
-    statement& prepare(const std::string& sql);
+    statement& prepare(std::string_view sql);
     [[nodiscard]] std::int64_t changes() const;
     // A transaction is open (BEGIN ran and nothing ended it).
     [[nodiscard]] bool in_transaction() const;
 
+    // Called after each commit with the pages now in the write-ahead log.
+    // Setting it turns off SQLite's own checkpoints on this connection, which
+    // would run inside the commit that crosses the threshold.
+    void on_commit(std::function<void(int wal_pages)> observer);
+    // Copies what it can of the log into the database without waiting for
+    // readers or writers (SQLite's PASSIVE mode). False when another
+    // connection's checkpoint is under way; throws store_error on failure.
+    bool checkpoint();
+
 private:
     sqlite3* db_ = nullptr;
+    std::function<void(int)> commit_observer_;
     std::map<std::string, std::unique_ptr<statement>, std::less<>> cache_;
 };
 

@@ -16,6 +16,13 @@ namespace {
 
 // Rows one prune step deletes before letting waiting commits in.
 constexpr std::int64_t prune_step_rows = 5000;
+// Log pages (4 KiB each) past which a commit asks for a checkpoint: SQLite's
+// own default, now served off the writer's thread.
+constexpr int checkpoint_after_pages = 1000;
+// The log starts over only once a checkpoint has copied all of it, and under
+// a steady stream commits keep landing while the checkpoint lane copies; past
+// this many pages the writer copies the rest itself, which bounds the file.
+constexpr int writer_checkpoint_pages = 4 * checkpoint_after_pages;
 
 void configure_writer(database& db, durability d, bool in_memory)
 {
@@ -41,19 +48,29 @@ sqlite_store::sqlite_store(std::string path, durability d)
 {
     try {
         configure_writer(writer_db_, d, in_memory_);
-        if (!in_memory_)
+        if (!in_memory_) {
             reader_db_ = std::make_unique<database>(path_, true);
+            checkpoint_db_ = std::make_unique<database>(path_, false);
+            // A checkpoint inside a commit made every thousandth batch wait
+            // milliseconds (commit p99 7 ms against p50 0.2 ms in the fan-out
+            // benchmark); on its own connection it runs beside the commits.
+            writer_db_.on_commit([this](int wal_pages) { after_commit(wal_pages); });
+        }
     } catch (const store_error& e) {
         throw store_error(path_ + ": " + e.what());
     }
     writer_.thread = std::thread([this] { run_writer(); });
     if (reader_db_)
         reader_.thread = std::thread([this] { run_reader(reader_); });
+    if (checkpoint_db_)
+        checkpointer_.thread = std::thread([this] { run_reader(checkpointer_); });
 }
 
 sqlite_store::~sqlite_store()
 {
-    for (auto* l : {&reader_, &writer_}) {
+    // The writer last: its final commits may still queue a checkpoint, which
+    // closing the last connection then does anyway.
+    for (auto* l : {&reader_, &checkpointer_, &writer_}) {
         {
             std::lock_guard lock(l->mutex);
             l->stopping = true;
@@ -101,6 +118,40 @@ void sqlite_store::run_writer()
             job();
         }
     }
+}
+
+void sqlite_store::after_commit(int wal_pages) noexcept
+{
+    if (wal_pages >= writer_checkpoint_pages) {
+        try {
+            // Busy means the checkpoint lane holds the log; the next commit tries again.
+            (void)writer_db_.checkpoint();
+        } catch (const std::exception& e) {
+            spdlog::warn("history: checkpoint failed (the log grows until one succeeds): {}", e.what());
+        }
+        return;
+    }
+    if (wal_pages >= checkpoint_after_pages && !checkpoint_queued_.exchange(true))
+        start_checkpoint();
+}
+
+void sqlite_store::start_checkpoint()
+{
+    {
+        std::lock_guard lock(checkpointer_.mutex);
+        if (checkpointer_.stopping)
+            return;
+        checkpointer_.jobs.push_back([this] {
+            // Cleared first: commits made while this runs ask for the next one.
+            checkpoint_queued_ = false;
+            try {
+                (void)checkpoint_db_->checkpoint();  // busy: the writer is copying it
+            } catch (const std::exception& e) {
+                spdlog::warn("history: checkpoint failed (the log grows until one succeeds): {}", e.what());
+            }
+        });
+    }
+    checkpointer_.wake.notify_one();
 }
 
 void sqlite_store::run_reader(lane& l)

@@ -2,8 +2,10 @@
 // The default store: one SQLite file in WAL mode. A writer lane (thread and
 // connection) commits every append waiting for it in one transaction (group
 // commit); a reader lane with its own connection answers queries, so a long
-// CHATHISTORY never holds up a commit. For ":memory:" both run on the writer,
-// as a second connection would open a second, empty database.
+// CHATHISTORY never holds up a commit; a checkpoint lane copies the
+// write-ahead log into the database file, so no commit waits for that either.
+// For ":memory:" everything runs on the writer, as a second connection would
+// open a second, empty database (and there is no log).
 
 #include <array>
 #include <atomic>
@@ -56,6 +58,9 @@ private:
 
     void run_writer();
     static void run_reader(lane& l);
+    // Runs inside each commit on the writer's connection (SQLite's log hook).
+    void after_commit(int wal_pages) noexcept;
+    void start_checkpoint();
     void commit(std::vector<pending_append>& group);
     void prune_step(std::int64_t before_ms);
     void post_query(std::function<void(database&)> job);
@@ -64,9 +69,12 @@ private:
     std::string path_;
     bool in_memory_;
     database writer_db_;
-    std::unique_ptr<database> reader_db_;  // null in memory
+    std::unique_ptr<database> reader_db_;      // null in memory
+    std::unique_ptr<database> checkpoint_db_;  // null in memory
     lane writer_;
     lane reader_;
+    lane checkpointer_;
+    std::atomic<bool> checkpoint_queued_{false};
     std::vector<pending_append> appends_;  // guarded by writer_.mutex
 
     std::atomic<std::uint64_t> entries_stored_{0};
