@@ -26,6 +26,7 @@ struct history_entry {
     std::string line;         // ":prefix COMMAND params\r\n" exactly as relayed, without tags
     std::string client_tags;  // the sender's "+tag=value" list, for clients with message-tags
     std::string account;      // the sender's account; empty when not logged in
+    std::int64_t sequence = 0; // the number in its msgid (core::msgid_source); orders a room's history
 };
 
 // A CHATHISTORY reference: "*", "msgid=..." or "timestamp=...".

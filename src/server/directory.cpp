@@ -18,6 +18,7 @@
 #include "irc/replies.hpp"
 #include "server/room.hpp"
 #include "server/session.hpp"
+#include "store/store.hpp"
 
 namespace sala::server {
 
@@ -34,7 +35,9 @@ std::uint64_t msgid_seed()
 }  // namespace
 
 directory::directory(server_context& ctx)
-    : ctx_(ctx), msgids_(msgid_seed()), monitors_(ctx, ctx.protocol.monitor_limit)
+    : ctx_(ctx),
+      msgids_(msgid_seed(), ctx.store != nullptr ? ctx.store->first_unused_sequence() : 0),
+      monitors_(ctx, ctx.protocol.monitor_limit)
 {
 }
 

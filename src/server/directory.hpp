@@ -116,7 +116,8 @@ public:
     server_context& context() { return ctx_; }
 
     // A new IRCv3 msgid for a relayed message; hub executor only, like the rest.
-    [[nodiscard]] std::string next_msgid() { return msgids_.next(); }
+    [[nodiscard]] core::message_id next_message_id() { return msgids_.next(); }
+    [[nodiscard]] std::string next_msgid() { return msgids_.next().text; }
 
 private:
     // A registered user let `old_nick` go: kept for WHOWAS, and its monitors told.

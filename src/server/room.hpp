@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/history.hpp"
+#include "core/msgid.hpp"
 #include "core/history_ring.hpp"
 #include "core/roster.hpp"
 #include "server/directory.hpp"
@@ -124,7 +125,7 @@ private:
     // ---- History: nothing goes out before the store has written it ----------
     // Stamps a line for history: kept with the batch being built, and in the
     // replay ring when it is chat.
-    void record(core::history_kind kind, const std::string& line, std::int64_t time_ms, std::string msgid,
+    void record(core::history_kind kind, const std::string& line, std::int64_t time_ms, core::message_id id,
         const std::string& client_tags = {});
     // Hands the lines recorded since the last flush to the store.
     void write_unwritten();

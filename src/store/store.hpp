@@ -40,8 +40,13 @@ public:
     using entries_handler = std::function<void(std::optional<std::vector<core::history_entry>> found)>;
     using targets_handler = std::function<void(std::optional<std::vector<core::history_target_activity>> found)>;
 
+    // The first msgid sequence number no stored entry has: where this run's
+    // msgid source starts, so a sequence names one entry however often the
+    // server restarts.
+    [[nodiscard]] virtual std::int64_t first_unused_sequence() const = 0;
     // Writes `entries` as durably as the backend was configured to, then
     // calls `done(true)`; `done(false)` when they could not be written.
+    // Each entry's sequence must be one that no stored entry has.
     virtual void append(std::vector<core::history_entry> entries, written_handler done) = 0;
     // A CHATHISTORY selection; nullopt when the query failed.
     virtual void query(core::history_query q, entries_handler done) = 0;

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/msgid.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "store/store_error.hpp"
 #include "support/catch.hpp"
@@ -38,10 +39,15 @@ struct temp_dir {
     [[nodiscard]] std::string file(const char* name) const { return (path / name).string(); }
 };
 
+// The msgid the server would give the line with sequence number n.
+core::message_id id_for(int n, std::uint64_t seed = 0x5a1a) { return core::msgid_source(seed, n).next(); }
+
 history_entry chat(const std::string& target, int n, history_kind kind = history_kind::privmsg)
 {
-    return {target, "id" + std::to_string(n), 1'000'000 + n * 1000, kind,
-        ":alice!a@h PRIVMSG " + target + " :line " + std::to_string(n) + "\r\n", n % 2 ? "+draft/react=x" : "", ""};
+    auto id = id_for(n);
+    return {target, std::move(id.text), 1'000'000 + n * 1000, kind,
+        ":alice!a@h PRIVMSG " + target + " :line " + std::to_string(n) + "\r\n", n % 2 ? "+draft/react=x" : "", "",
+        id.sequence};
 }
 
 // Appends and waits for the store to say it is written.
@@ -66,8 +72,11 @@ std::vector<history_entry> run_query(store::store& s, history_query q)
 std::vector<int> numbers(const std::vector<history_entry>& entries)
 {
     std::vector<int> out;
-    for (const auto& e : entries)
-        out.push_back(std::stoi(e.msgid.substr(2)));
+    for (const auto& e : entries) {
+        const auto sequence = core::msgid_source::sequence_of(e.msgid);
+        REQUIRE(sequence == e.sequence);
+        out.push_back(static_cast<int>(*sequence));
+    }
     return out;
 }
 
@@ -82,7 +91,7 @@ std::string start_error(const std::string& path)
     return {};
 }
 
-history_ref by_msgid(int n) { return {history_ref::kind::msgid, "id" + std::to_string(n), 0}; }
+history_ref by_msgid(int n) { return {history_ref::kind::msgid, id_for(n).text, 0}; }
 history_ref by_time(std::int64_t ms) { return {history_ref::kind::timestamp, {}, ms}; }
 
 history_query ask(history_direction d, history_ref from, std::size_t limit, history_ref to = {})
@@ -133,14 +142,18 @@ TEST_CASE("sqlite store: each CHATHISTORY direction selects the right lines, old
     // Another room's lines never leak in; an unknown msgid selects nothing.
     CHECK(run_query(s, ask(history_direction::after, by_msgid(99), 5)).empty());
     CHECK(run_query(s, ask(history_direction::before, by_msgid(12345), 5)).empty());
+    // The right sequence from another run (another prefix) is another message.
+    const history_ref other_run{history_ref::kind::msgid, id_for(20, 0xbeef).text, 0};
+    CHECK(run_query(s, ask(history_direction::after, other_run, 5)).empty());
+    CHECK(s.first_unused_sequence() == 0);  // as found when the store opened
 }
 
 TEST_CASE("sqlite store: an entry comes back exactly as it was stored", "[store]")
 {
     temp_dir dir;
     sqlite_store s(dir.file("h.db"), durability::full);
-    history_entry e{"#room", "abcdefgh23456789", 1'764'000'000'123, history_kind::notice,
-        ":bob!b@h NOTICE #room :ünïcode and ; tags\r\n", "+draft/reply=x;+typing=active", "bobacct"};
+    history_entry e{"#room", id_for(77).text, 1'764'000'000'123, history_kind::notice,
+        ":bob!b@h NOTICE #room :ünïcode and ; tags\r\n", "+draft/reply=x;+typing=active", "bobacct", 77};
     REQUIRE(append_all(s, {e}));
     const auto found = run_query(s, ask(history_direction::latest, {}, 10));
     REQUIRE(found.size() == 1);
@@ -151,6 +164,7 @@ TEST_CASE("sqlite store: an entry comes back exactly as it was stored", "[store]
     CHECK(found[0].line == e.line);
     CHECK(found[0].client_tags == e.client_tags);
     CHECK(found[0].account == e.account);
+    CHECK(found[0].sequence == e.sequence);
 }
 
 TEST_CASE("sqlite store: events only for clients that asked for them", "[store]")
@@ -189,6 +203,8 @@ TEST_CASE("sqlite store: history survives closing and reopening the file", "[sto
     again.recent("#room", 20, 1'000'000 + 25'000, [&done](auto r) { done.set_value(std::move(r)); });
     CHECK(numbers(*found.get()) == range(25, 30));
     CHECK(again.stats().entries_stored == 0);  // this run wrote nothing
+    // The next run's msgids continue after the stored ones.
+    CHECK(again.first_unused_sequence() == 31);
 }
 
 TEST_CASE("sqlite store: appends made together are committed together, in order", "[store]")
@@ -287,4 +303,42 @@ TEST_CASE("sqlite store: the write-ahead log stays bounded under a steady stream
     INFO("log bytes " << log_bytes);
     CHECK(log_bytes < 24u * 1024 * 1024);
     CHECK(numbers(run_query(s, ask(history_direction::latest, {}, 3))) == range(commits - 2, commits));
+}
+
+TEST_CASE("sqlite store: a schema 1 database keeps its history and its msgids after the upgrade", "[store]")
+{
+    // Schema 1 numbered rows itself and made 16-character msgids that carry
+    // no sequence; clients may still hold them as their last-seen message.
+    temp_dir dir;
+    {
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open(dir.file("old.db").c_str(), &db) == SQLITE_OK);
+        const char* v1 = R"sql(
+            CREATE TABLE history (id INTEGER PRIMARY KEY, target TEXT NOT NULL, msgid TEXT NOT NULL,
+                time_ms INTEGER NOT NULL, kind INTEGER NOT NULL, line TEXT NOT NULL,
+                client_tags TEXT NOT NULL DEFAULT '', account TEXT NOT NULL DEFAULT '');
+            CREATE INDEX history_by_target ON history (target, id);
+            CREATE INDEX history_by_time   ON history (target, time_ms);
+            CREATE INDEX history_by_msgid  ON history (target, msgid);
+            INSERT INTO history (target, msgid, time_ms, kind, line) VALUES
+                ('#room', 'oldoldol00000000', 1000, 0, ':a!a@h PRIVMSG #room :one' || char(13, 10)),
+                ('#room', 'oldoldol00000001', 2000, 0, ':a!a@h PRIVMSG #room :two' || char(13, 10)),
+                ('#room', 'oldoldol00000002', 3000, 0, ':a!a@h PRIVMSG #room :three' || char(13, 10));
+            PRAGMA user_version = 1;
+        )sql";
+        REQUIRE(sqlite3_exec(db, v1, nullptr, nullptr, nullptr) == SQLITE_OK);
+        sqlite3_close(db);
+    }
+    sqlite_store s(dir.file("old.db"), durability::normal);
+    REQUIRE(s.first_unused_sequence() == 4);
+    const history_ref old_one{history_ref::kind::msgid, "oldoldol00000000", 0};
+    auto after_old = run_query(s, ask(history_direction::after, old_one, 10));
+    REQUIRE(after_old.size() == 2);
+    CHECK(after_old[1].msgid == "oldoldol00000002");
+    // New lines follow the old ones.
+    REQUIRE(append_all(s, {chat("#room", 4), chat("#room", 5)}));
+    after_old = run_query(s, ask(history_direction::after, old_one, 10));
+    REQUIRE(after_old.size() == 4);
+    CHECK(after_old[3].msgid == id_for(5).text);
+    CHECK(numbers(run_query(s, ask(history_direction::before, by_msgid(5), 1))) == std::vector<int>{4});
 }

@@ -4,7 +4,7 @@
 
 namespace {
 
-sala::core::history_entry at(std::int64_t ms) { return {"#r", std::to_string(ms), ms, {}, {}, {}, {}}; }
+sala::core::history_entry at(std::int64_t ms) { return {"#r", std::to_string(ms), ms, {}, {}, {}, {}, 0}; }
 
 std::vector<std::int64_t> times(const std::vector<sala::core::history_entry>& v)
 {

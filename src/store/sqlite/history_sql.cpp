@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "core/msgid.hpp"
 #include "store/sqlite/database.hpp"
 
 namespace sala::store::sqlite {
@@ -14,11 +15,12 @@ using core::history_direction;
 using core::history_entry;
 using core::history_ref;
 
-constexpr const char* columns = "SELECT target, msgid, time_ms, kind, line, client_tags, account FROM history ";
+constexpr const char* columns = "SELECT target, msgid, time_ms, kind, line, client_tags, account, id FROM history ";
 
 history_entry read_entry(const statement& s)
 {
     history_entry e;
+    e.sequence = s.int64(7);
     e.target = s.text(0);
     e.msgid = s.text(1);
     e.time_ms = s.int64(2);
@@ -42,7 +44,18 @@ std::optional<position> locate(database& db, std::string_view target, const hist
         return position{std::nullopt, ref.time_ms};
     if (ref.what != history_ref::kind::msgid)
         return std::nullopt;
-    statement_use s(db.prepare("SELECT id, time_ms FROM history WHERE target = ?1 AND msgid = ?2 ORDER BY id LIMIT 1"));
+    if (const auto sequence = core::msgid_source::sequence_of(ref.msgid)) {
+        // The whole msgid must match too: the sequence alone could name
+        // another room's line, or a line of a run whose prefix differs.
+        statement_use s(db.prepare("SELECT id, time_ms FROM history WHERE id = ?1 AND target = ?2 AND msgid = ?3"));
+        s->bind(1, *sequence).bind(2, target).bind(3, ref.msgid);
+        if (!s->step())
+            return std::nullopt;
+        return position{s->int64(0), s->int64(1)};
+    }
+    // A msgid of schema 1 (see schema.cpp), found through its own index.
+    statement_use s(db.prepare("SELECT id, time_ms FROM history WHERE target = ?1 AND msgid = ?2"
+                               " AND length(msgid) = 16 ORDER BY id LIMIT 1"));
     s->bind(1, target).bind(2, ref.msgid);
     if (!s->step())
         return std::nullopt;
@@ -106,11 +119,16 @@ bool precedes(const position& a, const position& b)
 
 void insert_entry(database& db, const history_entry& e)
 {
-    statement_use s(db.prepare(
-        "INSERT INTO history (target, msgid, time_ms, kind, line, client_tags, account) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
-    s->bind(1, e.target).bind(2, e.msgid).bind(3, e.time_ms).bind(4, static_cast<std::int64_t>(e.kind));
-    s->bind(5, e.line).bind(6, e.client_tags).bind(7, e.account);
+    statement_use s(db.prepare("INSERT INTO history (id, target, msgid, time_ms, kind, line, client_tags, account)"
+                               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
+    s->bind(1, e.sequence).bind(2, e.target).bind(3, e.msgid).bind(4, e.time_ms);
+    s->bind(5, static_cast<std::int64_t>(e.kind)).bind(6, e.line).bind(7, e.client_tags).bind(8, e.account);
     s->step();
+}
+
+std::int64_t first_unused_sequence(database& db)
+{
+    return db.single_int("SELECT COALESCE(MAX(id), -1) + 1 FROM history");
 }
 
 std::vector<history_entry> select_history(database& db, const core::history_query& q)

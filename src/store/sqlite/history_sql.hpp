@@ -13,6 +13,8 @@ namespace sala::store::sqlite {
 class database;
 
 void insert_entry(database& db, const core::history_entry& e);
+// One past the highest sequence stored (0 when there is none).
+[[nodiscard]] std::int64_t first_unused_sequence(database& db);
 
 // Oldest first. An unknown msgid reference selects nothing.
 [[nodiscard]] std::vector<core::history_entry> select_history(database& db, const core::history_query& q);

@@ -31,6 +31,14 @@ constexpr std::array migrations = {
         CREATE INDEX history_by_time   ON history (target, time_ms);
         CREATE INDEX history_by_msgid  ON history (target, msgid);
     )sql",
+    // 2: `id` is the sequence number in the line's msgid (core::msgid_source),
+    // so a msgid reference is a lookup by primary key and each stored line
+    // updates one index less. The 16-character msgids of schema 1 carry no
+    // sequence; only they stay in a msgid index, which new lines skip.
+    R"sql(
+        DROP INDEX history_by_msgid;
+        CREATE INDEX history_by_old_msgid ON history (target, msgid) WHERE length(msgid) = 16;
+    )sql",
 };
 
 }  // namespace

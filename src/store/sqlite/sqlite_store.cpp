@@ -48,6 +48,7 @@ sqlite_store::sqlite_store(std::string path, durability d)
 {
     try {
         configure_writer(writer_db_, d, in_memory_);
+        first_unused_sequence_ = sqlite::first_unused_sequence(writer_db_);
         if (!in_memory_) {
             reader_db_ = std::make_unique<database>(path_, true);
             checkpoint_db_ = std::make_unique<database>(path_, false);

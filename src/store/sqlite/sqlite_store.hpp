@@ -35,6 +35,7 @@ public:
     // Writes what was appended, then stops the lanes.
     ~sqlite_store() override;
 
+    [[nodiscard]] std::int64_t first_unused_sequence() const override { return first_unused_sequence_; }
     void append(std::vector<core::history_entry> entries, written_handler done) override;
     void query(core::history_query q, entries_handler done) override;
     void query_targets(core::history_targets_query q, targets_handler done) override;
@@ -76,6 +77,7 @@ private:
     lane checkpointer_;
     std::atomic<bool> checkpoint_queued_{false};
     std::vector<pending_append> appends_;  // guarded by writer_.mutex
+    std::int64_t first_unused_sequence_ = 0;  // as found at start
 
     std::atomic<std::uint64_t> entries_stored_{0};
     std::atomic<std::uint64_t> batches_written_{0};
