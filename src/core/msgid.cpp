@@ -1,5 +1,7 @@
 #include "core/msgid.hpp"
 
+#include <algorithm>
+
 namespace sala::core {
 
 namespace {
@@ -16,6 +18,16 @@ int value_of(char c)
 }
 
 }  // namespace
+
+message_id msgid_source::next(std::int64_t now_ms)
+{
+    const auto sequence = std::max(next_, first_of(now_ms));
+    next_ = sequence + 1;
+    message_id id{sequence, std::string(length, 'a')};
+    encode(prefix_, id.text.data(), prefix_chars);
+    encode(static_cast<std::uint64_t>(sequence), id.text.data() + prefix_chars, sequence_chars);
+    return id;
+}
 
 void msgid_source::encode(std::uint64_t bits, char* out, int chars)
 {

@@ -1,14 +1,17 @@
 #pragma once
 // IRCv3 message IDs: unique across restarts and across the nodes of a
-// cluster, without coordination, and each one names its place in history.
-// An id is 17 characters of lowercase base32, valid as a tag value and in
-// CHATHISTORY references: 8 for a random 40-bit prefix drawn by each source
-// at start (two sources collide only if they draw the same prefix, about one
-// chance in a trillion per pair), then 9 for a 45-bit sequence number. The
-// sequence continues where the history store left off, so the store can key
-// its rows by it and find a referenced message without an index of msgids.
-// (sala before schema 2 made 16-character ids with a counter that restarted
-// at zero; sequence_of() does not decode those.)
+// cluster, without coordination, and each one names its place and time in
+// history. An id is 20 characters of lowercase base32, valid as a tag value
+// and in CHATHISTORY references: 8 for a random 40-bit prefix drawn by each
+// source at start (two sources collide only if they draw the same prefix,
+// about one chance in a trillion per pair), then 12 for a 60-bit sequence
+// number: the millisecond it was stamped, times 65,536, plus a count within
+// that millisecond. Sequences only grow, also across restarts (the source
+// starts after the highest one stored) and when the clock steps back (they
+// then stay on the last millisecond until the clock catches up). The history
+// store keys its rows by the sequence, so one index finds a line by msgid,
+// by timestamp and by position. (sala before schema 2 made 16-character ids
+// that carry no sequence; sequence_of() does not decode those.)
 // Thread-safety: none; one source per thread (the hub's directory owns one).
 
 #include <cstdint>
@@ -33,23 +36,26 @@ public:
     {
     }
 
-    [[nodiscard]] message_id next()
-    {
-        message_id id{next_++, std::string(length, 'a')};
-        encode(prefix_, id.text.data(), prefix_chars);
-        encode(static_cast<std::uint64_t>(id.sequence), id.text.data() + prefix_chars, sequence_chars);
-        return id;
-    }
+    // An id stamped at `now_ms` (milliseconds since the Unix epoch), or a
+    // little later when this millisecond's ids are used up or the clock went
+    // back; time_of() its sequence is the time to show with it.
+    [[nodiscard]] message_id next(std::int64_t now_ms);
 
     // The sequence number `msgid` carries, or nullopt when it is not an id of
     // this format.
     [[nodiscard]] static std::optional<std::int64_t> sequence_of(std::string_view msgid);
+    [[nodiscard]] static constexpr std::int64_t time_of(std::int64_t sequence) { return sequence >> per_ms_bits; }
+    // The first sequence of millisecond `time_ms`: every line stamped before
+    // it has a smaller sequence, every line stamped at or after it one at
+    // least as large.
+    [[nodiscard]] static constexpr std::int64_t first_of(std::int64_t time_ms) { return time_ms << per_ms_bits; }
 
-    static constexpr std::size_t length = 17;
+    static constexpr std::size_t length = 20;
 
 private:
+    static constexpr int per_ms_bits = 16;
     static constexpr int prefix_chars = 8;
-    static constexpr int sequence_chars = 9;
+    static constexpr int sequence_chars = 12;
     static constexpr std::uint64_t prefix_mask = (std::uint64_t{1} << 40) - 1;
 
     // The low 5 * chars bits as base32, most significant first.

@@ -43,6 +43,8 @@ directory::directory(server_context& ctx)
 
 namespace num = irc::numeric;
 
+core::message_id directory::next_message_id() { return msgids_.next(unix_millis_now()); }
+
 directory::claim_result directory::claim_nick(user_ptr& user, const std::string& nick,
     const std::shared_ptr<session>& owner, std::size_t shard, const std::string& host)
 {

@@ -116,8 +116,10 @@ public:
     server_context& context() { return ctx_; }
 
     // A new IRCv3 msgid for a relayed message; hub executor only, like the rest.
-    [[nodiscard]] core::message_id next_message_id() { return msgids_.next(); }
-    [[nodiscard]] std::string next_msgid() { return msgids_.next().text; }
+    // Its sequence gives the time to stamp the message with (msgid.hpp).
+    [[nodiscard]] core::message_id next_message_id();
+    // The same for a message whose time is not shown with it (a batch reference).
+    [[nodiscard]] std::string next_msgid() { return next_message_id().text; }
 
 private:
     // A registered user let `old_nick` go: kept for WHOWAS, and its monitors told.

@@ -123,9 +123,9 @@ private:
     void rebuild_names() const;
 
     // ---- History: nothing goes out before the store has written it ----------
-    // Stamps a line for history: kept with the batch being built, and in the
-    // replay ring when it is chat.
-    void record(core::history_kind kind, const std::string& line, std::int64_t time_ms, core::message_id id,
+    // Stamps a line for history, at the time its id names: kept with the
+    // batch being built, and in the replay ring when it is chat.
+    void record(core::history_kind kind, const std::string& line, core::message_id id,
         const std::string& client_tags = {});
     // Hands the lines recorded since the last flush to the store.
     void write_unwritten();

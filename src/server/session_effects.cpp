@@ -268,7 +268,8 @@ asio::awaitable<void> session::send_private(const irc::effect::private_message& 
             return std::pair{std::optional<irc::recipient>{}, outgoing_ptr{}};
         if (is_chat)
             sender->last_spoke = std::chrono::steady_clock::now();
-        auto m = make_tagged(line, server_time_tag(), tags, is_chat, !is_chat, dir->next_msgid());
+        const auto id = dir->next_message_id();
+        auto m = make_tagged(line, server_time_tag(core::msgid_source::time_of(id.sequence)), tags, is_chat, !is_chat, id.text);
         dir->deliver_to(*u, m);
         return std::pair{std::optional{irc::recipient{u->nick, u->away}}, m};
     };

@@ -184,7 +184,7 @@ TEST_CASE("capabilities: relayed messages carry one msgid, the same for the echo
     const auto echoed = alice.expect("PRIVMSG #lobby :first");
     const auto relayed = bob.expect("PRIVMSG #lobby :first");
     const auto id = msgid_of(echoed);
-    CHECK(id.size() == 17);
+    CHECK(id.size() == 20);
     CHECK(msgid_of(relayed) == id);
     CHECK(relayed.find("time=") != std::string::npos);  // beside server-time
     // Without message-tags there is no msgid.
@@ -199,9 +199,9 @@ TEST_CASE("capabilities: relayed messages carry one msgid, the same for the echo
     alice.send_line("PRIVMSG bob :psst");
     const auto private_line = bob.expect("PRIVMSG bob :psst");
     CHECK(msgid_of(alice.expect("PRIVMSG bob :psst")) == msgid_of(private_line));
-    CHECK(msgid_of(private_line).size() == 17);
+    CHECK(msgid_of(private_line).size() == 20);
     alice.send_line("NOTICE #lobby :note");
-    CHECK(msgid_of(bob.expect("NOTICE #lobby :note")).size() == 17);
+    CHECK(msgid_of(bob.expect("NOTICE #lobby :note")).size() == 20);
     require_clean_exit(server);
 }
 

@@ -190,17 +190,18 @@ public:
     sqlite_file(const sqlite_file&) = delete;
     sqlite_file& operator=(const sqlite_file&) = delete;
 
-    // A row as the server would have written it (store/sqlite/schema.cpp).
+    // A row as the server would have written it (store/sqlite/schema.cpp):
+    // its id is its time in milliseconds times 65,536 plus a count.
     void insert(const std::string& target, const std::string& msgid, std::int64_t time_ms, history_kind kind,
         const std::string& line)
     {
         sqlite3_stmt* s = nullptr;
-        REQUIRE(sqlite3_prepare_v2(db_, "INSERT INTO history (target, msgid, time_ms, kind, line) VALUES (?, ?, ?, ?, ?)",
+        REQUIRE(sqlite3_prepare_v2(db_, "INSERT INTO history (target, msgid, id, kind, line) VALUES (?, ?, ?, ?, ?)",
                     -1, &s, nullptr)
             == SQLITE_OK);
         sqlite3_bind_text(s, 1, target.c_str(), -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(s, 2, msgid.c_str(), -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(s, 3, time_ms);
+        sqlite3_bind_int64(s, 3, (time_ms << 16) + planted_++);
         sqlite3_bind_int(s, 4, static_cast<int>(kind));
         sqlite3_bind_text(s, 5, line.c_str(), -1, SQLITE_TRANSIENT);
         const int rc = sqlite3_step(s);
@@ -223,6 +224,7 @@ public:
 
 private:
     sqlite3* db_ = nullptr;
+    std::int64_t planted_ = 0;  // keeps planted ids apart within a millisecond
 };
 
 // Creates the database with the server's own schema: started once and stopped.
@@ -982,7 +984,7 @@ TEST_CASE("history: --history-days forgets older lines at start and keeps younge
     // watching the file beside the server.
     sqlite_file db(dir.file("history.db"));
     const auto cutoff = std::to_string(now - 5 * day);
-    CHECK(eventually([&] { return db.count("time_ms < " + cutoff) == 0; }));
+    CHECK(eventually([&] { return db.count("(id >> 16) < " + cutoff) == 0; }));
     CHECK(db.count("msgid IN ('kept0', 'kept1')") == 2);
 
     irc_client asker(server.port());

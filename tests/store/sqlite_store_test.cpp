@@ -39,13 +39,18 @@ struct temp_dir {
     [[nodiscard]] std::string file(const char* name) const { return (path / name).string(); }
 };
 
-// The msgid the server would give the line with sequence number n.
-core::message_id id_for(int n, std::uint64_t seed = 0x5a1a) { return core::msgid_source(seed, n).next(); }
+using core::msgid_source;
+
+// Line n of a test is stamped at 1,000,000 + 1000 n ms.
+std::int64_t time_of_line(int n) { return 1'000'000 + std::int64_t{n} * 1000; }
+
+// The msgid the server would give line n.
+core::message_id id_for(int n, std::uint64_t seed = 0x5a1a) { return msgid_source(seed).next(time_of_line(n)); }
 
 history_entry chat(const std::string& target, int n, history_kind kind = history_kind::privmsg)
 {
     auto id = id_for(n);
-    return {target, std::move(id.text), 1'000'000 + n * 1000, kind,
+    return {target, std::move(id.text), time_of_line(n), kind,
         ":alice!a@h PRIVMSG " + target + " :line " + std::to_string(n) + "\r\n", n % 2 ? "+draft/react=x" : "", "",
         id.sequence};
 }
@@ -73,9 +78,10 @@ std::vector<int> numbers(const std::vector<history_entry>& entries)
 {
     std::vector<int> out;
     for (const auto& e : entries) {
-        const auto sequence = core::msgid_source::sequence_of(e.msgid);
+        const auto sequence = msgid_source::sequence_of(e.msgid);
         REQUIRE(sequence == e.sequence);
-        out.push_back(static_cast<int>(*sequence));
+        REQUIRE(e.time_ms == msgid_source::time_of(*sequence));
+        out.push_back(static_cast<int>((e.time_ms - time_of_line(0)) / 1000));
     }
     return out;
 }
@@ -152,8 +158,9 @@ TEST_CASE("sqlite store: an entry comes back exactly as it was stored", "[store]
 {
     temp_dir dir;
     sqlite_store s(dir.file("h.db"), durability::full);
-    history_entry e{"#room", id_for(77).text, 1'764'000'000'123, history_kind::notice,
-        ":bob!b@h NOTICE #room :ünïcode and ; tags\r\n", "+draft/reply=x;+typing=active", "bobacct", 77};
+    const auto id = msgid_source(1).next(1'764'000'000'123);
+    history_entry e{"#room", id.text, 1'764'000'000'123, history_kind::notice,
+        ":bob!b@h NOTICE #room :ünïcode and ; tags\r\n", "+draft/reply=x;+typing=active", "bobacct", id.sequence};
     REQUIRE(append_all(s, {e}));
     const auto found = run_query(s, ask(history_direction::latest, {}, 10));
     REQUIRE(found.size() == 1);
@@ -204,7 +211,7 @@ TEST_CASE("sqlite store: history survives closing and reopening the file", "[sto
     CHECK(numbers(*found.get()) == range(25, 30));
     CHECK(again.stats().entries_stored == 0);  // this run wrote nothing
     // The next run's msgids continue after the stored ones.
-    CHECK(again.first_unused_sequence() == 31);
+    CHECK(again.first_unused_sequence() == msgid_source::first_of(time_of_line(30)) + 1);
 }
 
 TEST_CASE("sqlite store: appends made together are committed together, in order", "[store]")
@@ -330,11 +337,12 @@ TEST_CASE("sqlite store: a schema 1 database keeps its history and its msgids af
         sqlite3_close(db);
     }
     sqlite_store s(dir.file("old.db"), durability::normal);
-    REQUIRE(s.first_unused_sequence() == 4);
+    REQUIRE(s.first_unused_sequence() == msgid_source::first_of(3000) + 1);
     const history_ref old_one{history_ref::kind::msgid, "oldoldol00000000", 0};
     auto after_old = run_query(s, ask(history_direction::after, old_one, 10));
     REQUIRE(after_old.size() == 2);
     CHECK(after_old[1].msgid == "oldoldol00000002");
+    CHECK(after_old[1].time_ms == 3000);
     // New lines follow the old ones.
     REQUIRE(append_all(s, {chat("#room", 4), chat("#room", 5)}));
     after_old = run_query(s, ask(history_direction::after, old_one, 10));

@@ -8,13 +8,13 @@
 
 using sala::core::msgid_source;
 
-TEST_CASE("msgid: a source never repeats and every id is 17 base32 characters", "[core][msgid]")
+TEST_CASE("msgid: a source never repeats and every id is 20 base32 characters", "[core][msgid]")
 {
     msgid_source ids(0x123456789aULL);
     std::set<std::string> seen;
     for (int i = 0; i < 100000; ++i) {
-        const auto id = ids.next();
-        REQUIRE(id.text.size() == 17);
+        const auto id = ids.next(1'764'000'000'000);
+        REQUIRE(id.text.size() == 20);
         REQUIRE(id.text.find_first_not_of("abcdefghijklmnopqrstuvwxyz234567") == std::string::npos);
         REQUIRE(seen.insert(id.text).second);
     }
@@ -26,33 +26,52 @@ TEST_CASE("msgid: sources with different seeds share no id", "[core][msgid]")
     msgid_source before(1), after(2);
     std::set<std::string> seen;
     for (int i = 0; i < 10000; ++i) {
-        seen.insert(before.next().text);
-        seen.insert(after.next().text);
+        seen.insert(before.next(1'764'000'000'000).text);
+        seen.insert(after.next(1'764'000'000'000).text);
     }
     CHECK(seen.size() == 20000);
 }
 
-TEST_CASE("msgid: an id gives back its sequence number, which continues where the store left off", "[core][msgid]")
+TEST_CASE("msgid: an id gives back its sequence, which orders ids and tells their time", "[core][msgid]")
 {
-    msgid_source ids(0xffffffffffULL, 41);
-    for (std::int64_t expected = 41; expected < 41 + 1000; ++expected) {
-        const auto id = ids.next();
-        REQUIRE(id.sequence == expected);
-        REQUIRE(msgid_source::sequence_of(id.text) == expected);
+    constexpr std::int64_t t = 1'764'000'000'000;
+    msgid_source ids(0xffffffffffULL);
+    std::int64_t last = -1;
+    for (int i = 0; i < 1000; ++i) {
+        const auto now = t + i / 10;  // ten ids per millisecond
+        const auto id = ids.next(now);
+        REQUIRE(msgid_source::sequence_of(id.text) == id.sequence);
+        REQUIRE(id.sequence > last);
+        REQUIRE(msgid_source::time_of(id.sequence) == now);
+        REQUIRE(id.sequence >= msgid_source::first_of(now));
+        REQUIRE(id.sequence < msgid_source::first_of(now + 1));
+        last = id.sequence;
     }
-    // The largest sequence the format holds (45 bits) survives the trip.
-    constexpr std::int64_t top = (std::int64_t{1} << 45) - 1;
-    msgid_source last(7, top);
-    CHECK(msgid_source::sequence_of(last.next().text) == top);
+}
+
+TEST_CASE("msgid: sequences keep growing when the clock steps back and after a restart", "[core][msgid]")
+{
+    constexpr std::int64_t t = 1'764'000'000'000;
+    msgid_source ids(1);
+    const auto before = ids.next(t);
+    const auto after_step_back = ids.next(t - 60'000);
+    CHECK(after_step_back.sequence == before.sequence + 1);
+    CHECK(msgid_source::time_of(after_step_back.sequence) == t);  // the last time shown, not an earlier one
+    // A restart starts after the highest sequence the store holds, even if
+    // the clock now reads earlier.
+    msgid_source restarted(2, before.sequence + 100);
+    CHECK(restarted.next(t - 60'000).sequence == before.sequence + 100);
+    // A restart later on starts at its own time.
+    CHECK(restarted.next(t + 5000).sequence == msgid_source::first_of(t + 5000));
 }
 
 TEST_CASE("msgid: anything that is not an id of this format has no sequence", "[core][msgid]")
 {
     CHECK_FALSE(msgid_source::sequence_of(""));
-    CHECK_FALSE(msgid_source::sequence_of("abcdefgh23456789"));     // 16: sala before schema 2
-    CHECK_FALSE(msgid_source::sequence_of("abcdefgh234567892a"));   // 18
-    CHECK_FALSE(msgid_source::sequence_of("ABCDEFGH234567892"));    // upper case
-    CHECK_FALSE(msgid_source::sequence_of("abcdefgh23456789!"));
-    CHECK_FALSE(msgid_source::sequence_of("abcdefgh2345678 1"));
-    CHECK(msgid_source::sequence_of("aaaaaaaaaaaaaaaab") == 1);
+    CHECK_FALSE(msgid_source::sequence_of("abcdefgh23456789"));       // 16: sala before schema 2
+    CHECK_FALSE(msgid_source::sequence_of("abcdefgh234567892abc2"));  // 21
+    CHECK_FALSE(msgid_source::sequence_of("ABCDEFGH234567892ABC"));   // upper case
+    CHECK_FALSE(msgid_source::sequence_of("abcdefgh23456789abc!"));
+    CHECK_FALSE(msgid_source::sequence_of("abcdefgh2345678 1abc"));
+    CHECK(msgid_source::sequence_of("aaaaaaaaaaaaaaaaaaab") == 1);
 }

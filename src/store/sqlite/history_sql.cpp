@@ -1,6 +1,7 @@
 #include "store/sqlite/history_sql.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -15,15 +16,17 @@ using core::history_direction;
 using core::history_entry;
 using core::history_ref;
 
-constexpr const char* columns = "SELECT target, msgid, time_ms, kind, line, client_tags, account, id FROM history ";
+using core::msgid_source;
+
+constexpr const char* columns = "SELECT id, target, msgid, kind, line, client_tags, account FROM history ";
 
 history_entry read_entry(const statement& s)
 {
     history_entry e;
-    e.sequence = s.int64(7);
-    e.target = s.text(0);
-    e.msgid = s.text(1);
-    e.time_ms = s.int64(2);
+    e.sequence = s.int64(0);
+    e.time_ms = msgid_source::time_of(e.sequence);
+    e.target = s.text(1);
+    e.msgid = s.text(2);
     e.kind = static_cast<core::history_kind>(s.int64(3));
     e.line = s.text(4);
     e.client_tags = s.text(5);
@@ -31,76 +34,63 @@ history_entry read_entry(const statement& s)
     return e;
 }
 
-// A reference as a place in one room's history: a msgid names a row (and
-// its time), a timestamp only a time.
+// A reference as a place in one room's history: a msgid names a line's id,
+// a timestamp a millisecond, which starts at the first id it could hold.
 struct position {
-    std::optional<std::int64_t> id;
-    std::int64_t time_ms = 0;
+    std::int64_t id = 0;
+    bool is_line = false;
+    std::int64_t time_ms = 0;  // a timestamp's
 };
 
 std::optional<position> locate(database& db, std::string_view target, const history_ref& ref)
 {
     if (ref.what == history_ref::kind::timestamp)
-        return position{std::nullopt, ref.time_ms};
+        return position{msgid_source::first_of(ref.time_ms), false, ref.time_ms};
     if (ref.what != history_ref::kind::msgid)
         return std::nullopt;
-    if (const auto sequence = core::msgid_source::sequence_of(ref.msgid)) {
+    if (const auto sequence = msgid_source::sequence_of(ref.msgid)) {
         // The whole msgid must match too: the sequence alone could name
         // another room's line, or a line of a run whose prefix differs.
-        statement_use s(db.prepare("SELECT id, time_ms FROM history WHERE id = ?1 AND target = ?2 AND msgid = ?3"));
+        statement_use s(db.prepare("SELECT id FROM history WHERE id = ?1 AND target = ?2 AND msgid = ?3"));
         s->bind(1, *sequence).bind(2, target).bind(3, ref.msgid);
         if (!s->step())
             return std::nullopt;
-        return position{s->int64(0), s->int64(1)};
+        return position{s->int64(0), true, 0};
     }
     // A msgid of schema 1 (see schema.cpp), found through its own index.
-    statement_use s(db.prepare("SELECT id, time_ms FROM history WHERE target = ?1 AND msgid = ?2"
+    statement_use s(db.prepare("SELECT id FROM history WHERE target = ?1 AND msgid = ?2"
                                " AND length(msgid) = 16 ORDER BY id LIMIT 1"));
     s->bind(1, target).bind(2, ref.msgid);
     if (!s->step())
         return std::nullopt;
-    return position{s->int64(0), s->int64(1)};
+    return position{s->int64(0), true, 0};
 }
 
-// A bound on one side of a position, as SQL with one parameter.
-struct bound {
-    std::string sql;
-    std::int64_t value;
+// The ids a selection may take: above `above` and below `below`.
+struct span {
+    std::int64_t above = std::numeric_limits<std::int64_t>::min();
+    std::int64_t below = std::numeric_limits<std::int64_t>::max();
 };
 
-bound after(const position& p) { return p.id ? bound{"id > ?", *p.id} : bound{"time_ms > ?", p.time_ms}; }
-bound before(const position& p) { return p.id ? bound{"id < ?", *p.id} : bound{"time_ms < ?", p.time_ms}; }
-// AROUND centres on the referenced message and so includes it; a timestamp
-// counts what was said at that very millisecond as after it.
-bound up_to(const position& p) { return p.id ? bound{"id <= ?", *p.id} : bound{"time_ms < ?", p.time_ms}; }
-bound from_on(const position& p) { return p.id ? bound{"id > ?", *p.id} : bound{"time_ms >= ?", p.time_ms}; }
+// Strictly after / before the position: lines stamped at a timestamp's very
+// millisecond are neither (AROUND, below, counts them as after it).
+std::int64_t after(const position& p) { return p.is_line ? p.id : msgid_source::first_of(p.time_ms + 1) - 1; }
+std::int64_t before(const position& p) { return p.id; }
 
-// Runs one selection: the room, up to two bounds, PRIVMSG and NOTICE only
-// unless events are wanted (TAGMSG is in draft/event-playback's list);
-// `newest_first` takes the rows nearest the end.
-std::vector<history_entry> run(database& db, const core::history_query& q, const std::vector<bound>& bounds,
+// Runs one selection: the room, the span, PRIVMSG and NOTICE only unless
+// events are wanted (TAGMSG is in draft/event-playback's list);
+// `newest_first` takes the lines nearest the end of the span.
+std::vector<history_entry> run(database& db, std::string_view target, span ids, std::int64_t last_kind,
     bool newest_first, std::size_t limit)
 {
     std::vector<history_entry> out;
-    if (limit == 0)
+    if (limit == 0 || ids.above >= ids.below)
         return out;
-    std::string sql = columns + std::string("WHERE target = ?1");
-    int index = 2;
-    for (const auto& b : bounds) {
-        auto clause = b.sql;
-        clause.replace(clause.find('?'), 1, "?" + std::to_string(index++));
-        sql += " AND " + clause;
-    }
-    if (!q.events)
-        sql += " AND kind <= " + std::to_string(static_cast<int>(core::history_kind::notice));
-    sql += newest_first ? " ORDER BY id DESC" : " ORDER BY id ASC";
-    sql += " LIMIT ?" + std::to_string(index);
-    statement_use s(db.prepare(sql));
-    s->bind(1, q.target);
-    index = 2;
-    for (const auto& b : bounds)
-        s->bind(index++, b.value);
-    s->bind(index, static_cast<std::int64_t>(limit));
+    statement_use s(db.prepare(std::string(columns)
+        + "WHERE target = ?1 AND id > ?2 AND id < ?3 AND kind <= ?4 ORDER BY id "
+        + (newest_first ? "DESC" : "ASC") + " LIMIT ?5"));
+    s->bind(1, target).bind(2, ids.above).bind(3, ids.below).bind(4, last_kind);
+    s->bind(5, static_cast<std::int64_t>(limit));
     while (s->step())
         out.push_back(read_entry(*s));
     if (newest_first)
@@ -108,21 +98,23 @@ std::vector<history_entry> run(database& db, const core::history_query& q, const
     return out;
 }
 
-bool precedes(const position& a, const position& b)
+std::vector<history_entry> run(database& db, const core::history_query& q, span ids, bool newest_first, std::size_t limit)
 {
-    if (a.id && b.id)
-        return *a.id < *b.id;
-    return a.time_ms < b.time_ms;
+    // Kinds are numbered so that what a client may get is a prefix of them.
+    const auto last_kind = q.events ? std::numeric_limits<std::int64_t>::max()
+                                    : static_cast<std::int64_t>(core::history_kind::notice);
+    return run(db, q.target, ids, last_kind, newest_first, limit);
 }
 
 }  // namespace
 
 void insert_entry(database& db, const history_entry& e)
 {
-    statement_use s(db.prepare("INSERT INTO history (id, target, msgid, time_ms, kind, line, client_tags, account)"
-                               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
-    s->bind(1, e.sequence).bind(2, e.target).bind(3, e.msgid).bind(4, e.time_ms);
-    s->bind(5, static_cast<std::int64_t>(e.kind)).bind(6, e.line).bind(7, e.client_tags).bind(8, e.account);
+    // The time is the id's (core::msgid_source), so it is not stored apart.
+    statement_use s(db.prepare("INSERT INTO history (id, target, msgid, kind, line, client_tags, account)"
+                               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+    s->bind(1, e.sequence).bind(2, e.target).bind(3, e.msgid).bind(4, static_cast<std::int64_t>(e.kind));
+    s->bind(5, e.line).bind(6, e.client_tags).bind(7, e.account);
     s->step();
 }
 
@@ -142,14 +134,15 @@ std::vector<history_entry> select_history(database& db, const core::history_quer
     case history_direction::latest:
         return run(db, q, {after(*from)}, true, q.limit);
     case history_direction::before:
-        return run(db, q, {before(*from)}, true, q.limit);
+        return run(db, q, {.below = before(*from)}, true, q.limit);
     case history_direction::after:
         return run(db, q, {after(*from)}, false, q.limit);
     case history_direction::around: {
-        // The referenced message and the older half first, so that a limit
-        // of one returns the message itself.
-        auto older = run(db, q, {up_to(*from)}, true, q.limit - q.limit / 2);
-        auto newer = run(db, q, {from_on(*from)}, false, q.limit - older.size());
+        // The referenced line and the older half first, so that a limit of
+        // one returns the line itself.
+        const auto older_end = from->is_line ? from->id + 1 : from->id;
+        auto older = run(db, q, {.below = older_end}, true, q.limit - q.limit / 2);
+        auto newer = run(db, q, {older_end - 1}, false, q.limit - older.size());
         older.insert(older.end(), std::make_move_iterator(newer.begin()), std::make_move_iterator(newer.end()));
         return older;
     }
@@ -157,9 +150,9 @@ std::vector<history_entry> select_history(database& db, const core::history_quer
         const auto to = locate(db, q.target, q.to);
         if (!to)
             return {};
-        if (precedes(*from, *to))
+        if (from->id < to->id)
             return run(db, q, {after(*from), before(*to)}, false, q.limit);
-        return run(db, q, {before(*from), after(*to)}, true, q.limit);
+        return run(db, q, {after(*to), before(*from)}, true, q.limit);
     }
     }
     return {};
@@ -171,12 +164,15 @@ std::vector<core::history_target_activity> select_targets(database& db, const co
     const auto hi = std::max(q.from_ms, q.to_ms);
     std::vector<core::history_target_activity> out;
     // One indexed lookup per room the client is in: a few dozen at most.
-    statement_use s(db.prepare("SELECT MAX(time_ms) FROM history WHERE target = ?1 AND time_ms > ?2 AND time_ms < ?3"
-                               " AND kind <= " + std::to_string(static_cast<int>(core::history_kind::tagmsg))));
+    // Strictly between the two times: from the first id after `lo`'s
+    // millisecond to the last before `hi`'s.
+    statement_use s(db.prepare("SELECT MAX(id) FROM history WHERE target = ?1 AND id >= ?2 AND id < ?3"
+                               " AND kind <= ?4"));
     for (const auto& target : q.targets) {
-        s->bind(1, target).bind(2, lo).bind(3, hi);
+        s->bind(1, target).bind(2, msgid_source::first_of(lo + 1)).bind(3, msgid_source::first_of(hi));
+        s->bind(4, static_cast<std::int64_t>(core::history_kind::tagmsg));
         if (s->step() && !s->is_null(0))
-            out.push_back({target, s->int64(0)});
+            out.push_back({target, msgid_source::time_of(s->int64(0))});
         s->reset();
     }
     std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.latest_ms < b.latest_ms; });
@@ -187,21 +183,18 @@ std::vector<core::history_target_activity> select_targets(database& db, const co
 
 std::vector<history_entry> select_recent(database& db, std::string_view target, std::size_t limit, std::int64_t since_ms)
 {
-    core::history_query q;
-    q.target = std::string(target);
     // Replay shows what people said: no TAGMSG, whose tags most clients
     // would not understand out of context.
-    const bound said{"kind <= ?", static_cast<std::int64_t>(core::history_kind::notice)};
-    return run(db, q, {bound{"time_ms >= ?", since_ms}, said}, true, limit);
+    return run(db, target, {msgid_source::first_of(since_ms) - 1}, static_cast<std::int64_t>(core::history_kind::notice),
+        true, limit);
 }
 
 std::int64_t prune_oldest(database& db, std::int64_t before_ms, std::int64_t max_rows)
 {
-    // Walks the oldest rows by id, which follow time, so a database with
-    // nothing to prune costs one short index walk, not a scan.
-    statement_use s(db.prepare("DELETE FROM history WHERE id IN (SELECT id FROM history ORDER BY id LIMIT ?2)"
-                               " AND time_ms < ?1"));
-    s->bind(1, before_ms).bind(2, max_rows);
+    // Ids follow time, so the oldest lines are the first rows of the table:
+    // a database with nothing to prune costs one short walk.
+    statement_use s(db.prepare("DELETE FROM history WHERE id IN (SELECT id FROM history WHERE id < ?1 ORDER BY id LIMIT ?2)"));
+    s->bind(1, msgid_source::first_of(before_ms)).bind(2, max_rows);
     s->step();
     return db.changes();
 }
