@@ -37,7 +37,8 @@ public:
     // Fills `out` with the pieces to write next, in order: what remains of the
     // oldest message, then whole messages, at most max_gather of them and
     // never more pieces than `out` holds. Returns how many it filled; 0 when
-    // empty. The views stay valid until the next commit, push or clear.
+    // empty. The views point into the messages, so they stay valid until the
+    // next commit or clear, which may let those messages go.
     [[nodiscard]] std::size_t prepare(std::span<std::string_view> out) const;
 
     // `n` bytes from the front were written. Messages written in full are let
