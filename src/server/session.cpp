@@ -33,8 +33,6 @@ using clock = std::chrono::steady_clock;
 
 // How many recent NICK/QUIT lines a session remembers to show each only once.
 constexpr std::size_t once_memory = 32;
-// Writes gather at most this many queued messages into one sendmsg.
-constexpr std::size_t max_gather = 128;
 
 // One read buffer per shard thread: reads complete synchronously after the
 // socket is readable, so no two sessions of a shard use it at once.
@@ -112,8 +110,6 @@ asio::awaitable<void> session::run(std::shared_ptr<session> self)
         asio::post(self->ctx_.hub_executor(),
             [acc = self->ctx_.acceptor, ip = self->proto_.host()] { acc->release(ip); });
     self->outbox_.clear();
-    self->outbox_head_ = 0;
-    self->head_offset_ = 0;
     --self->ctx_.live_sessions;
 }
 
@@ -201,7 +197,7 @@ asio::awaitable<void> session::write_loop()
     co_await asio::this_coro::throw_if_cancelled(false);
     const auto executor = co_await asio::this_coro::executor;
     for (;;) {
-        if (outbox_head_ == outbox_.size()) {
+        if (outbox_.empty()) {
             if (flush_then_close_) {
                 boost::system::error_code ignored;
                 socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
@@ -246,54 +242,22 @@ asio::awaitable<void> session::write_loop()
 
 bool session::write_now(boost::system::error_code& ec)
 {
-    std::array<asio::const_buffer, 2 * max_gather> buffers;
-    while (outbox_head_ < outbox_.size()) {
-        std::size_t count = 0;
-        const auto last = std::min(outbox_.size(), outbox_head_ + max_gather);
-        for (auto i = outbox_head_; i < last; ++i) {
-            const auto& q = outbox_[i];
-            std::string_view prefix = q.msg->prefix_for(q.variant);
-            std::string_view line = q.msg->line;
-            if (i == outbox_head_) {  // skip what an earlier partial write sent
-                const auto skip_prefix = std::min(head_offset_, prefix.size());
-                prefix.remove_prefix(skip_prefix);
-                line.remove_prefix(head_offset_ - skip_prefix);
-            }
-            if (!prefix.empty())
-                buffers[count++] = asio::buffer(prefix);
-            buffers[count++] = asio::buffer(line);
-        }
+    outbox::gather_list pieces;
+    std::array<asio::const_buffer, outbox::max_pieces> buffers;
+    while (!outbox_.empty()) {
+        const auto count = outbox_.prepare(pieces);
+        for (std::size_t i = 0; i < count; ++i)
+            buffers[i] = asio::buffer(pieces[i]);
         // The socket is in non-blocking mode: this takes what the kernel takes now.
-        auto written = socket_.write_some(std::span<const asio::const_buffer>(buffers.data(), count), ec);
+        const auto written = socket_.write_some(std::span<const asio::const_buffer>(buffers.data(), count), ec);
         if (ec == asio::error::would_block || ec == asio::error::try_again) {
             ec = {};
             return false;
         }
         if (ec)
             return false;
-        queued_bytes_ -= written;
-        while (written > 0) {
-            auto& q = outbox_[outbox_head_];
-            const auto left = q.msg->prefix_for(q.variant).size() + q.msg->line.size() - head_offset_;
-            if (written < left) {
-                head_offset_ += written;
-                break;
-            }
-            written -= left;
-            q.msg.reset();
-            ++outbox_head_;
-            head_offset_ = 0;
-        }
-        if (outbox_head_ >= max_gather && outbox_head_ < outbox_.size()) {
-            // Never empty for long: drop the written prefix so the vector stays bounded.
-            outbox_.erase(outbox_.begin(), outbox_.begin() + static_cast<std::ptrdiff_t>(outbox_head_));
-            outbox_head_ = 0;
-        }
+        outbox_.commit(written);
     }
-    // All written: give the memory back, so an idle connection holds none
-    // (a busy one pays one allocation per writev, far less than the syscall).
-    std::vector<queued>().swap(outbox_);
-    outbox_head_ = 0;
     return true;
 }
 
@@ -368,22 +332,22 @@ void session::deliver(const outgoing_ptr& m, const void* origin, delivery mode)
         recent_once_.push_back(m);
     }
     const auto variant = tag_variant_bits();
-    const auto size = m->prefix_for(variant).size() + m->line.size();
-    if (queued_bytes_ + size > ctx_.config.limits.sendq_bytes && !writer_blocked_) {
+    const auto limit = ctx_.config.limits.sendq_bytes;
+    if (!outbox_.push(m, variant, limit)) {
         // The writer may just not have had its turn yet (hand-offs queue ahead
         // of it on a busy shard): give the kernel what it will take first.
-        boost::system::error_code ignored;
-        write_now(ignored);
-    }
-    if (queued_bytes_ + size > ctx_.config.limits.sendq_bytes) {
-        ++home_.stats.dropped;
-        close_after_flush("SendQ exceeded", disconnect_reason::sendq, "SendQ exceeded");
-        return;
+        if (!writer_blocked_) {
+            boost::system::error_code ignored;
+            write_now(ignored);
+        }
+        if (!outbox_.push(m, variant, limit)) {
+            ++home_.stats.dropped;
+            close_after_flush("SendQ exceeded", disconnect_reason::sendq, "SendQ exceeded");
+            return;
+        }
     }
     if (m->is_chat)
         ++home_.stats.delivered;
-    queued_bytes_ += size;
-    outbox_.push_back({m, variant});
     wake_writer();
 }
 
@@ -405,9 +369,7 @@ void session::close_after_flush(const std::string& text, disconnect_reason why, 
     if (closing_)
         return;
     // The last words bypass the send-queue limit: they are small and bounded.
-    auto last = make_plain("ERROR :" + text + "\r\n");
-    queued_bytes_ += last->line.size();
-    outbox_.push_back({std::move(last), 0});
+    outbox_.push_unbounded(make_plain("ERROR :" + text + "\r\n"), plain);
     closing_ = true;
     proto_.closing();
     flush_then_close_ = true;

@@ -20,6 +20,7 @@
 #include "irc/session_protocol.hpp"
 #include "server/context.hpp"
 #include "server/directory.hpp"
+#include "server/outbox.hpp"
 #include "server/outgoing.hpp"
 
 namespace sala::server {
@@ -79,15 +80,10 @@ public:
     }
     // Output waiting in this session's queue, and in the kernel's send buffer
     // (0 when the socket is closed).
-    [[nodiscard]] std::size_t queued_bytes() const { return queued_bytes_; }
+    [[nodiscard]] std::size_t queued_bytes() const { return outbox_.queued_bytes(); }
     [[nodiscard]] std::size_t kernel_queued_bytes();
 
 private:
-    struct queued {
-        outgoing_ptr msg;
-        std::uint8_t variant;
-    };
-
     asio::awaitable<void> read_loop();
     asio::awaitable<void> write_loop();
     asio::awaitable<void> leave_everything();
@@ -146,12 +142,7 @@ private:
     shard_timer read_pause_;
 
     // Output
-    // A vector with a consumed prefix, not a deque: libstdc++'s deque allocates
-    // ~600 bytes up front, which idle connections would pay for nothing.
-    std::vector<queued> outbox_;
-    std::size_t outbox_head_ = 0;
-    std::size_t head_offset_ = 0;  // bytes of outbox_[outbox_head_] already written
-    std::size_t queued_bytes_ = 0;  // outbox plus the write in flight
+    outbox outbox_;
     bool writer_idle_ = false;
     bool writer_blocked_ = false;  // the kernel's send buffer is full; waiting for room
     bool flush_then_close_ = false;
