@@ -126,6 +126,8 @@ options_result parse_options(int argc, const char* const* argv)
     app.add_option("--history-days", history_days, "Days history is kept")
         ->check(CLI::Range(1u, 36500u))
         ->capture_default_str();
+    app.add_option("--history-max", cfg.history_max, "Newest lines kept per channel (0: no limit)")
+        ->capture_default_str();
 
     if (auto status = parse_command_line(app, argc, argv, "chat-server"))
         return {std::nullopt, *status};

@@ -39,6 +39,7 @@ struct server_config {
     std::size_t replay_lines = 20;    // on join; 0: none
     std::chrono::seconds replay_age{24 * 3600};
     std::chrono::hours history_retention{30 * 24};
+    std::size_t history_max = 100'000;  // lines kept per channel; 0: no limit but the days
     std::vector<std::string> motd_lines;  // read from motd_file at start-up
 };
 

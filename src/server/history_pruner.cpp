@@ -33,7 +33,7 @@ void history_pruner::prune_and_wait()
     if (stopped_ || ctx_.store == nullptr)
         return;
     const auto keep = std::chrono::duration_cast<std::chrono::milliseconds>(ctx_.config.history_retention).count();
-    ctx_.store->prune(unix_millis_now() - keep);
+    ctx_.store->prune(unix_millis_now() - keep, ctx_.config.history_max);
     timer_.expires_after(prune_interval);
     timer_.async_wait([this](const boost::system::error_code& ec) {
         if (!ec)

@@ -1,6 +1,7 @@
 #pragma once
-// Forgets history older than --history-days: at start, then hourly, in the
-// store's background (the store deletes a little at a time between commits).
+// Forgets history older than --history-days, and each channel's lines past
+// --history-max: at start, then hourly, in the store's background (the store
+// deletes a little at a time between commits).
 
 #include <boost/asio/steady_timer.hpp>
 

@@ -54,8 +54,10 @@ public:
     // The newest `limit` PRIVMSG and NOTICE lines of `target` at or after
     // `since_ms`, oldest first: what a room that starts replays on join.
     virtual void recent(std::string target, std::size_t limit, std::int64_t since_ms, entries_handler done) = 0;
-    // Forgets what is older than `before_ms`, a little at a time.
-    virtual void prune(std::int64_t before_ms) = 0;
+    // Forgets what is older than `before_ms`, and all but the newest
+    // `max_per_target` lines of each target (0: no such limit), a little at
+    // a time, in the background.
+    virtual void prune(std::int64_t before_ms, std::size_t max_per_target) = 0;
 
     [[nodiscard]] virtual store_stats stats() const = 0;
 };

@@ -964,6 +964,36 @@ TEST_CASE("history: --no-history replays nothing and answers CHATHISTORY with em
     require_clean_exit(server);
 }
 
+TEST_CASE("history: --history-max keeps only the newest lines of each channel", "[integration][chathistory]")
+{
+    temp_dir dir;
+    create_database(dir);
+    const auto now = unix_ms_now();
+    {
+        sqlite_file db(dir.file("history.db"));
+        for (int i = 0; i < 8; ++i) {
+            const auto text = "line " + std::to_string(i);
+            db.insert("#lobby", "lobby" + std::to_string(i), now - 60'000 + i * 1000, history_kind::privmsg,
+                relayed("old", "PRIVMSG", "#lobby", text) + "\r\n");
+        }
+        db.insert("#other", "other0", now - 30'000, history_kind::privmsg, relayed("old", "PRIVMSG", "#other", "a") + "\r\n");
+        db.insert("#other", "other1", now - 20'000, history_kind::privmsg, relayed("old", "PRIVMSG", "#other", "b") + "\r\n");
+    }
+
+    server_process server(on_db(dir, {"--history-max", "3"}));
+    sqlite_file db(dir.file("history.db"));
+    CHECK(eventually([&] { return db.count("target = '#lobby'") == 3; }));
+    CHECK(db.count("msgid IN ('lobby5', 'lobby6', 'lobby7')") == 3);
+    CHECK(db.count("target = '#other'") == 2);
+
+    irc_client asker(server.port());
+    asker.register_as("asker", history_caps);
+    CHECK(chathistory(asker, "BEFORE #lobby timestamp=" + iso_time(now) + " 100").bodies()
+        == std::vector<std::string>{relayed("old", "PRIVMSG", "#lobby", "line 5"),
+            relayed("old", "PRIVMSG", "#lobby", "line 6"), relayed("old", "PRIVMSG", "#lobby", "line 7")});
+    require_clean_exit(server);
+}
+
 TEST_CASE("history: --history-days forgets older lines at start and keeps younger ones", "[integration][chathistory]")
 {
     temp_dir dir;

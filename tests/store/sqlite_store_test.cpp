@@ -248,7 +248,7 @@ TEST_CASE("sqlite store: prune forgets what is older than the cut-off and nothin
     for (int i = 1; i <= 12'000; ++i)
         entries.push_back(chat("#room", i));
     REQUIRE(append_all(s, std::move(entries)));
-    s.prune(1'000'000 + 10'001 * 1000);  // lines 1..10000 are older
+    s.prune(1'000'000 + 10'001 * 1000, 0);  // lines 1..10000 are older
     // The prune runs in steps on the writer, behind any commits.
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (s.stats().entries_pruned < 10'000 && std::chrono::steady_clock::now() < deadline)
@@ -258,6 +258,31 @@ TEST_CASE("sqlite store: prune forgets what is older than the cut-off and nothin
     REQUIRE_FALSE(rest.empty());
     CHECK(rest.front() == 10'001);
     CHECK(s.stats().entries_pruned == 10'000);
+}
+
+TEST_CASE("sqlite store: --history-max keeps the newest lines of each channel and leaves the others alone", "[store]")
+{
+    temp_dir dir;
+    sqlite_store s(dir.file("h.db"), durability::normal);
+    // Interleaved, as busy channels write: #big gets 3 of every 4 lines.
+    std::vector<history_entry> entries;
+    for (int i = 1; i <= 12'000; ++i)
+        entries.push_back(chat(i % 4 == 0 ? "#small" : "#big", i));
+    REQUIRE(append_all(s, std::move(entries)));
+    s.prune(0, 5000);  // nothing is old enough for the days; #big has 9,000 lines
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (s.stats().entries_pruned < 4000 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    CHECK(s.stats().entries_pruned == 4000);
+    auto q = ask(history_direction::after, by_time(0), 10'000);
+    q.target = "#big";
+    const auto big = numbers(run_query(s, q));
+    REQUIRE(big.size() == 5000);
+    CHECK(big.back() == 11'999);
+    // The 5,000 newest of #big: its lines are the i with i % 4 != 0.
+    CHECK(big.front() == 5'334);
+    q.target = "#small";
+    CHECK(run_query(s, q).size() == 3000);
 }
 
 TEST_CASE("sqlite store: :memory: works and keeps nothing", "[store]")

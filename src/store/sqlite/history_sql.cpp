@@ -199,4 +199,33 @@ std::int64_t prune_oldest(database& db, std::int64_t before_ms, std::int64_t max
     return db.changes();
 }
 
+std::vector<overfull_target> find_overfull(database& db, std::size_t max_lines)
+{
+    std::vector<overfull_target> out;
+    std::vector<std::string> targets;
+    {
+        statement_use s(db.prepare("SELECT target FROM history GROUP BY target HAVING COUNT(*) > ?1"));
+        s->bind(1, static_cast<std::int64_t>(max_lines));
+        while (s->step())
+            targets.push_back(s->text(0));
+    }
+    statement_use s(db.prepare("SELECT id FROM history WHERE target = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2"));
+    for (auto& target : targets) {
+        s->bind(1, target).bind(2, static_cast<std::int64_t>(max_lines));
+        if (s->step())
+            out.push_back({std::move(target), s->int64(0)});
+        s->reset();
+    }
+    return out;
+}
+
+std::int64_t trim_target(database& db, std::string_view target, std::int64_t through_id, std::int64_t max_rows)
+{
+    statement_use s(db.prepare("DELETE FROM history WHERE id IN (SELECT id FROM history WHERE target = ?1 AND id <= ?2"
+                               " ORDER BY id LIMIT ?3)"));
+    s->bind(1, target).bind(2, through_id).bind(3, max_rows);
+    s->step();
+    return db.changes();
+}
+
 }  // namespace sala::store::sqlite

@@ -3,6 +3,7 @@
 // shard; each call is one or a few indexed lookups.
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -26,5 +27,17 @@ void insert_entry(database& db, const core::history_entry& e);
 // Deletes up to `max_rows` of the oldest entries stamped before `before_ms`;
 // returns how many went.
 std::int64_t prune_oldest(database& db, std::int64_t before_ms, std::int64_t max_rows);
+
+// A target holding more than the limit, and the id of its newest line
+// past it: that line and every older one go.
+struct overfull_target {
+    std::string target;
+    std::int64_t through_id;
+};
+// Every target with more than `max_lines` lines (a scan of the room index).
+[[nodiscard]] std::vector<overfull_target> find_overfull(database& db, std::size_t max_lines);
+// Deletes up to `max_rows` of `target`'s lines with an id up to `through_id`;
+// returns how many went.
+std::int64_t trim_target(database& db, std::string_view target, std::int64_t through_id, std::int64_t max_rows);
 
 }  // namespace sala::store::sqlite

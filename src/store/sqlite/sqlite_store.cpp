@@ -272,13 +272,56 @@ void sqlite_store::recent(std::string target, std::size_t limit, std::int64_t si
     });
 }
 
-void sqlite_store::prune(std::int64_t before_ms)
+void sqlite_store::prune(std::int64_t before_ms, std::size_t max_per_target)
 {
     {
         std::lock_guard lock(writer_.mutex);
         writer_.jobs.push_back([this, before_ms] { prune_step(before_ms); });
     }
     writer_.wake.notify_one();
+    if (max_per_target == 0)
+        return;
+    // Finding the overfull rooms scans the room index: on the reader lane,
+    // where it holds up no commit. Only the deletes go to the writer.
+    post_query([this, max_per_target](database& db) {
+        std::vector<overfull_target> found;
+        try {
+            found = find_overfull(db, max_per_target);
+        } catch (const std::exception& e) {
+            spdlog::error("history: looking for channels over --history-max failed: {}", e.what());
+            return;
+        }
+        {
+            std::lock_guard lock(writer_.mutex);
+            if (writer_.stopping)
+                return;
+            for (auto& t : found)
+                writer_.jobs.push_back(
+                    [this, target = std::move(t.target), through = t.through_id]() mutable {
+                        trim_step(std::move(target), through);
+                    });
+        }
+        writer_.wake.notify_one();
+    });
+}
+
+void sqlite_store::trim_step(std::string target, std::int64_t through_id)
+{
+    std::int64_t gone = 0;
+    try {
+        gone = trim_target(writer_db_, target, through_id, prune_step_rows);
+    } catch (const std::exception& e) {
+        spdlog::error("history: trimming {} to --history-max failed: {}", target, e.what());
+        return;
+    }
+    entries_pruned_ += static_cast<std::uint64_t>(gone);
+    if (gone == prune_step_rows) {
+        std::lock_guard lock(writer_.mutex);
+        if (!writer_.stopping)
+            writer_.jobs.push_back([this, target = std::move(target), through_id]() mutable {
+                trim_step(std::move(target), through_id);
+            });
+    }
 }
 
 void sqlite_store::prune_step(std::int64_t before_ms)

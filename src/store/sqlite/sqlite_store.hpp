@@ -40,7 +40,7 @@ public:
     void query(core::history_query q, entries_handler done) override;
     void query_targets(core::history_targets_query q, targets_handler done) override;
     void recent(std::string target, std::size_t limit, std::int64_t since_ms, entries_handler done) override;
-    void prune(std::int64_t before_ms) override;
+    void prune(std::int64_t before_ms, std::size_t max_per_target) override;
     [[nodiscard]] store_stats stats() const override;
 
 private:
@@ -64,6 +64,7 @@ private:
     void start_checkpoint();
     void commit(std::vector<pending_append>& group);
     void prune_step(std::int64_t before_ms);
+    void trim_step(std::string target, std::int64_t through_id);
     void post_query(std::function<void(database&)> job);
     void record_commit(std::uint64_t micros);
 
