@@ -67,6 +67,11 @@ struct shard {
     shard_stats stats;
     std::unordered_set<class session*> sessions;  // live sessions, for shutdown and deadlines
     asio::steady_timer deadline_timer{ctx};        // see deadline_sweep.hpp
+    // Sessions with output queued in this pass of the shard: one task writes
+    // them all once the pass is over, so what the pass queued leaves in one
+    // writev per session (session::flush_shard). Owning pointers: a session
+    // that ends before the task runs stays valid until the task skips it.
+    std::vector<std::shared_ptr<class session>> to_flush;
 };
 
 class directory;

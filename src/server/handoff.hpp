@@ -1,9 +1,9 @@
 #pragma once
 // Hands an event to another coroutine's channel (a room's inbox) so that it is
-// never lost half-way. A session stops by cancelling its reader; a reader
-// that is waiting for room in a full inbox must still deliver what it was
-// sending, or a JOIN that the hub counted on never arrives (the room lives for
-// ever) and a PART never leaves (a ghost member keeps the session alive).
+// never lost half-way. A sender cancelled while it waits for room in a full
+// inbox must still deliver what it was sending, or a JOIN that the hub
+// counted on never arrives (the room lives for ever) and a PART never leaves
+// (a ghost member keeps the session alive).
 // `throw_if_cancelled(false)` does not help there: it only stops the
 // coroutine from throwing, while the channel's own wait still sees the
 // cancellation and drops the event. So the wait is bound to an empty

@@ -463,8 +463,8 @@ void room::apply(const batch& steps, shard_members& local, std::size_t shard)
         case step::kind::fan_out:
             break;
         }
-        // A run of messages: each member queues the whole run, then its
-        // writer wakes once.
+        // A run of messages: each member queues the whole run, then the
+        // shard's flush task writes it once.
         auto end = i;
         while (end < steps.size() && steps[end].what == step::kind::fan_out)
             ++end;

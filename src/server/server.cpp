@@ -195,6 +195,9 @@ int run_server(server_config config)
     for (auto& s : ctx.shards)
         for (auto* sess : s->sessions)
             sess->abandon();
+    // The flush tasks that would have emptied these lists will never run.
+    for (auto& s : ctx.shards)
+        s->to_flush.clear();
     // Writes what the rooms handed over; the completions it posts land on
     // stopped shards and are dropped with their pending work below.
     ctx.store = nullptr;

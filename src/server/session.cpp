@@ -1,11 +1,6 @@
 #include "server/session.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/deferred.hpp>
-#include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
 #include <array>
@@ -18,7 +13,6 @@
 #include "irc/names.hpp"
 #include "irc/numerics.hpp"
 #include "irc/text.hpp"
-#include "server/cancellation.hpp"
 #include "server/hub_call.hpp"
 #include "server/listener.hpp"
 #include "server/log_exceptions.hpp"
@@ -54,7 +48,6 @@ session::session(server_context& ctx, shard& home, shard_socket socket, std::str
     : ctx_(ctx),
       home_(home),
       socket_(std::move(socket)),
-      wake_(home.ctx),
       read_pause_(home.ctx),
       reader_(ctx.config.limits.max_line + ctx.config.limits.max_tags + 2),
       limiter_(ctx.config.limits.line_burst, ctx.config.limits.line_rate, clock::now()),
@@ -83,20 +76,21 @@ asio::awaitable<void> session::run(std::shared_ptr<session> self)
     if (self->ctx_.shutting_down)
         self->begin_shutdown();
 
-    auto ex = co_await asio::this_coro::executor;
-    auto [order, read_failure, write_failure] = co_await asio::experimental::make_parallel_group(
-        asio::co_spawn(ex, self->read_loop(), asio::deferred),
-        asio::co_spawn(ex, self->write_loop(), asio::deferred))
-        .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
-    (void)order;
-    // Either loop throwing is a bug: it must show in the log and in /status.
-    const bool read_failed = log_exception("reader of " + self->proto_.host(), read_failure);
-    if (log_exception("writer of " + self->proto_.host(), write_failure) || read_failed) {
+    std::exception_ptr read_failure;
+    try {
+        auto reading = self->read_loop();  // named: see "A compiler bug to remember"
+        co_await std::move(reading);
+    } catch (...) {
+        read_failure = std::current_exception();
+    }
+    // The reader throwing is a bug: it must show in the log and in /status.
+    if (log_exception("reader of " + self->proto_.host(), read_failure)) {
         self->reason_kind_ = disconnect_reason::error;
         self->reason_ = "Internal error";
     }
 
     self->closing_ = true;
+    self->ended_ = true;  // a flush still queued on the shard skips this session
     self->socket_.close(ignored);
     try {
         co_await self->leave_everything();
@@ -115,17 +109,18 @@ asio::awaitable<void> session::run(std::shared_ptr<session> self)
 
 asio::awaitable<void> session::read_loop()
 {
-    // A line being handled when a sibling loop ends is finished, not abandoned
-    // halfway (a join announced to a room must reach it); the loop checks for
-    // cancellation itself between reads.
-    co_await asio::this_coro::throw_if_cancelled(false);
+    // When the output side ends the session (end()), a line being handled is
+    // finished, not abandoned halfway (a join announced to a room must reach
+    // it): the loop checks `ended_` between steps.
     const auto& lim = ctx_.config.limits;
     for (;;) {
-        if (co_await cancelled())
+        if (ended_)
             co_return;
         // Wait for input without holding a buffer, then read into the shard's
         // buffer: an idle connection costs no read buffer at all.
         auto [wec] = co_await socket_.async_wait(asio::ip::tcp::socket::wait_read, use_nothrow);
+        if (ended_)
+            co_return;  // cancelled by end(), which has recorded the reason
         boost::system::error_code ec = wec;
         std::size_t n = 0;
         if (!ec)
@@ -165,7 +160,7 @@ asio::awaitable<void> session::read_loop()
                     }
                     read_pause_.expires_after(wait);
                     auto [tec] = co_await read_pause_.async_wait(use_nothrow);
-                    if (tec)
+                    if (tec || ended_)
                         co_return;
                 }
             }
@@ -184,60 +179,95 @@ asio::awaitable<void> session::read_loop()
                 labeled_answer_.clear();
                 deliver(make_plain(std::move(answer)));
             }
-            if (co_await cancelled())
+            if (ended_)
                 co_return;
         }
     }
 }
 
-asio::awaitable<void> session::write_loop()
+void session::schedule_flush()
 {
-    // Cancellation (the reader ended) is checked by hand after each wait:
-    // it is how this loop normally ends, not an exception.
-    co_await asio::this_coro::throw_if_cancelled(false);
-    const auto executor = co_await asio::this_coro::executor;
-    for (;;) {
-        if (outbox_.empty()) {
-            if (flush_then_close_) {
-                boost::system::error_code ignored;
-                socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-                co_return;
-            }
-            writer_idle_ = true;
-            wake_.expires_at(clock::time_point::max());
-            co_await wake_.async_wait(use_nothrow);
-            writer_idle_ = false;
-            if (co_await cancelled())
-                co_return;
-            // Let the rest of this pass of the shard queue its messages too, so
-            // they leave in one writev instead of one each.
-            co_await asio::post(executor, use_nothrow);
-            if (co_await cancelled())
-                co_return;
-            continue;
-        }
-        boost::system::error_code ec;
-        if (write_now(ec))
-            continue;
-        if (!ec) {
-            // The client is not keeping up; wait until the kernel takes more.
-            writer_blocked_ = true;
-            auto [wec] = co_await socket_.async_wait(asio::ip::tcp::socket::wait_write, use_nothrow);
-            writer_blocked_ = false;
-            if (co_await cancelled())
-                co_return;
-            ec = wec;
-        }
-        if (ec) {
-            if (!closing_) {
-                reason_kind_ = disconnect_reason::error;
-                reason_ = "Write error: " + ec.message();
-                if (!is_quiet_error(ec))
-                    spdlog::warn("write to {}: {}", proto_.host(), ec.message());
-            }
-            co_return;
-        }
+    // A blocked session is written when the socket becomes writable.
+    if (flush_queued_ || writer_blocked_)
+        return;
+    flush_queued_ = true;
+    if (home_.to_flush.empty())
+        asio::post(home_.ctx, [sh = &home_] { flush_shard(*sh); });
+    home_.to_flush.push_back(shared_from_this());
+}
+
+void session::flush_shard(shard& sh)
+{
+    // By index: a session queued while this runs (none today) is written in
+    // this task too, instead of waiting for a task that is never posted.
+    // Cleared, not swapped, so the list keeps its capacity from pass to pass.
+    for (std::size_t i = 0; i < sh.to_flush.size(); ++i) {
+        session* s = sh.to_flush[i].get();
+        s->flush_queued_ = false;
+        if (!s->ended_ && !s->writer_blocked_)
+            s->flush();
     }
+    sh.to_flush.clear();
+}
+
+void session::flush()
+{
+    boost::system::error_code ec;
+    if (write_now(ec)) {
+        if (flush_then_close_) {
+            // The last words are with the kernel: the session is over.
+            boost::system::error_code ignored;
+            socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+            end();
+        }
+        return;
+    }
+    if (ec)
+        write_failed(ec);
+    else
+        wait_writable();  // the client is not keeping up
+}
+
+void session::wait_writable()
+{
+    // A plain handler, not a coroutine: it exists only while the kernel's
+    // buffer is full, so an idle session pays nothing for its output side.
+    writer_blocked_ = true;
+    socket_.async_wait(asio::ip::tcp::socket::wait_write,
+        [self = shared_from_this()](const boost::system::error_code& ec) { self->on_writable(ec); });
+}
+
+void session::on_writable(const boost::system::error_code& ec)
+{
+    writer_blocked_ = false;
+    if (ended_)
+        return;
+    if (ec)
+        write_failed(ec);
+    else
+        flush();
+}
+
+void session::write_failed(const boost::system::error_code& ec)
+{
+    if (!closing_) {
+        reason_kind_ = disconnect_reason::error;
+        reason_ = "Write error: " + ec.message();
+        if (!is_quiet_error(ec))
+            spdlog::warn("write to {}: {}", proto_.host(), ec.message());
+    }
+    end();
+}
+
+void session::end()
+{
+    if (ended_)
+        return;
+    ended_ = true;
+    // Wakes the reader wherever it waits; it sees `ended_` and returns.
+    boost::system::error_code ignored;
+    socket_.cancel(ignored);
+    read_pause_.cancel();
 }
 
 bool session::write_now(boost::system::error_code& ec)
@@ -302,14 +332,13 @@ void session::expire()
     boost::system::error_code ignored;
     socket_.set_option(asio::socket_base::linger(true, 0), ignored);
     ++home_.stats.aborted;
-    socket_.close(ignored);  // the reader's and the writer's waits end with operation_aborted
-    wake_.cancel();
-    read_pause_.cancel();
+    socket_.close(ignored);
+    end();
 }
 
 void session::deliver(const outgoing_ptr& m, const void* origin, delivery mode)
 {
-    if (closing_)
+    if (closing_ || ended_)
         return;
     if (origin == this && (mode == delivery::others_once || (mode == delivery::echo_if_asked && !proto_.echo_message())))
         return;
@@ -334,8 +363,8 @@ void session::deliver(const outgoing_ptr& m, const void* origin, delivery mode)
     const auto variant = tag_variant_bits();
     const auto limit = ctx_.config.limits.sendq_bytes;
     if (!outbox_.push(m, variant, limit)) {
-        // The writer may just not have had its turn yet (hand-offs queue ahead
-        // of it on a busy shard): give the kernel what it will take first.
+        // The flush task may just not have had its turn yet (hand-offs queue
+        // ahead of it on a busy shard): give the kernel what it will take first.
         if (!writer_blocked_) {
             boost::system::error_code ignored;
             write_now(ignored);
@@ -348,20 +377,12 @@ void session::deliver(const outgoing_ptr& m, const void* origin, delivery mode)
     }
     if (m->is_chat)
         ++home_.stats.delivered;
-    wake_writer();
+    schedule_flush();
 }
 
 void session::send_raw(std::string line)
 {
     deliver(make_plain(std::move(line)), this);
-}
-
-void session::wake_writer()
-{
-    if (writer_idle_) {
-        writer_idle_ = false;  // one wake-up is enough, however many messages follow
-        wake_.cancel();
-    }
 }
 
 void session::close_after_flush(const std::string& text, disconnect_reason why, std::string log_reason)
@@ -376,11 +397,12 @@ void session::close_after_flush(const std::string& text, disconnect_reason why, 
     reason_kind_ = why;
     reason_ = std::move(log_reason);
     close_deadline_ = clock::now() + close_grace;
-    wake_writer();
+    schedule_flush();
 }
 
 void session::abandon()
 {
+    ended_ = true;
     rooms_.clear();
     if (me_) {
         me_->owner.reset();

@@ -1,7 +1,9 @@
 #pragma once
-// One client connection: a session coroutine made of a reader loop and a writer
-// loop, joined so that the first to end cancels the other. Its deadlines
-// (registration, ping, closing) are checked by its shard's sweep.
+// One client connection: a session coroutine that reads the client's lines and
+// carries them out. Output has no coroutine of its own: it is queued in the
+// outbox and written by the shard's flush task, or, while the kernel's buffer
+// is full, by a completion handler waiting for the socket to become writable.
+// Its deadlines (registration, ping, closing) are checked by its shard's sweep.
 // Thread-safety: a session lives on its home shard; every member function runs
 // there. Other threads reach it only by posting to that shard.
 
@@ -60,6 +62,11 @@ public:
     // extended-monitor: `m` about a user this client monitors.
     void deliver_to_watcher(const outgoing_ptr& m);
 
+    // Writes the output of every session that queued some in this pass of
+    // `sh` (shard::to_flush). Posted to `sh` once per pass by the first
+    // session to queue.
+    static void flush_shard(shard& sh);
+
     // After a forced stop, with no shard running: drops the links to rooms,
     // the directory record and queued output, which would otherwise keep
     // this session and its rooms alive in a cycle.
@@ -85,7 +92,6 @@ public:
 
 private:
     asio::awaitable<void> read_loop();
-    asio::awaitable<void> write_loop();
     asio::awaitable<void> leave_everything();
 
     // Carries out what the protocol asked for, in order, feeding answers back.
@@ -126,8 +132,18 @@ private:
 
     // Stops reading, queues "ERROR :text", and closes once flushed or after a grace period.
     void close_after_flush(const std::string& text, disconnect_reason why, std::string log_reason);
-    void wake_writer();
-    // Ends both loops now: the grace period for last words is over.
+    // Has the shard's flush task write the outbox, unless a write is already due.
+    void schedule_flush();
+    // Writes what the kernel takes; when it takes no more, waits for the
+    // socket to become writable and goes on from there.
+    void flush();
+    void wait_writable();
+    void on_writable(const boost::system::error_code& ec);
+    void write_failed(const boost::system::error_code& ec);
+    // Makes the reader return at its next step: the output side is done
+    // (last words flushed, or the socket failed).
+    void end();
+    // Ends the session now: the grace period for last words is over.
     void expire();
     // Writes as much of the outbox as the kernel takes without blocking. True
     // when the outbox is empty afterwards; false with `ec` clear when the
@@ -137,15 +153,15 @@ private:
     server_context& ctx_;
     shard& home_;
     shard_socket socket_;
-    shard_timer wake_;      // the writer sleeps on it while the outbox is empty
     // The reader sleeps on it: input rate limiting, or a room's answer to come.
     shard_timer read_pause_;
 
     // Output
     outbox outbox_;
-    bool writer_idle_ = false;
+    bool flush_queued_ = false;    // in home_.to_flush
     bool writer_blocked_ = false;  // the kernel's send buffer is full; waiting for room
     bool flush_then_close_ = false;
+    bool ended_ = false;  // the reader must return: see end()
     std::vector<outgoing_ptr> recent_once_;  // NICK/QUIT lines already shown (others_once), oldest first
 
     // Input

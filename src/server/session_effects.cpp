@@ -8,7 +8,6 @@
 #include "irc/names.hpp"
 #include "irc/numerics.hpp"
 #include "irc/replies.hpp"
-#include "server/cancellation.hpp"
 #include "server/handoff.hpp"
 #include "server/hub_call.hpp"
 #include "server/room.hpp"
@@ -23,14 +22,14 @@ asio::awaitable<void> session::carry_out(irc::session_protocol::effects effects)
     for (auto& e : effects) {
         co_await carry_out(e);
         // Nothing more from this client until the room has queued its answer:
-        // what follows (a PONG, say) must not overtake it. Not shielded from
-        // cancellation, unlike the hand-off: a session that is ending has no
-        // one left to answer.
+        // what follows (a PONG, say) must not overtake it. Given up when the
+        // session ends (end() cancels the wait), unlike the hand-off: a
+        // session that is ending has no one left to answer.
         while (awaiting_room_answer_) {
             read_pause_.expires_at(std::chrono::steady_clock::time_point::max());
             auto [ec] = co_await read_pause_.async_wait(use_nothrow);
             (void)ec;  // cancelled by room_answered(), or by the end of the session
-            if (co_await cancelled())
+            if (ended_)
                 co_return;
         }
     }

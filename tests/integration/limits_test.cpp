@@ -302,7 +302,7 @@ TEST_CASE("limits: a client that never reads is cut off by SendQ while readers g
 
 // Known server bug: under a full-speed burst a reader that keeps up is cut off
 // with "SendQ exceeded" when it shares a shard with a client that never reads.
-// Its writer's wake-up (or write completion) is queued on the shard behind the
+// Its flush (or write completion) is queued on the shard behind the
 // room's fan-out posts, so its outbox passes --sendq while nothing is written.
 TEST_CASE("limits: readers that keep up survive a full-speed burst next to a client that never reads",
     "[integration][limits]")
