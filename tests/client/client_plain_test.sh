@@ -62,7 +62,7 @@ stamp='^[0-9]{2}:[0-9]{2} '
 
 # Options and failures first: they need no server.
 set +e
-"$client_bin" --version | grep -q 'chat-client' || fail "--version"
+"$client_bin" --version | grep 'chat-client' >/dev/null || fail "--version"
 # Captured first: under pipefail, grep -q closing the pipe early would fail
 # the pipeline with SIGPIPE on the writer.
 help_text=$("$client_bin" --help) || fail "--help exit status"
@@ -134,7 +134,7 @@ fifo_fds+=("$carol_in")
 wait_for "$dir/carol.out" "${stamp}\* carol joined #lobby\$"
 printf 'one\ntwo\n' | "$client_bin" dave --port "$port" --plain >"$dir/dave.out" 2>&1 || fail "dave exit $?"
 wait_for "$dir/carol.out" "${stamp}<dave> two\$"
-grep -A1 '<dave> one' "$dir/carol.out" | grep -q '<dave> two' || fail "dave's lines out of order"
+grep -A1 '<dave> one' "$dir/carol.out" | grep '<dave> two' >/dev/null || fail "dave's lines out of order"
 exec {carol_in}>&-
 wait "$carol_pid" || fail "carol exited with $?"
 

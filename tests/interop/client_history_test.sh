@@ -37,6 +37,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Its readers never use grep -q: grep would stop reading at the first match,
+# and under pipefail the capture dying of SIGPIPE would fail the pipeline.
 screen() { tmux -L "$sock" capture-pane -p -t sala "$@"; }
 
 fail() {
@@ -67,7 +69,7 @@ wait_for() {
 wait_screen() {
     local deadline=$((SECONDS + limit))
     while [ "$SECONDS" -le "$deadline" ]; do
-        screen | grep -Eq -- "$1" && return 0
+        screen | grep -E -- "$1" >/dev/null && return 0
         sleep 0.05
     done
     fail "timed out waiting for '$1' on carol's screen"
@@ -262,7 +264,7 @@ screen -e | python3 "$dir/dim.py" '<bob> live for carol' normal || fail "carol's
 tmux -L "$sock" send-keys -t sala -l 'half typed'
 wait_screen '\[#lobby\] half typed'
 deadline=$((SECONDS + 2 * limit))
-until screen | grep -q '<bob> one before the crash'; do
+until screen | grep '<bob> one before the crash' >/dev/null; do
     [ "$SECONDS" -le "$deadline" ] || fail "PageUp at the top did not load older history"
     # Press, and give the screen up to 2 s to change before the next press
     # (at the top it changes when the older page comes).
@@ -270,7 +272,7 @@ until screen | grep -q '<bob> one before the crash'; do
     tmux -L "$sock" send-keys -t sala PPage
     for _ in $(seq 40); do [ "$(screen)" != "$before" ] && break; sleep 0.05; done
 done
-screen | tail -1 | grep -q '\[#lobby\] half typed$' || fail "carol's input line disturbed"
+screen | tail -1 | grep '\[#lobby\] half typed$' >/dev/null || fail "carol's input line disturbed"
 # The older page sits above the latest, in order, each line once.
 [ "$(screen | grep -c '<bob> one before the crash')" -eq 1 ] || fail "an older line shown twice"
 one=$(screen | grep -n '<bob> one before the crash' | cut -d: -f1)

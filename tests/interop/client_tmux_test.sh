@@ -23,6 +23,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Its readers never use grep -q: grep would stop reading at the first match,
+# and under pipefail the capture dying of SIGPIPE would fail the pipeline.
 screen() { tmux -L "$sock" capture-pane -p -t sala "$@"; }
 
 fail() {
@@ -37,7 +39,7 @@ fail() {
 wait_screen() {
     local deadline=$((SECONDS + ${2:-10}))
     while [ "$SECONDS" -le "$deadline" ]; do
-        screen | grep -Eq -- "$1" && return 0
+        screen | grep -E -- "$1" >/dev/null && return 0
         sleep 0.05
     done
     fail "timed out waiting for '$1' on screen"
@@ -97,17 +99,17 @@ tmux -L "$sock" send-keys -t sala -l 'half typed 日本 line'
 wait_screen '\[#lobby\] half typed 日本 line'
 echo 'hello from python' >&"$py_in"
 wait_screen '<pybot> hello from python'
-screen | tail -1 | grep -q '\[#lobby\] half typed 日本 line' || fail "input line disturbed"
+screen | tail -1 | grep '\[#lobby\] half typed 日本 line' >/dev/null || fail "input line disturbed"
 
 # Escape sequences: clear screen and set the window title. They must not act.
 echo '\x1b[2J\x1b]0;pwned\x07after escapes' >&"$py_in"
 wait_screen 'after escapes'
-screen | grep -q '<pybot> hello from python' || fail "earlier lines were cleared"
+screen | grep '<pybot> hello from python' >/dev/null || fail "earlier lines were cleared"
 title=$(tmux -L "$sock" display-message -p -t sala '#{pane_title}')
 [ "$title" != "pwned" ] || fail "the window title was changed"
-screen -e | grep -q 'pwned' || true
-if screen | grep -q $'\x1b'; then fail "raw ESC on screen"; fi
-screen | tail -1 | grep -q 'half typed 日本 line' || fail "input line disturbed by escapes"
+screen -e | grep 'pwned' >/dev/null || true
+if screen | grep $'\x1b' >/dev/null; then fail "raw ESC on screen"; fi
+screen | tail -1 | grep 'half typed 日本 line' >/dev/null || fail "input line disturbed by escapes"
 
 # Editing keys, then Enter sends the line.
 tmux -L "$sock" send-keys -t sala C-a 'X ' End ' done' Enter

@@ -61,7 +61,7 @@ wait_until() {
     return 1
 }
 pane_text() { tmux_ capture-pane -p -J -S - -t "$SESSION" 2>/dev/null; }
-pane_shows() { pane_text | grep -Fq -- "$1"; }
+pane_shows() { pane_text | grep -F -- "$1" >/dev/null; }
 
 # start_server NAME: a chat-server on the test's database; sets SERVER_PID and PORT.
 start_server() {

@@ -61,7 +61,7 @@ wait_until() {
     return 1
 }
 socket_saw() { grep -Eq -- "$1" "$SOCKET_LOG" 2>/dev/null; }
-pane_shows() { tmux_ capture-pane -p -t "$SESSION" 2>/dev/null | grep -Fq -- "$1"; }
+pane_shows() { tmux_ capture-pane -p -t "$SESSION" 2>/dev/null | grep -F -- "$1" >/dev/null; }
 
 # --- the server ---------------------------------------------------------------
 : >"$SERVER_LOG"
