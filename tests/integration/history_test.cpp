@@ -21,6 +21,7 @@
 
 #include "core/history.hpp"
 #include "http_client.hpp"
+#include "store/sqlite/history_chunk.hpp"
 #include "support/catch.hpp"
 #include "support/irc_client.hpp"
 #include "support/server_process.hpp"
@@ -190,36 +191,58 @@ public:
     sqlite_file(const sqlite_file&) = delete;
     sqlite_file& operator=(const sqlite_file&) = delete;
 
-    // A row as the server would have written it (store/sqlite/schema.cpp):
-    // its id is its time in milliseconds times 65,536 plus a count.
+    // A line as the server would have written it, alone in its chunk
+    // (store/sqlite/history_chunk.hpp): its id is its time in milliseconds
+    // times 65,536 plus a count.
     void insert(const std::string& target, const std::string& msgid, std::int64_t time_ms, history_kind kind,
         const std::string& line)
     {
+        sala::store::sqlite::chunk_builder builder;
+        builder.add({target, msgid, time_ms, kind, line, "", "", (time_ms << 16) + planted_++});
+        const auto c = builder.take();
         sqlite3_stmt* s = nullptr;
-        REQUIRE(sqlite3_prepare_v2(db_, "INSERT INTO history (target, msgid, id, kind, line) VALUES (?, ?, ?, ?, ?)",
-                    -1, &s, nullptr)
+        REQUIRE(sqlite3_prepare_v2(db_, "INSERT INTO history_chunk (last_id, target, first_id, lines, body)"
+                                        " VALUES (?, ?, ?, ?, ?)", -1, &s, nullptr)
             == SQLITE_OK);
-        sqlite3_bind_text(s, 1, target.c_str(), -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(s, 2, msgid.c_str(), -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(s, 3, (time_ms << 16) + planted_++);
-        sqlite3_bind_int(s, 4, static_cast<int>(kind));
-        sqlite3_bind_text(s, 5, line.c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(s, 1, c.last_id);
+        sqlite3_bind_text(s, 2, c.target.c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(s, 3, c.first_id);
+        sqlite3_bind_int64(s, 4, c.lines);
+        sqlite3_bind_blob(s, 5, c.body.data(), static_cast<int>(c.body.size()), SQLITE_TRANSIENT);
         const int rc = sqlite3_step(s);
         sqlite3_finalize(s);
         INFO(sqlite3_errmsg(db_));
         REQUIRE(rc == SQLITE_DONE);
     }
 
-    std::int64_t count(const std::string& where)
+    // Every stored line of every room, oldest first within a room.
+    std::vector<sala::core::history_entry> lines()
     {
+        std::vector<sala::core::history_entry> out;
         sqlite3_stmt* s = nullptr;
-        const auto sql = "SELECT COUNT(*) FROM history WHERE " + where;
-        REQUIRE(sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) == SQLITE_OK);
-        const int rc = sqlite3_step(s);
-        const auto n = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+        REQUIRE(sqlite3_prepare_v2(db_, "SELECT target, first_id, body FROM history_chunk ORDER BY target, last_id",
+                    -1, &s, nullptr)
+            == SQLITE_OK);
+        int rc = 0;
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+            const std::string target(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+            const std::string_view body(static_cast<const char*>(sqlite3_column_blob(s, 2)),
+                static_cast<std::size_t>(sqlite3_column_bytes(s, 2)));
+            auto chunk = sala::store::sqlite::decode_chunk(target, sqlite3_column_int64(s, 1), body);
+            out.insert(out.end(), chunk.begin(), chunk.end());
+        }
         sqlite3_finalize(s);
-        REQUIRE(rc == SQLITE_ROW);
-        return n;
+        REQUIRE(rc == SQLITE_DONE);
+        return out;
+    }
+
+    std::vector<std::string> msgids_of(const std::string& target)
+    {
+        std::vector<std::string> out;
+        for (const auto& e : lines())
+            if (e.target == target)
+                out.push_back(e.msgid);
+        return out;
     }
 
 private:
@@ -982,9 +1005,9 @@ TEST_CASE("history: --history-max keeps only the newest lines of each channel", 
 
     server_process server(on_db(dir, {"--history-max", "3"}));
     sqlite_file db(dir.file("history.db"));
-    CHECK(eventually([&] { return db.count("target = '#lobby'") == 3; }));
-    CHECK(db.count("msgid IN ('lobby5', 'lobby6', 'lobby7')") == 3);
-    CHECK(db.count("target = '#other'") == 2);
+    CHECK(eventually([&] { return db.msgids_of("#lobby").size() == 3; }));
+    CHECK(db.msgids_of("#lobby") == std::vector<std::string>{"lobby5", "lobby6", "lobby7"});
+    CHECK(db.msgids_of("#other").size() == 2);
 
     irc_client asker(server.port());
     asker.register_as("asker", history_caps);
@@ -1013,9 +1036,13 @@ TEST_CASE("history: --history-days forgets older lines at start and keeps younge
     // The pruner runs once at start (and hourly after): wait for its work,
     // watching the file beside the server.
     sqlite_file db(dir.file("history.db"));
-    const auto cutoff = std::to_string(now - 5 * day);
-    CHECK(eventually([&] { return db.count("(id >> 16) < " + cutoff) == 0; }));
-    CHECK(db.count("msgid IN ('kept0', 'kept1')") == 2);
+    const auto older_than_cutoff = [&] {
+        const auto all = db.lines();
+        return std::count_if(all.begin(), all.end(), [&](const auto& e) { return e.time_ms < now - 5 * day; });
+    };
+    CHECK(eventually([&] { return older_than_cutoff() == 0; }));
+    CHECK(db.msgids_of("#lobby") == std::vector<std::string>{"kept0", "kept1"});
+    CHECK(db.msgids_of("#other").empty());
 
     irc_client asker(server.port());
     asker.register_as("asker", history_caps);

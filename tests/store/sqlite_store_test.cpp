@@ -375,3 +375,94 @@ TEST_CASE("sqlite store: a schema 1 database keeps its history and its msgids af
     CHECK(after_old[3].msgid == id_for(5).text);
     CHECK(numbers(run_query(s, ask(history_direction::before, by_msgid(5), 1))) == std::vector<int>{4});
 }
+
+TEST_CASE("sqlite store: selections reach across the chunks that commits and time cut a room into", "[store]")
+{
+    // 400 lines one second apart, in commits of 1 to 150 lines, another room
+    // between them: chunks end at commits, at 64 lines and at a minute.
+    temp_dir dir;
+    sqlite_store s(dir.file("h.db"), durability::normal);
+    int next = 1;
+    for (const int size : {1, 7, 150, 2, 64, 65, 1, 100, 10}) {
+        std::vector<history_entry> commit;
+        for (int i = 0; i < size; ++i, ++next) {
+            commit.push_back(chat("#room", next));
+            if (i % 5 == 0)
+                commit.push_back(chat("#other", next + 100'000));
+        }
+        REQUIRE(append_all(s, std::move(commit)));
+    }
+    const int last = next - 1;
+    REQUIRE(last == 400);
+    CHECK(numbers(run_query(s, ask(history_direction::after, by_time(0), 1000))) == range(1, last));
+    CHECK(numbers(run_query(s, ask(history_direction::latest, {}, 1000))) == range(1, last));
+    for (const int n : {1, 2, 8, 9, 60, 61, 62, 157, 158, 159, 222, 223, 288, 289, 290, 390, 391, 399, 400}) {
+        INFO("around line " << n);
+        CHECK(numbers(run_query(s, ask(history_direction::before, by_msgid(n), 70)))
+            == range(std::max(1, n - 70), n - 1));
+        CHECK(numbers(run_query(s, ask(history_direction::after, by_msgid(n), 70))) == range(n + 1, std::min(last, n + 70)));
+        CHECK(numbers(run_query(s, ask(history_direction::latest, by_msgid(n), 5)))
+            == range(std::max(n + 1, last - 4), last));
+        CHECK(numbers(run_query(s, ask(history_direction::between, by_msgid(n), 1000, by_msgid(1))))
+            == range(2, n - 1));
+        CHECK(numbers(run_query(s, ask(history_direction::before, by_time(time_of_line(n)), 3)))
+            == range(std::max(1, n - 3), n - 1));
+    }
+}
+
+TEST_CASE("sqlite store: a schema 2 database keeps its history and its msgids after the upgrade", "[store]")
+{
+    // Schema 2 kept a row per line; clients may hold any of its msgids.
+    temp_dir dir;
+    {
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open(dir.file("v2.db").c_str(), &db) == SQLITE_OK);
+        const char* v2 = R"sql(
+            CREATE TABLE history (id INTEGER PRIMARY KEY, target TEXT NOT NULL, msgid TEXT NOT NULL,
+                kind INTEGER NOT NULL, line TEXT NOT NULL, client_tags TEXT NOT NULL DEFAULT '',
+                account TEXT NOT NULL DEFAULT '');
+            CREATE INDEX history_by_target ON history (target, id);
+            CREATE INDEX history_by_old_msgid ON history (target, msgid) WHERE length(msgid) = 16;
+            PRAGMA user_version = 2;
+        )sql";
+        REQUIRE(sqlite3_exec(db, v2, nullptr, nullptr, nullptr) == SQLITE_OK);
+        sqlite3_stmt* insert = nullptr;
+        REQUIRE(sqlite3_prepare_v2(db, "INSERT INTO history VALUES (?, ?, ?, ?, ?, ?, ?)", -1, &insert, nullptr)
+            == SQLITE_OK);
+        const auto put = [&](const history_entry& e) {
+            sqlite3_bind_int64(insert, 1, e.sequence);
+            sqlite3_bind_text(insert, 2, e.target.c_str(), -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(insert, 3, e.msgid.c_str(), -1, SQLITE_TRANSIENT);
+            sqlite3_bind_int(insert, 4, static_cast<int>(e.kind));
+            sqlite3_bind_text(insert, 5, e.line.c_str(), -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(insert, 6, e.client_tags.c_str(), -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(insert, 7, e.account.c_str(), -1, SQLITE_TRANSIENT);
+            REQUIRE(sqlite3_step(insert) == SQLITE_DONE);
+            sqlite3_reset(insert);
+        };
+        // A line from schema 1's days, then 200 of schema 2, two rooms.
+        auto old = chat("#room", 0);
+        old.msgid = "oldoldol00000000";
+        put(old);
+        for (int i = 1; i <= 200; ++i)
+            put(chat(i % 3 ? "#room" : "#other", i, i % 7 ? history_kind::privmsg : history_kind::join));
+        sqlite3_finalize(insert);
+        sqlite3_close(db);
+    }
+    sqlite_store s(dir.file("v2.db"), durability::normal);
+    CHECK(s.first_unused_sequence() == msgid_source::first_of(time_of_line(200)) + 1);
+    auto q = ask(history_direction::after, {history_ref::kind::msgid, "oldoldol00000000", 0}, 1000);
+    q.events = true;
+    std::vector<int> room_lines;
+    for (int i = 1; i <= 200; ++i)
+        if (i % 3)
+            room_lines.push_back(i);
+    const auto found = run_query(s, q);
+    CHECK(numbers(found) == room_lines);
+    CHECK(found.front().client_tags == "+draft/react=x");
+    CHECK(found[4].kind == history_kind::join);  // line 7
+    // Without events: 98 is a JOIN, 96 and 99 are #other's.
+    CHECK(numbers(run_query(s, ask(history_direction::before, by_msgid(100), 2))) == std::vector<int>{95, 97});
+    REQUIRE(append_all(s, {chat("#room", 201)}));
+    CHECK(numbers(run_query(s, ask(history_direction::latest, {}, 2))) == std::vector<int>{200, 201});
+}

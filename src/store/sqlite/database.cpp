@@ -31,6 +31,13 @@ statement& statement::bind(int index, std::string_view text)
     return *this;
 }
 
+statement& statement::bind_blob(int index, std::string_view bytes)
+{
+    if (sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT) != SQLITE_OK)
+        fail(sqlite3_db_handle(stmt_), "bind");
+    return *this;
+}
+
 bool statement::step()
 {
     const int rc = sqlite3_step(stmt_);
@@ -54,6 +61,13 @@ std::string statement::text(int column) const
     const auto* p = sqlite3_column_text(stmt_, column);
     const int n = sqlite3_column_bytes(stmt_, column);
     return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n)) : std::string();
+}
+
+std::string_view statement::blob(int column) const
+{
+    const auto* p = sqlite3_column_blob(stmt_, column);
+    const int n = sqlite3_column_bytes(stmt_, column);
+    return p ? std::string_view(static_cast<const char*>(p), static_cast<std::size_t>(n)) : std::string_view();
 }
 
 bool statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }

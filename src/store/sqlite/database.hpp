@@ -24,6 +24,7 @@ public:
     // Parameters count from 1, as in SQLite.
     statement& bind(int index, std::int64_t value);
     statement& bind(int index, std::string_view text);
+    statement& bind_blob(int index, std::string_view bytes);
     // True while a row is available; throws store_error on failure.
     bool step();
     // Ready for the next use, with parameters cleared.
@@ -31,6 +32,8 @@ public:
 
     [[nodiscard]] std::int64_t int64(int column) const;
     [[nodiscard]] std::string text(int column) const;
+    // Valid until the next step or reset.
+    [[nodiscard]] std::string_view blob(int column) const;
     [[nodiscard]] bool is_null(int column) const;
 
 private:

@@ -7,6 +7,7 @@
 
 #include "core/msgid.hpp"
 #include "store/sqlite/database.hpp"
+#include "store/sqlite/history_chunk.hpp"
 
 namespace sala::store::sqlite {
 
@@ -18,21 +19,8 @@ using core::history_ref;
 
 using core::msgid_source;
 
-constexpr const char* columns = "SELECT id, target, msgid, kind, line, client_tags, account FROM history ";
-
-history_entry read_entry(const statement& s)
-{
-    history_entry e;
-    e.sequence = s.int64(0);
-    e.time_ms = msgid_source::time_of(e.sequence);
-    e.target = s.text(1);
-    e.msgid = s.text(2);
-    e.kind = static_cast<core::history_kind>(s.int64(3));
-    e.line = s.text(4);
-    e.client_tags = s.text(5);
-    e.account = s.text(6);
-    return e;
-}
+constexpr std::int64_t no_id_below = std::numeric_limits<std::int64_t>::min();
+constexpr std::int64_t no_id_above = std::numeric_limits<std::int64_t>::max();
 
 // A reference as a place in one room's history: a msgid names a line's id,
 // a timestamp a millisecond, which starts at the first id it could hold.
@@ -51,15 +39,18 @@ std::optional<position> locate(database& db, std::string_view target, const hist
     if (const auto sequence = msgid_source::sequence_of(ref.msgid)) {
         // The whole msgid must match too: the sequence alone could name
         // another room's line, or a line of a run whose prefix differs.
-        statement_use s(db.prepare("SELECT id FROM history WHERE id = ?1 AND target = ?2 AND msgid = ?3"));
-        s->bind(1, *sequence).bind(2, target).bind(3, ref.msgid);
-        if (!s->step())
+        statement_use s(db.prepare("SELECT first_id, body FROM history_chunk WHERE target = ?1 AND last_id >= ?2"
+                                   " ORDER BY last_id LIMIT 1"));
+        s->bind(1, target).bind(2, *sequence);
+        if (!s->step() || s->int64(0) > *sequence)
             return std::nullopt;
-        return position{s->int64(0), true, 0};
+        for (const auto& e : decode_chunk(target, s->int64(0), s->blob(1)))
+            if (e.sequence == *sequence && e.msgid == ref.msgid)
+                return position{e.sequence, true, 0};
+        return std::nullopt;
     }
-    // A msgid of schema 1 (see schema.cpp), found through its own index.
-    statement_use s(db.prepare("SELECT id FROM history WHERE target = ?1 AND msgid = ?2"
-                               " AND length(msgid) = 16 ORDER BY id LIMIT 1"));
+    // A msgid of schema 1 (see schema.cpp), found in its own table.
+    statement_use s(db.prepare("SELECT id FROM history_old_msgid WHERE target = ?1 AND msgid = ?2"));
     s->bind(1, target).bind(2, ref.msgid);
     if (!s->step())
         return std::nullopt;
@@ -68,8 +59,8 @@ std::optional<position> locate(database& db, std::string_view target, const hist
 
 // The ids a selection may take: above `above` and below `below`.
 struct span {
-    std::int64_t above = std::numeric_limits<std::int64_t>::min();
-    std::int64_t below = std::numeric_limits<std::int64_t>::max();
+    std::int64_t above = no_id_below;
+    std::int64_t below = no_id_above;
 };
 
 // Strictly after / before the position: lines stamped at a timestamp's very
@@ -77,50 +68,116 @@ struct span {
 std::int64_t after(const position& p) { return p.is_line ? p.id : msgid_source::first_of(p.time_ms + 1) - 1; }
 std::int64_t before(const position& p) { return p.id; }
 
-// Runs one selection: the room, the span, PRIVMSG and NOTICE only unless
-// events are wanted (TAGMSG is in draft/event-playback's list);
-// `newest_first` takes the lines nearest the end of the span.
+// Runs one selection: the room, the span, the kinds up to `last_kind` (kinds
+// are numbered so that what a client may get is a prefix of them);
+// `newest_first` takes the lines nearest the end of the span. Chunks of one
+// room hold disjoint runs of ids, so ordering them by their last id orders
+// their lines too.
 std::vector<history_entry> run(database& db, std::string_view target, span ids, std::int64_t last_kind,
     bool newest_first, std::size_t limit)
 {
     std::vector<history_entry> out;
     if (limit == 0 || ids.above >= ids.below)
         return out;
-    statement_use s(db.prepare(std::string(columns)
-        + "WHERE target = ?1 AND id > ?2 AND id < ?3 AND kind <= ?4 ORDER BY id "
-        + (newest_first ? "DESC" : "ASC") + " LIMIT ?5"));
-    s->bind(1, target).bind(2, ids.above).bind(3, ids.below).bind(4, last_kind);
-    s->bind(5, static_cast<std::int64_t>(limit));
-    while (s->step())
-        out.push_back(read_entry(*s));
-    if (newest_first)
+    const auto wanted = [&](const history_entry& e) {
+        return e.sequence > ids.above && e.sequence < ids.below && static_cast<std::int64_t>(e.kind) <= last_kind;
+    };
+    if (newest_first) {
+        // From the chunk that holds (or follows) `below`, backwards.
+        statement_use s(db.prepare("SELECT first_id, body FROM history_chunk WHERE target = ?1 AND last_id > ?2"
+                                   " AND last_id <= COALESCE((SELECT MIN(last_id) FROM history_chunk"
+                                   " WHERE target = ?1 AND last_id >= ?3), ?4) ORDER BY last_id DESC"));
+        s->bind(1, target).bind(2, ids.above).bind(3, ids.below).bind(4, no_id_above);
+        while (out.size() < limit && s->step()) {
+            auto lines = decode_chunk(target, s->int64(0), s->blob(1));
+            for (auto it = lines.rbegin(); it != lines.rend() && out.size() < limit; ++it)
+                if (wanted(*it))
+                    out.push_back(std::move(*it));
+        }
         std::reverse(out.begin(), out.end());
+        return out;
+    }
+    statement_use s(db.prepare("SELECT first_id, body FROM history_chunk WHERE target = ?1 AND last_id > ?2"
+                               " ORDER BY last_id"));
+    s->bind(1, target).bind(2, ids.above);
+    while (out.size() < limit && s->step() && s->int64(0) < ids.below) {
+        auto lines = decode_chunk(target, s->int64(0), s->blob(1));
+        for (auto& e : lines)
+            if (out.size() < limit && wanted(e))
+                out.push_back(std::move(e));
+    }
     return out;
 }
 
 std::vector<history_entry> run(database& db, const core::history_query& q, span ids, bool newest_first, std::size_t limit)
 {
-    // Kinds are numbered so that what a client may get is a prefix of them.
     const auto last_kind = q.events ? std::numeric_limits<std::int64_t>::max()
                                     : static_cast<std::int64_t>(core::history_kind::notice);
     return run(db, q.target, ids, last_kind, newest_first, limit);
 }
 
+void insert_chunk(database& db, const chunk& c)
+{
+    statement_use s(db.prepare("INSERT INTO history_chunk (last_id, target, first_id, lines, body)"
+                               " VALUES (?1, ?2, ?3, ?4, ?5)"));
+    s->bind(1, c.last_id).bind(2, c.target).bind(3, c.first_id).bind(4, c.lines).bind_blob(5, c.body);
+    s->step();
+}
+
+// Keeps only the lines of chunk `last_id` with an id above `through_id`;
+// returns how many it dropped.
+std::int64_t cut_chunk(database& db, std::int64_t last_id, std::int64_t through_id)
+{
+    std::vector<history_entry> lines;
+    {
+        statement_use s(db.prepare("SELECT target, first_id, body FROM history_chunk WHERE last_id = ?1"));
+        s->bind(1, last_id);
+        if (!s->step())
+            return 0;
+        lines = decode_chunk(s->text(0), s->int64(1), s->blob(2));
+    }
+    chunk_builder kept;
+    std::int64_t dropped = 0;
+    for (const auto& e : lines) {
+        if (e.sequence <= through_id)
+            ++dropped;
+        else
+            kept.add(e);
+    }
+    if (dropped == 0 || kept.empty())  // the last line is above the cut, so some stay
+        return 0;
+    const auto rest = kept.take();
+    statement_use s(db.prepare("UPDATE history_chunk SET first_id = ?2, lines = ?3, body = ?4 WHERE last_id = ?1"));
+    s->bind(1, last_id).bind(2, rest.first_id).bind(3, rest.lines).bind_blob(4, rest.body);
+    s->step();
+    return dropped;
+}
+
 }  // namespace
 
-void insert_entry(database& db, const history_entry& e)
+void insert_entries(database& db, const std::vector<const history_entry*>& entries)
 {
-    // The time is the id's (core::msgid_source), so it is not stored apart.
-    statement_use s(db.prepare("INSERT INTO history (id, target, msgid, kind, line, client_tags, account)"
-                               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
-    s->bind(1, e.sequence).bind(2, e.target).bind(3, e.msgid).bind(4, static_cast<std::int64_t>(e.kind));
-    s->bind(5, e.line).bind(6, e.client_tags).bind(7, e.account);
-    s->step();
+    // One chunk per room per commit (within the chunk bounds): the lines of
+    // each room arrive in id order, rooms interleaved.
+    std::vector<chunk_builder> open;
+    for (const auto* e : entries) {
+        auto builder = std::find_if(open.begin(), open.end(), [e](const chunk_builder& b) { return b.target() == e->target; });
+        if (builder == open.end()) {
+            open.emplace_back();
+            builder = std::prev(open.end());
+        } else if (!builder->fits(*e)) {
+            insert_chunk(db, builder->take());
+        }
+        builder->add(*e);
+    }
+    for (auto& b : open)
+        if (!b.empty())
+            insert_chunk(db, b.take());
 }
 
 std::int64_t first_unused_sequence(database& db)
 {
-    return db.single_int("SELECT COALESCE(MAX(id), -1) + 1 FROM history");
+    return db.single_int("SELECT COALESCE(MAX(last_id), -1) + 1 FROM history_chunk");
 }
 
 std::vector<history_entry> select_history(database& db, const core::history_query& q)
@@ -163,17 +220,14 @@ std::vector<core::history_target_activity> select_targets(database& db, const co
     const auto lo = std::min(q.from_ms, q.to_ms);
     const auto hi = std::max(q.from_ms, q.to_ms);
     std::vector<core::history_target_activity> out;
-    // One indexed lookup per room the client is in: a few dozen at most.
+    // One short lookup per room the client is in: a few dozen at most.
     // Strictly between the two times: from the first id after `lo`'s
     // millisecond to the last before `hi`'s.
-    statement_use s(db.prepare("SELECT MAX(id) FROM history WHERE target = ?1 AND id >= ?2 AND id < ?3"
-                               " AND kind <= ?4"));
     for (const auto& target : q.targets) {
-        s->bind(1, target).bind(2, msgid_source::first_of(lo + 1)).bind(3, msgid_source::first_of(hi));
-        s->bind(4, static_cast<std::int64_t>(core::history_kind::tagmsg));
-        if (s->step() && !s->is_null(0))
-            out.push_back({target, msgid_source::time_of(s->int64(0))});
-        s->reset();
+        const auto newest = run(db, target, {msgid_source::first_of(lo + 1) - 1, msgid_source::first_of(hi)},
+            static_cast<std::int64_t>(core::history_kind::tagmsg), true, 1);
+        if (!newest.empty())
+            out.push_back({target, newest.front().time_ms});
     }
     std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.latest_ms < b.latest_ms; });
     if (out.size() > q.limit)
@@ -189,14 +243,41 @@ std::vector<history_entry> select_recent(database& db, std::string_view target, 
         true, limit);
 }
 
-std::int64_t prune_oldest(database& db, std::int64_t before_ms, std::int64_t max_rows)
+prune_result prune_oldest(database& db, std::int64_t before_ms, std::int64_t max_chunks)
 {
-    // Ids follow time, so the oldest lines are the first rows of the table:
+    // Ids follow time, so the oldest chunks are the first rows of the table:
     // a database with nothing to prune costs one short walk.
-    statement_use s(db.prepare("DELETE FROM history WHERE id IN (SELECT id FROM history WHERE id < ?1 ORDER BY id LIMIT ?2)"));
-    s->bind(1, msgid_source::first_of(before_ms)).bind(2, max_rows);
+    const auto bound = msgid_source::first_of(before_ms);
+    prune_result r;
+    {
+        statement_use s(db.prepare("DELETE FROM history_chunk WHERE last_id IN (SELECT last_id FROM history_chunk"
+                                   " WHERE last_id < ?1 ORDER BY last_id LIMIT ?2) RETURNING lines"));
+        s->bind(1, bound).bind(2, max_chunks);
+        std::int64_t chunks = 0;
+        while (s->step()) {
+            r.lines += s->int64(0);
+            ++chunks;
+        }
+        r.more = chunks == max_chunks;
+    }
+    if (r.more)
+        return r;
+    // What is left reaches across the cut-off: chunks span a bounded time,
+    // so they end within that much of it.
+    std::vector<std::int64_t> across;
+    {
+        statement_use s(db.prepare("SELECT last_id FROM history_chunk WHERE last_id >= ?1 AND last_id < ?2"
+                                   " AND first_id < ?1"));
+        s->bind(1, bound).bind(2, msgid_source::first_of(before_ms + chunk_max_span_ms + 1));
+        while (s->step())
+            across.push_back(s->int64(0));
+    }
+    for (const auto last_id : across)
+        r.lines += cut_chunk(db, last_id, bound - 1);
+    statement_use s(db.prepare("DELETE FROM history_old_msgid WHERE id < ?1"));
+    s->bind(1, bound);
     s->step();
-    return db.changes();
+    return r;
 }
 
 std::vector<overfull_target> find_overfull(database& db, std::size_t max_lines)
@@ -204,28 +285,71 @@ std::vector<overfull_target> find_overfull(database& db, std::size_t max_lines)
     std::vector<overfull_target> out;
     std::vector<std::string> targets;
     {
-        statement_use s(db.prepare("SELECT target FROM history GROUP BY target HAVING COUNT(*) > ?1"));
+        statement_use s(db.prepare("SELECT target FROM history_chunk GROUP BY target HAVING SUM(lines) > ?1"));
         s->bind(1, static_cast<std::int64_t>(max_lines));
         while (s->step())
             targets.push_back(s->text(0));
     }
-    statement_use s(db.prepare("SELECT id FROM history WHERE target = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2"));
+    // Newest first until the limit is passed: the newest line past it is in
+    // that chunk.
     for (auto& target : targets) {
-        s->bind(1, target).bind(2, static_cast<std::int64_t>(max_lines));
-        if (s->step())
-            out.push_back({std::move(target), s->int64(0)});
-        s->reset();
+        std::int64_t kept = 0;
+        std::int64_t crossing = 0;
+        std::int64_t keep_of_it = 0;
+        {
+            statement_use s(db.prepare("SELECT last_id, lines FROM history_chunk WHERE target = ?1 ORDER BY last_id DESC"));
+            s->bind(1, target);
+            while (s->step()) {
+                const auto lines = s->int64(1);
+                if (kept + lines > static_cast<std::int64_t>(max_lines)) {
+                    crossing = s->int64(0);
+                    keep_of_it = static_cast<std::int64_t>(max_lines) - kept;
+                    break;
+                }
+                kept += lines;
+            }
+        }
+        if (crossing == 0)
+            continue;
+        statement_use s(db.prepare("SELECT first_id, body FROM history_chunk WHERE last_id = ?1"));
+        s->bind(1, crossing);
+        if (!s->step())
+            continue;
+        const auto lines = decode_chunk(target, s->int64(0), s->blob(1));
+        const auto drop = static_cast<std::int64_t>(lines.size()) - keep_of_it;
+        if (drop > 0)
+            out.push_back({std::move(target), lines[static_cast<std::size_t>(drop - 1)].sequence});
     }
     return out;
 }
 
-std::int64_t trim_target(database& db, std::string_view target, std::int64_t through_id, std::int64_t max_rows)
+prune_result trim_target(database& db, std::string_view target, std::int64_t through_id, std::int64_t max_chunks)
 {
-    statement_use s(db.prepare("DELETE FROM history WHERE id IN (SELECT id FROM history WHERE target = ?1 AND id <= ?2"
-                               " ORDER BY id LIMIT ?3)"));
-    s->bind(1, target).bind(2, through_id).bind(3, max_rows);
-    s->step();
-    return db.changes();
+    prune_result r;
+    {
+        statement_use s(db.prepare("DELETE FROM history_chunk WHERE last_id IN (SELECT last_id FROM history_chunk"
+                                   " WHERE target = ?1 AND last_id <= ?2 ORDER BY last_id LIMIT ?3) RETURNING lines"));
+        s->bind(1, target).bind(2, through_id).bind(3, max_chunks);
+        std::int64_t chunks = 0;
+        while (s->step()) {
+            r.lines += s->int64(0);
+            ++chunks;
+        }
+        r.more = chunks == max_chunks;
+    }
+    if (r.more)
+        return r;
+    std::optional<std::int64_t> across;
+    {
+        statement_use s(db.prepare("SELECT last_id, first_id FROM history_chunk WHERE target = ?1 AND last_id > ?2"
+                                   " ORDER BY last_id LIMIT 1"));
+        s->bind(1, target).bind(2, through_id);
+        if (s->step() && s->int64(1) <= through_id)
+            across = s->int64(0);
+    }
+    if (across)
+        r.lines += cut_chunk(db, *across, through_id);
+    return r;
 }
 
 }  // namespace sala::store::sqlite

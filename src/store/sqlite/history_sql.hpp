@@ -13,7 +13,9 @@ namespace sala::store::sqlite {
 
 class database;
 
-void insert_entry(database& db, const core::history_entry& e);
+// Stores the lines of one commit, a chunk per room (history_chunk.hpp);
+// each room's lines in id order.
+void insert_entries(database& db, const std::vector<const core::history_entry*>& entries);
 // One past the highest sequence stored (0 when there is none).
 [[nodiscard]] std::int64_t first_unused_sequence(database& db);
 
@@ -24,9 +26,15 @@ void insert_entry(database& db, const core::history_entry& e);
 [[nodiscard]] std::vector<core::history_entry> select_recent(
     database& db, std::string_view target, std::size_t limit, std::int64_t since_ms);
 
-// Deletes up to `max_rows` of the oldest entries stamped before `before_ms`;
-// returns how many went.
-std::int64_t prune_oldest(database& db, std::int64_t before_ms, std::int64_t max_rows);
+struct prune_result {
+    std::int64_t lines = 0;  // lines that went
+    bool more = false;       // the step ended at its limit: call again
+};
+
+// Deletes up to `max_chunks` of the oldest chunks stamped before
+// `before_ms`; in its last step, also the older lines of chunks that reach
+// across it.
+prune_result prune_oldest(database& db, std::int64_t before_ms, std::int64_t max_chunks);
 
 // A target holding more than the limit, and the id of its newest line
 // past it: that line and every older one go.
@@ -34,10 +42,11 @@ struct overfull_target {
     std::string target;
     std::int64_t through_id;
 };
-// Every target with more than `max_lines` lines (a scan of the room index).
+// Every target with more than `max_lines` lines (a scan of the room index,
+// and one chunk decoded per such target).
 [[nodiscard]] std::vector<overfull_target> find_overfull(database& db, std::size_t max_lines);
-// Deletes up to `max_rows` of `target`'s lines with an id up to `through_id`;
-// returns how many went.
-std::int64_t trim_target(database& db, std::string_view target, std::int64_t through_id, std::int64_t max_rows);
+// Deletes up to `max_chunks` of `target`'s chunks with ids up to
+// `through_id`; in its last step, also cuts the chunk holding that id.
+prune_result trim_target(database& db, std::string_view target, std::int64_t through_id, std::int64_t max_chunks);
 
 }  // namespace sala::store::sqlite

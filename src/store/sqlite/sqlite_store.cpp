@@ -14,8 +14,9 @@ namespace sala::store::sqlite {
 
 namespace {
 
-// Rows one prune step deletes before letting waiting commits in.
-constexpr std::int64_t prune_step_rows = 5000;
+// Chunks (up to 64 lines each) one prune step deletes before letting waiting
+// commits in.
+constexpr std::int64_t prune_step_chunks = 100;
 // Log pages (4 KiB each) past which a commit asks for a checkpoint: SQLite's
 // own default, now served off the writer's thread.
 constexpr int checkpoint_after_pages = 1000;
@@ -179,10 +180,13 @@ void sqlite_store::commit(std::vector<pending_append>& group)
     for (const auto& a : group)
         count += a.entries.size();
     try {
-        writer_db_.exec("BEGIN");
+        std::vector<const core::history_entry*> lines;
+        lines.reserve(count);
         for (const auto& a : group)
             for (const auto& e : a.entries)
-                insert_entry(writer_db_, e);
+                lines.push_back(&e);
+        writer_db_.exec("BEGIN");
+        insert_entries(writer_db_, lines);
         writer_db_.exec("COMMIT");
     } catch (const std::exception& e) {
         // A full disk or an I/O error: the server keeps running and these
@@ -307,15 +311,15 @@ void sqlite_store::prune(std::int64_t before_ms, std::size_t max_per_target)
 
 void sqlite_store::trim_step(std::string target, std::int64_t through_id)
 {
-    std::int64_t gone = 0;
+    prune_result gone;
     try {
-        gone = trim_target(writer_db_, target, through_id, prune_step_rows);
+        gone = trim_target(writer_db_, target, through_id, prune_step_chunks);
     } catch (const std::exception& e) {
         spdlog::error("history: trimming {} to --history-max failed: {}", target, e.what());
         return;
     }
-    entries_pruned_ += static_cast<std::uint64_t>(gone);
-    if (gone == prune_step_rows) {
+    entries_pruned_ += static_cast<std::uint64_t>(gone.lines);
+    if (gone.more) {
         std::lock_guard lock(writer_.mutex);
         if (!writer_.stopping)
             writer_.jobs.push_back([this, target = std::move(target), through_id]() mutable {
@@ -326,16 +330,16 @@ void sqlite_store::trim_step(std::string target, std::int64_t through_id)
 
 void sqlite_store::prune_step(std::int64_t before_ms)
 {
-    std::int64_t gone = 0;
+    prune_result gone;
     try {
-        gone = prune_oldest(writer_db_, before_ms, prune_step_rows);
+        gone = prune_oldest(writer_db_, before_ms, prune_step_chunks);
     } catch (const std::exception& e) {
         spdlog::error("history: pruning failed: {}", e.what());
         return;
     }
-    entries_pruned_ += static_cast<std::uint64_t>(gone);
+    entries_pruned_ += static_cast<std::uint64_t>(gone.lines);
     // More may be left: queue the next step behind whatever came in meanwhile.
-    if (gone == prune_step_rows) {
+    if (gone.more) {
         std::lock_guard lock(writer_.mutex);
         if (!writer_.stopping)
             writer_.jobs.push_back([this, before_ms] { prune_step(before_ms); });
