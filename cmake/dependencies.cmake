@@ -3,6 +3,7 @@ find_package(Threads REQUIRED)
 find_package(Boost 1.81 REQUIRED CONFIG COMPONENTS headers)
 find_package(CLI11 REQUIRED CONFIG)
 find_package(SQLite3 REQUIRED)
+find_package(OpenSSL 3 REQUIRED)
 
 add_library(sala_deps INTERFACE)
 target_link_libraries(sala_deps INTERFACE Boost::headers CLI11::CLI11 Threads::Threads)

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 
 #include "irc/labeled.hpp"
 #include "irc/names.hpp"
@@ -268,7 +269,22 @@ void session_protocol::on_cap(effects& out, const message& msg)
     if (sub == "LS") {
         if (!registered_)
             cap_negotiating_ = true;
-        out.emplace_back(effect::send{relay(server, "CAP", {nick_or_star(), "LS"}, cap_names(all_caps))});
+        if (msg.params.size() > 1) {
+            unsigned version = 0;
+            const auto& v = msg.params[1];
+            const auto parsed = std::from_chars(v.data(), v.data() + v.size(), version);
+            if (parsed.ec == std::errc{} && version >= 302)
+                cap_values_ = true;
+        }
+        auto offered = cap_names(all_caps);
+        // sts only has meaning with its value, which clients read from 302 on;
+        // it is announced, never requested (a REQ for it gets NAK).
+        if (cap_values_ && settings_.sts_port != 0) {
+            offered += secure_ ? " sts=duration=" + std::to_string(settings_.sts_duration)
+                               : " sts=port=" + std::to_string(settings_.sts_port)
+                    + ",duration=" + std::to_string(settings_.sts_duration);
+        }
+        out.emplace_back(effect::send{relay(server, "CAP", {nick_or_star(), "LS"}, offered)});
     } else if (sub == "LIST") {
         out.emplace_back(effect::send{relay(server, "CAP", {nick_or_star(), "LIST"}, cap_names(caps_))});
     } else if (sub == "REQ") {

@@ -46,6 +46,10 @@ struct protocol_settings {
     std::size_t max_channels = 100;  // per user
     std::size_t realname_len = 100;  // bytes; ISUPPORT NAMELEN
     std::size_t monitor_limit = 100;  // MONITOR targets per user; ISUPPORT MONITOR
+    // IRCv3 sts: the TLS port (0: no TLS, no policy) and how long a client
+    // keeps the policy, in seconds.
+    std::uint16_t sts_port = 0;
+    std::uint64_t sts_duration = 0;
 };
 
 // Tag data a client's line may carry (message-tags: 4094 bytes without the
@@ -136,6 +140,10 @@ public:
     // The connection is ending for a reason of the server's (flood, timeout):
     // nothing further completes registration.
     void closing() { closing_ = true; }
+    // The client reached the TLS port: its CAP LS offers the sts policy for
+    // a secure connection (duration only) instead of the upgrade (port too).
+    void set_secure() { secure_ = true; }
+    [[nodiscard]] bool secure() const { return secure_; }
 
     [[nodiscard]] bool registered() const { return registered_; }
     [[nodiscard]] const std::string& nick() const { return nick_; }
@@ -243,6 +251,8 @@ private:
     bool got_user_ = false;
     bool closing_ = false;
     bool cap_negotiating_ = false;
+    bool cap_values_ = false;  // CAP LS 302: capabilities listed with their values
+    bool secure_ = false;
     cap_set caps_ = 0;
     std::string label_;
     bool invisible_ = false;

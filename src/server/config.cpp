@@ -129,6 +129,17 @@ options_result parse_options(int argc, const char* const* argv)
     app.add_option("--history-max", cfg.history_max, "Newest lines kept per channel (0: no limit)")
         ->capture_default_str();
 
+    app.add_option("--tls-cert", cfg.tls_cert, "TLS certificate (PEM, chain included): turns on the TLS port")
+        ->check(CLI::ExistingFile);
+    app.add_option("--tls-key", cfg.tls_key, "TLS private key (PEM; default: in the --tls-cert file)")
+        ->check(CLI::ExistingFile);
+    app.add_option("--tls-port", cfg.tls_port, "TLS port, with --tls-cert (0: any free port, printed at start)")
+        ->capture_default_str();
+    unsigned sts_seconds = 300;
+    app.add_option("--sts-duration", sts_seconds,
+           "Seconds clients keep to TLS once told (IRCv3 sts; raise it once the certificate is known good)")
+        ->capture_default_str();
+
     if (auto status = parse_command_line(app, argc, argv, "chat-server"))
         return {std::nullopt, *status};
 
@@ -137,6 +148,13 @@ options_result parse_options(int argc, const char* const* argv)
     lim.ping_timeout = to_millis(ping_timeout);
     cfg.shutdown_grace = to_millis(shutdown_grace);
     cfg.durability_full = durability == "full";
+    cfg.sts_duration = std::chrono::seconds(sts_seconds);
+    if (!cfg.tls_key.empty() && cfg.tls_cert.empty()) {
+        std::cerr << "chat-server: --tls-key needs --tls-cert\n";
+        return {std::nullopt, 2};
+    }
+    if (cfg.tls_key.empty())
+        cfg.tls_key = cfg.tls_cert;
     cfg.history = !no_history;
     if (!cfg.history)
         cfg.replay_lines = 0;

@@ -41,6 +41,12 @@ struct server_config {
     std::chrono::hours history_retention{30 * 24};
     std::size_t history_max = 100'000;  // lines kept per channel; 0: no limit but the days
     std::vector<std::string> motd_lines;  // read from motd_file at start-up
+    // TLS (README, "TLS"): configured when a certificate is given.
+    std::string tls_cert;  // PEM, the chain after the certificate
+    std::string tls_key;   // PEM; empty: in tls_cert
+    std::uint16_t tls_port = 6697;
+    std::chrono::seconds sts_duration{300};  // how long clients keep to TLS once told (IRCv3 sts)
+    [[nodiscard]] bool tls() const { return !tls_cert.empty(); }
 };
 
 struct options_result {

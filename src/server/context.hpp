@@ -22,6 +22,7 @@
 
 #include "irc/session_protocol.hpp"
 #include "server/config.hpp"
+#include "server/tls_context.hpp"
 #include "status/disconnect_reason.hpp"
 
 namespace sala::server {
@@ -45,6 +46,9 @@ struct shard_stats {
     std::uint64_t delivered = 0;  // PRIVMSG/NOTICE copies queued to clients
     std::uint64_t dropped = 0;    // lines dropped by limits (length, UTF-8, flood)
     std::uint64_t aborted = 0;    // connections reset because their last words were not taken in time
+    std::uint64_t tls_open = 0;                // TLS connections now
+    std::uint64_t tls_handshakes = 0;          // completed
+    std::uint64_t tls_handshake_failures = 0;  // failed or timed out
     status::disconnect_counters disconnects{};
     // Lines run per command (STATS m), by row of session_protocol's command table.
     std::vector<std::uint64_t> commands = std::vector<std::uint64_t>(irc::session_protocol::command_count());
@@ -97,6 +101,10 @@ struct server_context {
     // Sessions alive on all shards; shutdown waits for it to reach zero.
     std::atomic<std::size_t> live_sessions{0};
     std::atomic<bool> shutting_down{false};
+    // The TLS port's certificate (empty slot: no TLS); SIGHUP replaces it.
+    tls_slot tls;
+    std::atomic<std::uint64_t> tls_reloads{0};
+    std::atomic<std::uint64_t> tls_reload_failures{0};
 
     [[nodiscard]] asio::any_io_executor hub_executor() const { return shards.front()->ctx.get_executor(); }
 };

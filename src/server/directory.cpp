@@ -258,6 +258,13 @@ std::string directory::whois(std::string_view nick, std::string_view requester) 
         out += irc::numeric_reply(server, num::away, requester, {u->nick}, u->away);
     if (u->modes.find('B') != std::string::npos)
         out += irc::numeric_reply(server, num::whoisbot, requester, {u->nick}, "is a bot on " + ctx_.config.network);
+    if (u->secure)
+        out += irc::numeric_reply(server, num::whoissecure, requester, {u->nick}, "is using a secure connection");
+    // A fingerprint identifies its holder across nicks: only they see it
+    // (and, with server operators, those too).
+    if (!u->certfp.empty() && irc::same_name(requester, u->nick))
+        out += irc::numeric_reply(server, num::whoiscertfp, requester, {u->nick},
+            "has client certificate fingerprint " + u->certfp);
     const auto signon =
         std::chrono::duration_cast<std::chrono::seconds>(u->connected_at.time_since_epoch()).count();
     const auto idle =

@@ -34,6 +34,8 @@ struct user_record {
     std::string away;  // empty: not away
     std::string modes;  // user mode letters set, e.g. "i"
     bool registered = false;
+    bool secure = false;  // connected over TLS
+    std::string certfp;   // SHA-256 of the TLS client certificate; empty: none
     std::size_t shard = 0;
     std::shared_ptr<session> owner;  // the session; immutable after the first claim
     std::chrono::system_clock::time_point connected_at;

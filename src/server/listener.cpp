@@ -11,19 +11,50 @@
 
 namespace sala::server {
 
-listener::listener(server_context& ctx, const asio::ip::tcp::endpoint& endpoint)
-    : ctx_(ctx), acceptor_(ctx.shards.front()->ctx)
+namespace {
+
+void open_and_listen(asio::ip::tcp::acceptor& acceptor, const asio::ip::tcp::endpoint& endpoint)
 {
-    acceptor_.open(endpoint.protocol());
-    acceptor_.set_option(asio::socket_base::reuse_address(true));
-    acceptor_.bind(endpoint);
-    acceptor_.listen(asio::socket_base::max_listen_connections);
+    acceptor.open(endpoint.protocol());
+    acceptor.set_option(asio::socket_base::reuse_address(true));
+    acceptor.bind(endpoint);
+    acceptor.listen(asio::socket_base::max_listen_connections);
+}
+
+}  // namespace
+
+listener::listener(server_context& ctx, const asio::ip::tcp::endpoint& endpoint,
+    const std::optional<asio::ip::tcp::endpoint>& tls_endpoint)
+    : ctx_(ctx), plain_(ctx.shards.front()->ctx)
+{
+    open_and_listen(plain_, endpoint);
+    if (tls_endpoint) {
+        tls_.emplace(ctx.shards.front()->ctx);
+        open_and_listen(*tls_, *tls_endpoint);
+    }
+}
+
+std::optional<asio::ip::tcp::endpoint> listener::tls_endpoint() const
+{
+    if (!tls_)
+        return std::nullopt;
+    return tls_->local_endpoint();
+}
+
+void listener::start()
+{
+    auto& hub = ctx_.shards.front()->ctx;
+    asio::co_spawn(hub, run(this, &plain_, false), log_exceptions{"listener"});
+    if (tls_)
+        asio::co_spawn(hub, run(this, &*tls_, true), log_exceptions{"tls listener"});
 }
 
 void listener::close()
 {
     boost::system::error_code ignored;
-    acceptor_.close(ignored);
+    plain_.close(ignored);
+    if (tls_)
+        tls_->close(ignored);
 }
 
 void listener::release(const std::string& ip)
@@ -33,15 +64,15 @@ void listener::release(const std::string& ip)
         per_ip_.erase(it);
 }
 
-asio::awaitable<void> listener::run(listener* self)
+asio::awaitable<void> listener::run(listener* self, asio::ip::tcp::acceptor* acceptor, bool tls)
 {
     auto& ctx = self->ctx_;
     asio::steady_timer backoff(ctx.shards.front()->ctx);
     bool out_of_descriptors = false;
     for (;;) {
         auto& target = *ctx.shards[self->next_shard_];
-        auto [ec, socket] = co_await self->acceptor_.async_accept(target.ctx, use_nothrow);
-        if (ec == asio::error::operation_aborted || !self->acceptor_.is_open())
+        auto [ec, socket] = co_await acceptor->async_accept(target.ctx, use_nothrow);
+        if (ec == asio::error::operation_aborted || !acceptor->is_open())
             co_return;
         if (ec == asio::error::no_descriptors || ec == boost::system::errc::too_many_files_open_in_system
             || ec == asio::error::no_buffer_space || ec == asio::error::no_memory) {
@@ -68,10 +99,12 @@ asio::awaitable<void> listener::run(listener* self)
         auto ip = peer.address().to_string();
         auto& count = self->per_ip_[ip];
         if (count >= ctx.config.limits.max_per_ip) {
-            // A fresh socket's send buffer is empty, so this short write does not block.
+            // A fresh socket's send buffer is empty, so this short write does
+            // not block. A TLS client could not read it: it is just closed.
             static constexpr std::string_view refusal = "ERROR :Too many connections from your address\r\n";
             boost::system::error_code ignored;
-            asio::write(socket, asio::buffer(refusal), ignored);
+            if (!tls)
+                asio::write(socket, asio::buffer(refusal), ignored);
             socket.close(ignored);
             spdlog::info("refuse {}: {} connections already", ip, count);
             continue;
@@ -79,7 +112,18 @@ asio::awaitable<void> listener::run(listener* self)
         ++count;
         ++ctx.live_sessions;
         self->next_shard_ = (self->next_shard_ + 1) % ctx.shards.size();
-        auto s = std::make_shared<session>(ctx, target, std::move(socket), std::move(ip));
+        std::shared_ptr<const tls_context> certificate;
+        if (tls)
+            certificate = ctx.tls.current();
+        std::shared_ptr<session> s;
+        try {
+            s = std::make_shared<session>(ctx, target, std::move(socket), std::move(ip), certificate);
+        } catch (const tls_error& e) {
+            spdlog::warn("tls: {}", e.what());
+            --ctx.live_sessions;
+            self->release(peer.address().to_string());
+            continue;
+        }
         asio::co_spawn(target.ctx, session::run(std::move(s)), log_exceptions{"session"});
     }
 }

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include <ctime>
+#include <functional>
 #include <optional>
 #include <thread>
 
@@ -22,6 +23,7 @@
 #include "server/log_exceptions.hpp"
 #include "server/session.hpp"
 #include "server/status_snapshot.hpp"
+#include "server/tls_context.hpp"
 #include "status/http_server.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "store/store_error.hpp"
@@ -118,15 +120,32 @@ int run_server(server_config config)
     directory dir(ctx);
     ctx.dir = &dir;
 
+    if (ctx.config.tls()) {
+        try {
+            ctx.tls.replace(tls_context::load(ctx.config.tls_cert, ctx.config.tls_key));
+        } catch (const tls_error& e) {
+            spdlog::critical("cannot use the TLS certificate: {}", e.what());
+            return 2;
+        }
+    }
     std::optional<listener> acceptor;
     try {
         const auto address = asio::ip::make_address(ctx.config.bind);
-        acceptor.emplace(ctx, asio::ip::tcp::endpoint(address, ctx.config.port));
+        std::optional<asio::ip::tcp::endpoint> tls_endpoint;
+        if (ctx.config.tls())
+            tls_endpoint.emplace(address, ctx.config.tls_port);
+        acceptor.emplace(ctx, asio::ip::tcp::endpoint(address, ctx.config.port), tls_endpoint);
     } catch (const std::exception& e) {
-        spdlog::critical("cannot listen on {}:{}: {}", ctx.config.bind, ctx.config.port, e.what());
+        spdlog::critical("cannot listen on {} (port {}{}): {}", ctx.config.bind, ctx.config.port,
+            ctx.config.tls() ? ", TLS port " + std::to_string(ctx.config.tls_port) : std::string(), e.what());
         return 1;
     }
     ctx.acceptor = &*acceptor;
+    // The policy names the port actually bound (--tls-port 0 picks one).
+    if (const auto tls_endpoint = acceptor->tls_endpoint()) {
+        ctx.protocol.sts_port = tls_endpoint->port();
+        ctx.protocol.sts_duration = static_cast<std::uint64_t>(ctx.config.sts_duration.count());
+    }
     const auto files = sala::raise_open_file_limit();
 
     // The status endpoint has its own thread: serving it never runs on a chat shard.
@@ -158,18 +177,45 @@ int run_server(server_config config)
 
     auto& hub = ctx.shards.front()->ctx;
     asio::signal_set signals(hub, SIGINT, SIGTERM);
+    asio::signal_set reload_signal(hub, SIGHUP);
     signals.async_wait([&](const boost::system::error_code& ec, int signo) {
         if (ec)
             return;
         spdlog::info("signal {} received", signo);
         pruner.stop();
+        reload_signal.cancel();
         asio::co_spawn(hub, shut_down(ctx, guards, status_server ? &status_ctx : nullptr), log_exceptions{"shutdown"});
     });
-    asio::co_spawn(hub, listener::run(&*acceptor), log_exceptions{"listener"});
+    // SIGHUP: a new certificate and key for new connections; established ones
+    // keep theirs. A file that cannot be used leaves the old one in place.
+    std::function<void(const boost::system::error_code&, int)> on_reload;
+    on_reload = [&](const boost::system::error_code& ec, int) {
+        if (ec)
+            return;
+        if (ctx.config.tls()) {
+            try {
+                auto next = tls_context::load(ctx.config.tls_cert, ctx.config.tls_key);
+                spdlog::info("SIGHUP: TLS certificate reloaded (SHA-256 {})", next->fingerprint());
+                ctx.tls.replace(std::move(next));
+                ++ctx.tls_reloads;
+            } catch (const tls_error& e) {
+                ++ctx.tls_reload_failures;
+                spdlog::error("SIGHUP: TLS certificate not reloaded, the old one stays in use: {}", e.what());
+            }
+        } else {
+            spdlog::info("SIGHUP: nothing to reload");
+        }
+        reload_signal.async_wait(on_reload);
+    };
+    reload_signal.async_wait(on_reload);
+    acceptor->start();
 
     // Announced only now, with the signal handlers in place: whoever waits for
     // this line may stop the server with SIGINT or SIGTERM right away.
     const auto endpoint = acceptor->local_endpoint();
+    if (const auto tls_endpoint = acceptor->tls_endpoint())
+        spdlog::info("tls on {}:{} (certificate SHA-256 {})", tls_endpoint->address().to_string(),
+            tls_endpoint->port(), ctx.tls.current()->fingerprint());
     spdlog::info("listening on {}:{} ({} threads, open-file limit {}: about {} connections)",
         endpoint.address().to_string(), endpoint.port(), ctx.shards.size(), files, files > 32 ? files - 32 : 0);
 

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <cstring>
 #include <span>
 
 #include <linux/sockios.h>
@@ -36,6 +37,17 @@ std::array<char, 65536>& shard_read_buffer()
     return buffer;
 }
 
+// Where TLS output is staged for encryption: one record's worth, per shard
+// thread, used by one write at a time (session::write_now_tls).
+std::array<char, 16384>& shard_tls_buffer()
+{
+    thread_local std::array<char, 16384> buffer;
+    return buffer;
+}
+
+// How long a client on the TLS port has to complete its handshake.
+constexpr auto tls_handshake_time = std::chrono::seconds(10);
+
 bool is_quiet_error(const boost::system::error_code& ec)
 {
     return ec == asio::error::eof || ec == asio::error::operation_aborted || ec == asio::error::connection_reset
@@ -44,15 +56,19 @@ bool is_quiet_error(const boost::system::error_code& ec)
 
 }  // namespace
 
-session::session(server_context& ctx, shard& home, shard_socket socket, std::string peer_ip)
+session::session(server_context& ctx, shard& home, shard_socket socket, std::string peer_ip,
+    const std::shared_ptr<const tls_context>& tls)
     : ctx_(ctx),
       home_(home),
       socket_(std::move(socket)),
+      tls_(tls ? std::make_unique<tls_connection>(*tls, socket_.native_handle()) : nullptr),
       read_pause_(home.ctx),
       reader_(ctx.config.limits.max_line + ctx.config.limits.max_tags + 2),
       limiter_(ctx.config.limits.line_burst, ctx.config.limits.line_rate, clock::now()),
       proto_(ctx.protocol, std::move(peer_ip))
 {
+    if (tls_)
+        proto_.set_secure();
 }
 
 session::~session() = default;
@@ -76,13 +92,24 @@ asio::awaitable<void> session::run(std::shared_ptr<session> self)
     if (self->ctx_.shutting_down)
         self->begin_shutdown();
 
+    if (self->tls_)
+        ++home.stats.tls_open;
     std::exception_ptr read_failure;
     try {
-        auto reading = self->read_loop();  // named: see "A compiler bug to remember"
-        co_await std::move(reading);
+        bool ready = true;
+        if (self->tls_) {
+            auto handshake = self->tls_handshake();  // named: see "A compiler bug to remember"
+            ready = co_await std::move(handshake);
+        }
+        if (ready) {
+            auto reading = self->read_loop();
+            co_await std::move(reading);
+        }
     } catch (...) {
         read_failure = std::current_exception();
     }
+    if (self->tls_)
+        --home.stats.tls_open;
     // The reader throwing is a bug: it must show in the log and in /status.
     if (log_exception("reader of " + self->proto_.host(), read_failure)) {
         self->reason_kind_ = disconnect_reason::error;
@@ -117,14 +144,18 @@ asio::awaitable<void> session::read_loop()
         if (ended_)
             co_return;
         // Wait for input without holding a buffer, then read into the shard's
-        // buffer: an idle connection costs no read buffer at all.
-        auto [wec] = co_await socket_.async_wait(asio::ip::tcp::socket::wait_read, use_nothrow);
-        if (ended_)
-            co_return;  // cancelled by end(), which has recorded the reason
-        boost::system::error_code ec = wec;
+        // buffer: an idle connection costs no read buffer at all. TLS may
+        // hold decrypted input already, which the socket would not announce.
+        boost::system::error_code ec;
+        if (!(tls_ && tls_->has_pending())) {
+            auto [wec] = co_await socket_.async_wait(asio::ip::tcp::socket::wait_read, use_nothrow);
+            if (ended_)
+                co_return;  // cancelled by end(), which has recorded the reason
+            ec = wec;
+        }
         std::size_t n = 0;
         if (!ec)
-            n = socket_.read_some(asio::buffer(shard_read_buffer()), ec);
+            n = read_some(shard_read_buffer(), ec);
         if (ec == asio::error::would_block || ec == asio::error::try_again)
             continue;
         if (!ec && n == 0)
@@ -185,6 +216,74 @@ asio::awaitable<void> session::read_loop()
     }
 }
 
+asio::awaitable<bool> session::tls_handshake()
+{
+    // Bounded like registration, and shorter: a client that opens the TLS
+    // port and says nothing holds a descriptor and a per-address slot.
+    const auto deadline = std::min(registration_deadline_, clock::now() + tls_handshake_time);
+    for (;;) {
+        const auto step = tls_->handshake();
+        if (step == tls_connection::result::done) {
+            ++home_.stats.tls_handshakes;
+            spdlog::debug("tls {}: {}", proto_.host(), tls_->description());
+            co_return true;
+        }
+        if (step != tls_connection::result::want_read && step != tls_connection::result::want_write) {
+            ++home_.stats.tls_handshake_failures;
+            reason_kind_ = disconnect_reason::error;
+            reason_ = "TLS handshake failed";
+            spdlog::debug("tls handshake with {} failed: {}", proto_.host(),
+                step == tls_connection::result::closed ? "connection closed" : tls_->error());
+            co_return false;
+        }
+        // The sweep's deadline check does not know about handshakes: this
+        // wait carries its own, by racing the readiness wait with a timer.
+        read_pause_.expires_at(deadline);
+        read_pause_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+            if (!ec) {
+                boost::system::error_code ignored;
+                self->socket_.cancel(ignored);
+            }
+        });
+        const auto wanted = step == tls_connection::result::want_read ? asio::ip::tcp::socket::wait_read
+                                                                     : asio::ip::tcp::socket::wait_write;
+        auto [ec] = co_await socket_.async_wait(wanted, use_nothrow);
+        read_pause_.cancel();
+        if (ended_)
+            co_return false;
+        if (ec) {
+            ++home_.stats.tls_handshake_failures;
+            reason_kind_ = disconnect_reason::error;
+            reason_ = ec == asio::error::operation_aborted ? "TLS handshake timed out" : "TLS handshake failed";
+            spdlog::debug("tls handshake with {}: {}", proto_.host(), reason_);
+            co_return false;
+        }
+    }
+}
+
+std::size_t session::read_some(std::span<char> into, boost::system::error_code& ec)
+{
+    if (!tls_)
+        return socket_.read_some(asio::buffer(into.data(), into.size()), ec);
+    std::size_t n = 0;
+    switch (tls_->read(into, n)) {
+    case tls_connection::result::done:
+        return n;
+    case tls_connection::result::want_read:
+        ec = asio::error::would_block;
+        return 0;
+    case tls_connection::result::closed:
+        ec = asio::error::eof;
+        return 0;
+    case tls_connection::result::want_write:  // renegotiation is off; a KeyUpdate reply cannot wait
+    case tls_connection::result::failed:
+        break;
+    }
+    spdlog::debug("tls read from {}: {}", proto_.host(), tls_->error());
+    ec = asio::error::connection_aborted;
+    return 0;
+}
+
 void session::schedule_flush()
 {
     // A blocked session is written when the socket becomes writable.
@@ -217,6 +316,8 @@ void session::flush()
         if (flush_then_close_) {
             // The last words are with the kernel: the session is over.
             boost::system::error_code ignored;
+            if (tls_)
+                tls_->close_notify();
             socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
             end();
         }
@@ -272,6 +373,8 @@ void session::end()
 
 bool session::write_now(boost::system::error_code& ec)
 {
+    if (tls_)
+        return write_now_tls(ec);
     outbox::gather_list pieces;
     std::array<asio::const_buffer, outbox::max_pieces> buffers;
     while (!outbox_.empty()) {
@@ -287,6 +390,43 @@ bool session::write_now(boost::system::error_code& ec)
         if (ec)
             return false;
         outbox_.commit(written);
+    }
+    return true;
+}
+
+bool session::write_now_tls(boost::system::error_code& ec)
+{
+    // TLS has no gather write: the pieces are copied into one record's worth
+    // (16 KiB) in the shard's buffer and encrypted from there. A write that
+    // could not finish is retried with the same bytes first: they stay in the
+    // outbox until committed, and the staged length never shrinks.
+    auto& staged = shard_tls_buffer();
+    outbox::gather_list pieces;
+    while (!outbox_.empty()) {
+        const auto count = outbox_.prepare(pieces);
+        std::size_t length = 0;
+        for (std::size_t i = 0; i < count && length < staged.size(); ++i) {
+            const auto take = std::min(pieces[i].size(), staged.size() - length);
+            std::memcpy(staged.data() + length, pieces[i].data(), take);
+            length += take;
+        }
+        std::size_t written = 0;
+        switch (tls_->write({staged.data(), length}, written)) {
+        case tls_connection::result::done:
+            outbox_.commit(written);
+            continue;
+        case tls_connection::result::want_write:
+            return false;
+        case tls_connection::result::closed:
+            ec = asio::error::broken_pipe;
+            return false;
+        case tls_connection::result::want_read:  // renegotiation is off
+        case tls_connection::result::failed:
+            break;
+        }
+        spdlog::debug("tls write to {}: {}", proto_.host(), tls_->error());
+        ec = asio::error::connection_aborted;
+        return false;
     }
     return true;
 }

@@ -24,6 +24,7 @@
 #include "server/directory.hpp"
 #include "server/outbox.hpp"
 #include "server/outgoing.hpp"
+#include "server/tls_connection.hpp"
 
 namespace sala::server {
 
@@ -39,7 +40,9 @@ enum class delivery : std::uint8_t {
 
 class session : public std::enable_shared_from_this<session> {
 public:
-    session(server_context& ctx, shard& home, shard_socket socket, std::string peer_ip);
+    // `tls`: the context of the TLS port the client reached; null for plain.
+    session(server_context& ctx, shard& home, shard_socket socket, std::string peer_ip,
+        const std::shared_ptr<const tls_context>& tls = nullptr);
     ~session();
     session(const session&) = delete;
     session& operator=(const session&) = delete;
@@ -92,6 +95,11 @@ public:
 
 private:
     asio::awaitable<void> read_loop();
+    // TLS: completes the handshake before any line is read; false when it
+    // failed or ran out of time (the session then ends).
+    asio::awaitable<bool> tls_handshake();
+    // One read into `into`, from the socket or through TLS.
+    std::size_t read_some(std::span<char> into, boost::system::error_code& ec);
     asio::awaitable<void> leave_everything();
 
     // Carries out what the protocol asked for, in order, feeding answers back.
@@ -149,10 +157,12 @@ private:
     // when the outbox is empty afterwards; false with `ec` clear when the
     // kernel's buffer is full, false with `ec` set on a socket error.
     bool write_now(boost::system::error_code& ec);
+    bool write_now_tls(boost::system::error_code& ec);
 
     server_context& ctx_;
     shard& home_;
     shard_socket socket_;
+    std::unique_ptr<tls_connection> tls_;  // null: plain connection
     // The reader sleeps on it: input rate limiting, or a room's answer to come.
     shard_timer read_pause_;
 

@@ -188,7 +188,10 @@ asio::awaitable<void> session::claim_nick(const irc::effect::claim_nick& e)
 
 asio::awaitable<void> session::publish_registration(const irc::effect::registered& e)
 {
-    auto publish = [dir = ctx_.dir, record = me_, user = e.user, realname = e.realname] {
+    auto publish = [dir = ctx_.dir, record = me_, user = e.user, realname = e.realname, secure = tls_ != nullptr,
+                       certfp = tls_ ? tls_->peer_fingerprint() : std::string()] {
+        record->secure = secure;
+        record->certfp = certfp;
         dir->complete_registration(record, user, realname);
     };
     co_await call_on(ctx_.hub_executor(), std::move(publish));

@@ -69,6 +69,9 @@ asio::awaitable<status::snapshot> gather_snapshot(server_context& ctx)
         snap.output_queued_bytes += report.queued_bytes;
         snap.output_kernel_queued_bytes += report.kernel_queued_bytes;
         snap.aborted_closes += report.stats.aborted;
+        snap.tls.connections += report.stats.tls_open;
+        snap.tls.handshakes += report.stats.tls_handshakes;
+        snap.tls.handshake_failures += report.stats.tls_handshake_failures;
         for (std::size_t i = 0; i < snap.disconnects.size(); ++i)
             snap.disconnects[i] += report.stats.disconnects[i];
         idle_by_nick.merge(report.idle_by_nick);
@@ -110,6 +113,13 @@ asio::awaitable<status::snapshot> gather_snapshot(server_context& ctx)
         const auto h = ctx.store->stats();
         snap.history = {true, h.entries_stored, h.batches_written, h.appends_failed, h.queue_depth, h.commit_p50_us,
             h.commit_p99_us, h.database_bytes, h.entries_pruned, h.queries};
+    }
+    if (const auto certificate = ctx.tls.current()) {
+        snap.tls.enabled = true;
+        snap.tls.port = ctx.protocol.sts_port;
+        snap.tls.certificate_sha256 = certificate->fingerprint();
+        snap.tls.reloads = ctx.tls_reloads.load();
+        snap.tls.reload_failures = ctx.tls_reload_failures.load();
     }
     co_return snap;
 }

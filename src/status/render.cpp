@@ -44,6 +44,10 @@ std::string to_json(const snapshot& s)
                         {"queue_depth", s.history.queue_depth}, {"commit_p50_us", s.history.commit_p50_us},
                         {"commit_p99_us", s.history.commit_p99_us}, {"database_bytes", s.history.database_bytes},
                         {"pruned", s.history.pruned}, {"queries", s.history.queries}}},
+        {"tls", json::object{{"enabled", s.tls.enabled}, {"port", s.tls.port},
+                    {"certificate_sha256", s.tls.certificate_sha256}, {"connections", s.tls.connections},
+                    {"handshakes", s.tls.handshakes}, {"handshake_failures", s.tls.handshake_failures},
+                    {"reloads", s.tls.reloads}, {"reload_failures", s.tls.reload_failures}}},
     };
     return json::serialize(root) + "\n";
 }
@@ -84,6 +88,12 @@ std::string to_prometheus(const snapshot& s)
         static_cast<double>(s.history.commit_p99_us) / 1e6);
     metric("sala_history_database_bytes", "gauge", "Size of the history database and its log.",
         s.history.database_bytes);
+    metric("sala_tls_connections", "gauge", "Open TLS connections.", s.tls.connections);
+    metric("sala_tls_handshakes_total", "counter", "TLS handshakes completed.", s.tls.handshakes);
+    metric("sala_tls_handshake_failures_total", "counter", "TLS handshakes that failed or timed out.",
+        s.tls.handshake_failures);
+    metric("sala_tls_reload_failures_total", "counter", "SIGHUPs whose certificate or key could not be used.",
+        s.tls.reload_failures);
     out << "# HELP sala_disconnects_total Client disconnections by reason.\n"
         << "# TYPE sala_disconnects_total counter\n";
     for (auto r : all_disconnect_reasons)

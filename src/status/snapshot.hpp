@@ -41,6 +41,18 @@ struct history_figures {
     std::uint64_t queries = 0;
 };
 
+// TLS figures (all zero without a certificate).
+struct tls_figures {
+    bool enabled = false;
+    std::uint16_t port = 0;
+    std::string certificate_sha256;       // the certificate new connections get
+    std::uint64_t connections = 0;        // open TLS connections
+    std::uint64_t handshakes = 0;         // completed since start
+    std::uint64_t handshake_failures = 0; // failed or timed out
+    std::uint64_t reloads = 0;            // certificates loaded by SIGHUP
+    std::uint64_t reload_failures = 0;    // SIGHUPs whose files could not be used
+};
+
 struct snapshot {
     std::string server_name;
     std::string version;
@@ -64,6 +76,7 @@ struct snapshot {
     std::uint64_t aborted_closes = 0;  // connections reset after their grace period for last words
     disconnect_counters disconnects{};
     history_figures history;
+    tls_figures tls;
 };
 
 }  // namespace sala::status

@@ -1,6 +1,7 @@
 // The server's per-connection IRC state machine (src/irc/session_protocol.hpp),
 // driven without sockets: lines in, effects out, answers fed back by hand.
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -75,6 +76,39 @@ TEST_CASE("a nick in use gets 433 and registration waits for another", "[irc][pr
     const auto out = p.nick_claimed(true);
     CHECK(p.registered());
     CHECK(all_of<fx::registered>(out).size() == 1);
+}
+
+TEST_CASE("with TLS configured, CAP LS 302 carries the sts upgrade or policy, and sts cannot be requested", "[irc][protocol]")
+{
+    auto settings = test_settings();
+    settings.sts_port = 6697;
+    settings.sts_duration = 86400;
+    const auto ls_words = [](const std::string& line) {
+        std::vector<std::string> words;
+        const auto colon = line.find(" :");
+        std::string rest = line.substr(colon + 2, line.size() - colon - 4);  // without CR LF
+        for (std::size_t at = 0; at <= rest.size();) {
+            const auto space = std::min(rest.find(' ', at), rest.size());
+            words.push_back(rest.substr(at, space - at));
+            at = space + 1;
+        }
+        return words;
+    };
+    const auto has = [](const std::vector<std::string>& words, std::string_view w) {
+        return std::find(words.begin(), words.end(), w) != words.end();
+    };
+    session_protocol plain(settings, "10.0.0.1");
+    CHECK(has(ls_words(sent(plain.on_line("CAP LS 302"))), "sts=port=6697,duration=86400"));
+    session_protocol secure(settings, "10.0.0.2");
+    secure.set_secure();
+    CHECK(has(ls_words(sent(secure.on_line("CAP LS 302"))), "sts=duration=86400"));
+    // Without 302 a client cannot read the value, so it is not offered at all.
+    session_protocol old(settings, "10.0.0.3");
+    CHECK(sent(old.on_line("CAP LS")).find("sts") == std::string::npos);
+    CHECK(sent(plain.on_line("CAP REQ :sts")) == ":test.server CAP * NAK :sts\r\n");
+    // No TLS port, no policy.
+    session_protocol untold(test_settings(), "10.0.0.4");
+    CHECK(sent(untold.on_line("CAP LS 302")).find("sts") == std::string::npos);
 }
 
 TEST_CASE("CAP negotiation holds registration until CAP END", "[irc][protocol]")

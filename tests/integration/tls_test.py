@@ -1,0 +1,404 @@
+#!/usr/bin/env python3
+"""TLS as a user meets it: real handshakes against a real chat-server.
+
+Certificates are made for each run with the openssl command. Cases:
+  chat        a TLS client and a plain client talk both ways; WHOIS says who
+              is secure; CAP LS 302 carries the sts policy on both ports
+  certfp      a client certificate's SHA-256 shows in WHOIS 276 to its owner only
+  refused     old protocol versions, plaintext on the TLS port and a silent
+              client are cut off, counted in /status, and cost nothing else
+  reload      SIGHUP: new connections get the new certificate, open ones stay;
+              a bad file is refused and the old certificate stays in use
+  bad-start   unusable certificate or key files: a clear message, exit status 2
+
+Every wait has a deadline that does not depend on this machine's speed.
+Loopback only. Usage: tls_test.py CHAT_SERVER [case ...]
+"""
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import warnings
+
+HOST = "127.0.0.1"
+DEADLINE_S = 60  # for any one wait; generous for sanitizer builds on a busy machine
+
+
+class Failure(Exception):
+    pass
+
+
+def check(condition, what):
+    if not condition:
+        raise Failure(what)
+
+
+def eventually(predicate, what):
+    end = time.monotonic() + DEADLINE_S
+    while not predicate():
+        if time.monotonic() > end:
+            raise Failure(f"timed out waiting for {what}")
+        time.sleep(0.02)
+
+
+def make_certificate(directory, name, common_name="localhost"):
+    """A self-signed EC certificate and key; returns (cert, key) paths."""
+    cert = os.path.join(directory, f"{name}.crt")
+    key = os.path.join(directory, f"{name}.key")
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+         "-keyout", key, "-out", cert, "-days", "2", "-subj", f"/CN={common_name}",
+         "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return cert, key
+
+
+def der_sha256(cert_path):
+    with open(cert_path) as f:
+        return hashlib.sha256(ssl.PEM_cert_to_DER_cert(f.read())).hexdigest()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A chat-server with a TLS port; ports are read from its log."""
+
+    def __init__(self, binary, directory, cert, key, extra=()):
+        self.log_path = os.path.join(directory, f"server-{time.monotonic_ns()}.log")
+        for _ in range(5):  # the status port is picked free just before; another process may take it
+            self.status_port = free_port()
+            self.log = open(self.log_path, "w")
+            self.proc = subprocess.Popen(
+                [binary, "--bind", HOST, "--port", "0", "--tls-port", "0", "--tls-cert", cert, "--tls-key", key,
+                 "--status-port", str(self.status_port), "--db", ":memory:", "--autojoin", "",
+                 "--log-level", "debug", *extra],
+                stdout=self.log, stderr=subprocess.STDOUT)
+            eventually(lambda: self.proc.poll() is not None or "listening on" in self.text(), "the server to start")
+            if self.proc.poll() is None:
+                break
+            self.log.close()
+        check(self.proc.poll() is None, "server did not start: " + self.text())
+        self.tls_port = int(re.search(r"tls on [0-9.]+:(\d+)", self.text()).group(1))
+        self.port = int(re.search(r"listening on [0-9.]+:(\d+)", self.text()).group(1))
+
+    def text(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def status(self):
+        with urllib.request.urlopen(f"http://{HOST}:{self.status_port}/status", timeout=DEADLINE_S) as r:
+            return json.load(r)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=DEADLINE_S)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        check(self.proc.returncode == 0, f"server exit status {self.proc.returncode}")
+
+
+def client_context(trust=None, client_cert=None, max_version=None):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    if trust:
+        ctx.load_verify_locations(trust)
+    else:
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+    if client_cert:
+        ctx.load_cert_chain(*client_cert)
+    if max_version:
+        ctx.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED
+        ctx.maximum_version = max_version
+        ctx.set_ciphers("ALL:@SECLEVEL=0")
+    return ctx
+
+
+class Client:
+    def __init__(self, port, nick=None, tls=None):
+        raw = socket.create_connection((HOST, port), timeout=DEADLINE_S)
+        self.sock = tls.wrap_socket(raw, server_hostname="localhost") if tls else raw
+        self.buf = b""
+        if nick:
+            self.send(f"NICK {nick}\r\nUSER {nick} 0 * :{nick}\r\n")
+            self.expect(lambda line: f" 001 {nick} " in line, "welcome")
+
+    def send(self, text):
+        self.sock.sendall(text.encode())
+
+    def expect(self, predicate, what):
+        """Reads lines until one satisfies predicate; returns it."""
+        end = time.monotonic() + DEADLINE_S
+        while True:
+            while b"\r\n" in self.buf:
+                raw, self.buf = self.buf.split(b"\r\n", 1)
+                line = raw.decode("utf-8", "replace")
+                if predicate(line):
+                    return line
+            if time.monotonic() > end:
+                raise Failure(f"timed out waiting for {what}")
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise Failure(f"connection closed while waiting for {what}")
+            self.buf += chunk
+
+    def lines_until(self, predicate, what):
+        """Every line up to and including the one satisfying predicate."""
+        seen = []
+
+        def keep(line):
+            seen.append(line)
+            return predicate(line)
+
+        self.expect(keep, what)
+        return seen
+
+    def peer_sha256(self):
+        return hashlib.sha256(self.sock.getpeercert(binary_form=True)).hexdigest()
+
+    def close(self):
+        self.sock.close()
+
+
+def closed_by_server(sock):
+    """True once the server has closed the connection (reads EOF or an error)."""
+    sock.settimeout(DEADLINE_S)
+    try:
+        while sock.recv(4096):
+            pass
+    except (ssl.SSLError, ConnectionError, OSError):
+        pass
+    return True
+
+
+# ---- cases -------------------------------------------------------------------
+
+def case_chat(binary, d):
+    cert, key = make_certificate(d, "server")
+    server = Server(binary, d, cert, key, ["--sts-duration", "3600", "--line-rate", "0"])
+    try:
+        secure = Client(server.tls_port, "alice", client_context(trust=cert))
+        check(secure.sock.version() in ("TLSv1.2", "TLSv1.3"), f"protocol {secure.sock.version()}")
+        check(secure.peer_sha256() == der_sha256(cert), "the server presented another certificate")
+        plain = Client(server.port, "bob")
+        for c in (secure, plain):
+            c.send("JOIN #room\r\n")
+            c.expect(lambda line: " 366 " in line, "JOIN's NAMES")
+        secure.expect(lambda line: "JOIN #room" in line and line.startswith(":bob!"), "bob's JOIN")
+        secure.send("PRIVMSG #room :over tls\r\n")
+        plain.expect(lambda line: line.endswith("PRIVMSG #room :over tls") and line.startswith(":alice!"), "alice's line")
+        plain.send("PRIVMSG #room :over tcp\r\n")
+        secure.expect(lambda line: line.endswith("PRIVMSG #room :over tcp") and line.startswith(":bob!"), "bob's line")
+        # A long burst crosses several TLS records and arrives whole, in order.
+        burst = "".join(f"PRIVMSG #room :burst {i} {'x' * 300}\r\n" for i in range(200))
+        plain.send(burst)
+        for i in range(200):
+            secure.expect(lambda line, i=i: f":burst {i} " in line, f"burst line {i}")
+
+        plain.send("WHOIS alice\r\n")
+        whois = plain.lines_until(lambda line: " 318 " in line, "WHOIS end")
+        check(any(" 671 bob alice :is using a secure connection" in line for line in whois), f"no 671: {whois}")
+        plain.send("WHOIS bob\r\n")
+        whois = plain.lines_until(lambda line: " 318 " in line, "WHOIS end")
+        check(not any(" 671 " in line for line in whois), f"a plain client shown as secure: {whois}")
+
+        # sts: the upgrade (port and duration) on the plain port, the policy
+        # (duration) on the TLS port, only to clients that read values (302).
+        ls_plain = Client(server.port)
+        ls_plain.send("CAP LS 302\r\n")
+        line = ls_plain.expect(lambda line: " CAP * LS " in line, "CAP LS")
+        check(f"sts=port={server.tls_port},duration=3600" in line.split(), f"plain CAP LS: {line}")
+        ls_old = Client(server.port)
+        ls_old.send("CAP LS\r\n")
+        line = ls_old.expect(lambda line: " CAP * LS " in line, "CAP LS")
+        check("sts" not in line, f"sts offered without 302: {line}")
+        ls_tls = Client(server.tls_port, tls=client_context(trust=cert))
+        ls_tls.send("CAP LS 302\r\nCAP REQ :sts\r\n")
+        line = ls_tls.expect(lambda line: " CAP * LS " in line, "CAP LS")
+        check("sts=duration=3600" in line.split(), f"TLS CAP LS: {line}")
+        ls_tls.expect(lambda line: " CAP * NAK :sts" in line, "NAK for a request of sts")
+
+        status = server.status()["tls"]
+        check(status["enabled"] and status["port"] == server.tls_port, f"status: {status}")
+        check(status["connections"] == 2 and status["handshakes"] == 2, f"status: {status}")
+        check(status["certificate_sha256"] == der_sha256(cert), f"status: {status}")
+        for c in (secure, plain, ls_plain, ls_old, ls_tls):
+            c.close()
+    finally:
+        server.stop()
+
+
+def case_certfp(binary, d):
+    cert, key = make_certificate(d, "server")
+    mine = make_certificate(d, "carol", "carol")
+    server = Server(binary, d, cert, key)
+    try:
+        carol = Client(server.tls_port, "carol", client_context(trust=cert, client_cert=mine))
+        dave = Client(server.tls_port, "dave", client_context(trust=cert))
+        carol.send("WHOIS carol\r\n")
+        whois = carol.lines_until(lambda line: " 318 " in line, "WHOIS end")
+        expected = f" 276 carol carol :has client certificate fingerprint {der_sha256(mine[0])}"
+        check(any(line.endswith(expected) for line in whois), f"no 276 with the fingerprint: {whois}")
+        dave.send("WHOIS carol\r\nWHOIS dave\r\n")
+        seen = dave.lines_until(lambda line: " 318 dave dave " in line, "both WHOIS ends")
+        check(not any(" 276 " in line for line in seen), f"a fingerprint shown to another user: {seen}")
+        check(any(" 671 dave carol " in line for line in seen), f"carol not shown as secure: {seen}")
+        carol.close()
+        dave.close()
+    finally:
+        server.stop()
+
+
+def case_refused(binary, d):
+    cert, key = make_certificate(d, "server")
+    server = Server(binary, d, cert, key, ["--registration-timeout", "3"])
+    try:
+        failures = 0
+        # TLS 1.1 and older: refused in the handshake.
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)  # the point is to try it
+                old = client_context(max_version=ssl.TLSVersion.TLSv1_1)
+            Client(server.tls_port, tls=old)
+            raise Failure("a TLS 1.1 handshake succeeded")
+        except (ssl.SSLError, ConnectionError) as e:
+            failures += 1
+            print(f"  TLS 1.1 refused: {e}")
+        eventually(lambda: server.status()["tls"]["handshake_failures"] == failures, "the TLS 1.1 failure counted")
+        # TLS 1.2 is fine.
+        twelve = Client(server.tls_port, "twelve", client_context(trust=cert, max_version=ssl.TLSVersion.TLSv1_2))
+        check(twelve.sock.version() == "TLSv1.2", twelve.sock.version())
+        # Plaintext IRC on the TLS port: no TLS, so no session.
+        confused = socket.create_connection((HOST, server.tls_port), timeout=DEADLINE_S)
+        confused.sendall(b"NICK confused\r\nUSER c 0 * :c\r\n")
+        check(closed_by_server(confused), "plaintext on the TLS port was answered")
+        failures += 1
+        eventually(lambda: server.status()["tls"]["handshake_failures"] == failures, "the plaintext failure counted")
+        # Silence: the handshake deadline (here the 3 s registration timeout)
+        # closes the connection.
+        silent = socket.create_connection((HOST, server.tls_port), timeout=DEADLINE_S)
+        check(closed_by_server(silent), "a silent client was kept")
+        failures += 1
+        eventually(lambda: server.status()["tls"]["handshake_failures"] == failures, "the timeout counted")
+        # Nothing else was disturbed.
+        twelve.send("PING :still\r\n")
+        twelve.expect(lambda line: line.endswith("PONG sala :still") or line.endswith(":still"), "PONG")
+        status = server.status()["tls"]
+        check(status["connections"] == 1, f"status: {status}")
+        twelve.close()
+    finally:
+        server.stop()
+
+
+def case_reload(binary, d):
+    first = make_certificate(d, "first")
+    second = make_certificate(d, "second")
+    live_cert = os.path.join(d, "live.crt")
+    live_key = os.path.join(d, "live.key")
+    shutil.copy(first[0], live_cert)
+    shutil.copy(first[1], live_key)
+    server = Server(binary, d, live_cert, live_key)
+    try:
+        early = Client(server.tls_port, "early", client_context())
+        check(early.peer_sha256() == der_sha256(first[0]), "not the first certificate")
+        # Replaced as an operator would: the new files are moved into place.
+        shutil.copy(second[0], live_cert + ".new")
+        shutil.copy(second[1], live_key + ".new")
+        os.replace(live_cert + ".new", live_cert)
+        os.replace(live_key + ".new", live_key)
+        server.proc.send_signal(signal.SIGHUP)
+        eventually(lambda: server.status()["tls"]["reloads"] == 1, "the reload")
+        late = Client(server.tls_port, "late", client_context())
+        check(late.peer_sha256() == der_sha256(second[0]), "a new connection did not get the new certificate")
+        check(server.status()["tls"]["certificate_sha256"] == der_sha256(second[0]), "status shows the old certificate")
+        # The connection made before the reload goes on.
+        for c in (early, late):
+            c.send("JOIN #room\r\n")
+            c.expect(lambda line: " 366 " in line, "JOIN's NAMES")
+        early.send("PRIVMSG #room :from before\r\n")
+        late.expect(lambda line: line.endswith("PRIVMSG #room :from before"), "the early client's line")
+        late.send("PRIVMSG #room :from after\r\n")
+        early.expect(lambda line: line.endswith("PRIVMSG #room :from after"), "the late client's line")
+
+        # A bad file: refused with a reason, and the second certificate stays.
+        with open(live_cert, "w") as f:
+            f.write("not a certificate\n")
+        server.proc.send_signal(signal.SIGHUP)
+        eventually(lambda: server.status()["tls"]["reload_failures"] == 1, "the refused reload")
+        check("TLS certificate not reloaded" in server.text(), "no log line for the refused reload")
+        third = Client(server.tls_port, "third", client_context())
+        check(third.peer_sha256() == der_sha256(second[0]), "the certificate in use changed after a bad reload")
+        for c in (early, late, third):
+            c.close()
+    finally:
+        server.stop()
+
+
+def case_bad_start(binary, d):
+    cert, key = make_certificate(d, "server")
+    other_cert, other_key = make_certificate(d, "other")
+    junk = os.path.join(d, "junk.pem")
+    with open(junk, "w") as f:
+        f.write("-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n")
+
+    def start(*args):
+        r = subprocess.run([binary, "--port", "0", "--tls-port", "0", "--status-port", "0", "--db", ":memory:",
+                            *args], capture_output=True, text=True, timeout=DEADLINE_S)
+        return r.returncode, r.stdout + r.stderr
+
+    code, out = start("--tls-cert", junk, "--tls-key", key)
+    check(code == 2 and "junk.pem" in out, f"junk certificate: {code} {out}")
+    code, out = start("--tls-cert", cert, "--tls-key", other_key)
+    check(code == 2 and "does not match" in out, f"mismatched key: {code} {out}")
+    code, out = start("--tls-key", key)
+    check(code == 2 and "--tls-cert" in out, f"key without certificate: {code} {out}")
+    code, out = start("--tls-cert", os.path.join(d, "missing.pem"))
+    check(code == 2 and "missing.pem" in out, f"missing certificate: {code} {out}")
+    del other_cert
+
+
+CASES = {
+    "chat": case_chat,
+    "certfp": case_certfp,
+    "refused": case_refused,
+    "reload": case_reload,
+    "bad-start": case_bad_start,
+}
+
+
+def main():
+    if len(sys.argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    binary = sys.argv[1]
+    names = sys.argv[2:] or list(CASES)
+    failed = []
+    for name in names:
+        with tempfile.TemporaryDirectory(prefix="sala-tls-") as d:
+            try:
+                CASES[name](binary, d)
+                print(f"ok: {name}")
+            except Failure as e:
+                print(f"FAIL: {name}: {e}", file=sys.stderr)
+                failed.append(name)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
