@@ -5,6 +5,7 @@
 #include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/connect.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/write.hpp>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "client/failure.hpp"
+#include "client/tls.hpp"
 #include "irc/line_reader.hpp"
 
 namespace sala::client {
@@ -38,7 +40,7 @@ constexpr std::size_t max_outbox_bytes = 256 * 1024;
 
 }  // namespace
 
-client_app::client_app(asio::io_context& ctx, const client_options& options, view& v)
+client_app::client_app(asio::io_context& ctx, const client_options& options, view& v, asio::ssl::context tls)
     : ctx_(ctx),
       options_(options),
       view_(v),
@@ -46,6 +48,9 @@ client_app::client_app(asio::io_context& ctx, const client_options& options, vie
                              options.channel.empty() ? std::vector<std::string>{} : std::vector<std::string>{options.channel},
                              options.host + ":" + std::to_string(options.port)}),
       schedule_(options.reconnect_min, options.reconnect_max),
+      tls_context_(std::move(tls)),
+      tls_(options.tls),
+      port_(options.port),
       wake_writer_(ctx),
       drained_(ctx),
       backoff_(ctx),
@@ -127,7 +132,7 @@ void client_app::end_of_input()
 asio::awaitable<bool> client_app::connect(tcp::socket& socket)
 {
     tcp::resolver resolver(ctx_);
-    auto [rec, endpoints] = co_await resolver.async_resolve(options_.host, std::to_string(options_.port), use_nothrow);
+    auto [rec, endpoints] = co_await resolver.async_resolve(options_.host, std::to_string(port_), use_nothrow);
     if (rec) {
         disconnect_reason_ = rec.message();
         co_return false;
@@ -149,6 +154,35 @@ asio::awaitable<bool> client_app::connect(tcp::socket& socket)
     co_return true;
 }
 
+asio::awaitable<bool> client_app::handshake(tls_stream& stream)
+{
+    // The name goes out (SNI) so a server with several certificates picks
+    // the right one.
+    // (SSL_set_tlsext_host_name, without the macro's C cast.)
+    SSL_ctrl(stream.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+        const_cast<char*>(options_.host.c_str()));
+    stream.set_verify_callback(server_check(options_, options_.host));
+    asio::steady_timer deadline(ctx_, connect_timeout);
+    auto [order, hec, tec] = co_await asio::experimental::make_parallel_group(
+        stream.async_handshake(asio::ssl::stream_base::client, asio::deferred), deadline.async_wait(asio::deferred))
+        .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+    (void)tec;
+    if (order[0] != 0) {
+        disconnect_reason_ = "TLS handshake timed out";
+        co_return false;
+    }
+    if (hec) {
+        disconnect_reason_ = "TLS: " + hec.message();
+        if (hec.category() == asio::error::get_ssl_category()
+            && ERR_GET_REASON(static_cast<unsigned long>(hec.value())) == SSL_R_CERTIFICATE_VERIFY_FAILED)
+            disconnect_reason_ += options_.tls_fingerprint.empty()
+                ? " (not signed by a trusted CA, or not for this host name; see --tls-ca, --tls-fingerprint)"
+                : " (not the certificate --tls-fingerprint names)";
+        co_return false;
+    }
+    co_return true;
+}
+
 asio::awaitable<void> client_app::run()
 {
     bool ever_connected = false;
@@ -157,7 +191,12 @@ asio::awaitable<void> client_app::run()
         flush();
         tcp::socket socket(ctx_);
         socket_ = &socket;
-        const bool ok = co_await connect(socket);
+        std::optional<tls_stream> secure;
+        bool ok = co_await connect(socket);
+        if (ok && tls_) {
+            secure.emplace(socket, tls_context_);
+            ok = co_await handshake(*secure);
+        }
         if (ok) {
             ever_connected = true;
             boost::system::error_code ignored;
@@ -165,15 +204,31 @@ asio::awaitable<void> client_app::run()
             state_.on_connected(now());
             flush();
             disconnect_reason_ = "connection closed";
-            co_await session(socket);
+            if (secure)
+                co_await session(*secure, socket);
+            else
+                co_await session(socket, socket);
             if (state_.state() == connection_state::registered || state_.quitting())
                 schedule_.reset();
+        }
+        if (sts_upgrade_ && !state_.quitting()) {
+            // IRCv3 sts: the plaintext connection is left for TLS at once, and
+            // a failure there is not answered by falling back to plaintext.
+            sts_upgrade_ = false;
+            tls_ = true;
+            port_ = *state_.sts_port();
+            socket_ = nullptr;
+            outbox_.clear();
+            outbox_bytes_ = 0;
+            state_.note("the server asks for TLS (sts): reconnecting to port " + std::to_string(port_), now());
+            flush();
+            continue;
         }
         socket_ = nullptr;
         outbox_.clear();
         outbox_bytes_ = 0;
         if (!ever_connected) {
-            fatal_error_ = "cannot connect to " + options_.host + ":" + std::to_string(options_.port) + ": "
+            fatal_error_ = "cannot connect to " + options_.host + ":" + std::to_string(port_) + ": "
                 + disconnect_reason_;
             exit_code_ = 1;
             co_return;
@@ -191,13 +246,15 @@ asio::awaitable<void> client_app::run()
     quit_timer_.cancel();
 }
 
-asio::awaitable<void> client_app::session(tcp::socket& socket)
+template <class Stream>
+asio::awaitable<void> client_app::session(Stream& stream, tcp::socket& socket)
 {
     auto ex = co_await asio::this_coro::executor;
     auto [order, read_end, write_end, ping_end]
-        = co_await asio::experimental::make_parallel_group(asio::co_spawn(ex, read_loop(socket), asio::deferred),
-                                                           asio::co_spawn(ex, write_loop(socket), asio::deferred),
-                                                           asio::co_spawn(ex, ping_loop(socket), asio::deferred))
+        = co_await asio::experimental::make_parallel_group(
+            asio::co_spawn(ex, read_loop(stream, socket), asio::deferred),
+            asio::co_spawn(ex, write_loop(stream, socket), asio::deferred),
+            asio::co_spawn(ex, ping_loop(socket), asio::deferred))
               .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
     (void)order;
     boost::system::error_code ignored;
@@ -215,12 +272,13 @@ asio::awaitable<void> client_app::session(tcp::socket& socket)
     flush();
 }
 
-asio::awaitable<void> client_app::read_loop(tcp::socket& socket)
+template <class Stream>
+asio::awaitable<void> client_app::read_loop(Stream& stream, tcp::socket& socket)
 {
     irc::line_reader reader(max_server_line);
     std::array<char, 16384> buf{};
     for (;;) {
-        auto [ec, n] = co_await socket.async_read_some(asio::buffer(buf), use_nothrow);
+        auto [ec, n] = co_await stream.async_read_some(asio::buffer(buf), use_nothrow);
         if (ec) {
             if (ec != asio::error::eof && ec != asio::error::operation_aborted)
                 disconnect_reason_ = ec.message();
@@ -232,6 +290,10 @@ asio::awaitable<void> client_app::read_loop(tcp::socket& socket)
             if (!line->overlong)
                 state_.on_line(line->text, t);
         flush();
+        if (!tls_ && state_.sts_port()) {
+            sts_upgrade_ = true;
+            co_return;
+        }
         while (outbox_bytes_ > max_outbox_bytes) {
             drained_.expires_at(asio::steady_timer::time_point::max());
             (void)co_await drained_.async_wait(use_nothrow);
@@ -242,7 +304,8 @@ asio::awaitable<void> client_app::read_loop(tcp::socket& socket)
     }
 }
 
-asio::awaitable<void> client_app::write_loop(tcp::socket& socket)
+template <class Stream>
+asio::awaitable<void> client_app::write_loop(Stream& stream, tcp::socket& socket)
 {
     std::vector<std::string> batch;
     for (;;) {
@@ -264,7 +327,7 @@ asio::awaitable<void> client_app::write_loop(tcp::socket& socket)
         buffers.reserve(batch.size());
         for (const auto& line : batch)
             buffers.push_back(asio::buffer(line));
-        auto [ec, n] = co_await asio::async_write(socket, buffers, use_nothrow);
+        auto [ec, n] = co_await asio::async_write(stream, buffers, use_nothrow);
         (void)n;
         if (ec) {
             disconnect_reason_ = ec.message();

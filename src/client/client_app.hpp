@@ -1,7 +1,8 @@
 #pragma once
-// The running client: the state machine wired to one TCP connection at a time
-// (connect, register, read, write, lag pings, reconnect with backoff) and to a
-// view. Everything runs on one io_context thread; not thread-safe.
+// The running client: the state machine wired to one TCP or TLS connection at
+// a time (connect, register, read, write, lag pings, reconnect with backoff,
+// the upgrade to TLS that an sts policy asks for) and to a view. Everything
+// runs on one io_context thread; not thread-safe.
 //
 // Errors: connection failures are values (shown, then retried); only the
 // first connection failing ends the program (exit_code() 1). Nothing throws
@@ -10,6 +11,8 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <deque>
@@ -27,7 +30,8 @@ namespace sala::client {
 
 class client_app {
 public:
-    client_app(asio::io_context& ctx, const client_options& options, view& v);
+    // `tls`: from make_tls_context(options), for --tls and for an sts upgrade.
+    client_app(asio::io_context& ctx, const client_options& options, view& v, asio::ssl::context tls);
 
     // The connection loop; returns when the user quit or the first connect failed.
     asio::awaitable<void> run();
@@ -50,10 +54,17 @@ public:
     [[nodiscard]] const std::string& fatal_error() const { return fatal_error_; }
 
 private:
+    using tls_stream = asio::ssl::stream<asio::ip::tcp::socket&>;
+
     asio::awaitable<bool> connect(asio::ip::tcp::socket& socket);
-    asio::awaitable<void> session(asio::ip::tcp::socket& socket);
-    asio::awaitable<void> read_loop(asio::ip::tcp::socket& socket);
-    asio::awaitable<void> write_loop(asio::ip::tcp::socket& socket);
+    asio::awaitable<bool> handshake(tls_stream& stream);
+    // `stream` is the socket itself or TLS over it.
+    template <class Stream>
+    asio::awaitable<void> session(Stream& stream, asio::ip::tcp::socket& socket);
+    template <class Stream>
+    asio::awaitable<void> read_loop(Stream& stream, asio::ip::tcp::socket& socket);
+    template <class Stream>
+    asio::awaitable<void> write_loop(Stream& stream, asio::ip::tcp::socket& socket);
     // Lag pings, and the state machine's clock (client_state::tick).
     asio::awaitable<void> ping_loop(asio::ip::tcp::socket& socket);
     void close_socket();
@@ -63,6 +74,10 @@ private:
     view& view_;
     client_state state_;
     reconnect_schedule schedule_;
+    asio::ssl::context tls_context_;
+    bool tls_;             // the next connection uses TLS
+    std::uint16_t port_;   // and this port
+    bool sts_upgrade_ = false;  // the server's sts policy asked for TLS: reconnect at once
     std::mt19937_64 random_{std::random_device{}()};
 
     asio::ip::tcp::socket* socket_ = nullptr;  // the live connection, if any

@@ -8,6 +8,7 @@
 
 #include "irc/names.hpp"
 #include "irc/numerics.hpp"
+#include "irc/tokens.hpp"
 
 namespace sala::client {
 
@@ -293,6 +294,7 @@ void client_state::on_connected(clock_time)
 {
     state_ = connection_state::registering;
     caps_.clear();
+    sts_port_.reset();
     offered_.clear();
     names_pending_.clear();
     ping_sent_.reset();
@@ -403,6 +405,8 @@ void client_state::handle_cap(const irc::message& m)
             const auto name = c.substr(0, c.find('='));
             if (wanted(name) && std::find(offered_.begin(), offered_.end(), name) == offered_.end())
                 offered_.push_back(name);
+            if (name == "sts" && name.size() < c.size())
+                note_sts_policy(std::string_view(c).substr(name.size() + 1));
         }
         const bool more = m.params.size() >= 4 && m.params[2] == "*";
         if (more || state_ != connection_state::registering)
@@ -427,6 +431,22 @@ void client_state::handle_cap(const irc::message& m)
     } else if (sub == "NAK") {
         if (state_ == connection_state::registering)
             send("CAP", {"END"});
+    }
+}
+
+void client_state::note_sts_policy(std::string_view policy)
+{
+    // "port=6697,duration=300": only the port matters here; a policy on a
+    // TLS connection (duration only) asks nothing of a client that does not
+    // remember policies.
+    for (const auto& key_value : irc::split_list(policy, ',')) {
+        if (!key_value.starts_with("port="))
+            continue;
+        unsigned port = 0;
+        const auto digits = std::string_view(key_value).substr(5);
+        const auto parsed = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+        if (parsed.ec == std::errc{} && parsed.ptr == digits.data() + digits.size() && port > 0 && port <= 65535)
+            sts_port_ = static_cast<std::uint16_t>(port);
     }
 }
 

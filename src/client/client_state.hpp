@@ -117,6 +117,9 @@ public:
     [[nodiscard]] std::size_t current_index() const { return current_; }
     [[nodiscard]] const window* current() const;
     [[nodiscard]] bool has_cap(std::string_view cap) const { return caps_.contains(std::string(cap)); }
+    // The TLS port an IRCv3 sts upgrade names (CAP LS on this connection), if
+    // one did: a client on a plaintext connection must reconnect there.
+    [[nodiscard]] std::optional<std::uint16_t> sts_port() const { return sts_port_; }
     // History of `window` is being fetched.
     [[nodiscard]] bool history_loading(std::string_view window) const { return history_.loading(window); }
     [[nodiscard]] const client_limits& limits() const { return limits_; }
@@ -146,6 +149,7 @@ private:
 
     // Server lines (client_state.cpp).
     void handle_cap(const irc::message& m);
+    void note_sts_policy(std::string_view policy);
     void handle_welcome(const irc::message& m, clock_time now);
     void handle_join(const irc::message& m, std::string_view who, clock_time t, clock_time now);
     void handle_part(const irc::message& m, std::string_view who, clock_time t);
@@ -177,6 +181,7 @@ private:
 
     std::set<std::string> caps_;          // acknowledged on this connection (only ones we asked for)
     std::vector<std::string> offered_;    // of those we would ask for, seen in CAP LS so far
+    std::optional<std::uint16_t> sts_port_;
     std::set<std::string> names_shown_;   // channels whose NAMES the user asked to see
     std::string switch_on_join_;          // folded name of a room /join asked for
 

@@ -8,11 +8,13 @@
 
 #include <csignal>
 #include <iostream>
+#include <optional>
 
 #include "client/client_app.hpp"
 #include "client/options.hpp"
 #include "client/curses_view.hpp"
 #include "client/plain_view.hpp"
+#include "client/tls.hpp"
 
 namespace {
 
@@ -21,6 +23,14 @@ using namespace sala::client;
 
 int run(const client_options& options)
 {
+    // Checked before the screen is taken over, so the reason stays readable.
+    std::optional<asio::ssl::context> tls;
+    try {
+        tls.emplace(make_tls_context(options));
+    } catch (const std::exception& e) {
+        std::cerr << "chat-client: " << e.what() << "\n";
+        return 2;
+    }
     asio::io_context ctx{1};
     const bool plain = options.plain || !::isatty(STDIN_FILENO) || !::isatty(STDOUT_FILENO);
     plain_view plain_out;
@@ -28,7 +38,7 @@ int run(const client_options& options)
     if (!plain)
         screen = std::make_unique<curses_view>(ctx);
     view& active = plain ? static_cast<view&>(plain_out) : *screen;
-    client_app app(ctx, options, active);
+    client_app app(ctx, options, active, std::move(*tls));
 
     // Ctrl-C in plain mode (the full-screen view reads it as a key) and
     // SIGTERM: leave cleanly.

@@ -4,6 +4,7 @@
 
 #include "common/cli_parse.hpp"
 
+#include <cctype>
 #include <iostream>
 
 #include "irc/names.hpp"
@@ -18,7 +19,7 @@ options_result parse_options(int argc, const char* const* argv)
     app.set_version_flag("--version", std::string("chat-client " SALA_VERSION));
     app.add_option("nick", o.nick, "Your nick")->required();
     app.add_option("--host", o.host, "Server to connect to")->capture_default_str();
-    app.add_option("--port", o.port, "Server port")->capture_default_str();
+    auto* port = app.add_option("--port", o.port, "Server port (default 6667, 6697 with TLS)");
     app.add_option("--channel", o.channel, "Room to join")->capture_default_str();
     app.add_option("--password", o.password, "Server password (PASS)");
     app.add_flag("--plain", o.plain, "Line mode: lines from stdin are sent, events printed on stdout");
@@ -31,6 +32,14 @@ options_result parse_options(int argc, const char* const* argv)
     app.add_option("--reconnect-max", reconnect_max, "Longest reconnect delay in seconds")
         ->check(CLI::Range(0.01, 3600.0))
         ->capture_default_str();
+    app.add_flag("--tls", o.tls, "Connect with TLS, verifying the server's certificate and name");
+    app.add_flag("--tls-insecure", o.tls_insecure, "Connect with TLS without verifying the server (testing only)");
+    app.add_option("--tls-fingerprint", o.tls_fingerprint,
+        "Connect with TLS and accept only the certificate with this SHA-256 (hex, colons allowed)");
+    app.add_option("--tls-ca", o.tls_ca, "Also trust the certificates in this PEM file (a private CA, a self-signed server)")
+        ->check(CLI::ExistingFile);
+    app.add_option("--tls-cert", o.tls_cert, "Present this client certificate (PEM with its key): implies --tls")
+        ->check(CLI::ExistingFile);
     if (auto status = parse_command_line(app, argc, argv, "chat-client"))
         return {std::nullopt, *status};
     if (!irc::valid_nick(o.nick, 30)) {
@@ -43,6 +52,24 @@ options_result parse_options(int argc, const char* const* argv)
         std::cerr << "chat-client: '" << o.channel << "' is not a valid channel name\n";
         return {std::nullopt, 2};
     }
+    std::string pinned;
+    for (const char c : o.tls_fingerprint) {
+        if (c == ':')
+            continue;
+        if (!std::isxdigit(static_cast<unsigned char>(c))) {
+            std::cerr << "chat-client: --tls-fingerprint takes a SHA-256 in hex\n";
+            return {std::nullopt, 2};
+        }
+        pinned += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    if (!o.tls_fingerprint.empty() && pinned.size() != 64) {
+        std::cerr << "chat-client: --tls-fingerprint takes a SHA-256: 64 hex digits\n";
+        return {std::nullopt, 2};
+    }
+    o.tls_fingerprint = pinned;
+    o.tls = o.tls || o.tls_insecure || !o.tls_fingerprint.empty() || !o.tls_cert.empty();
+    if (port->count() == 0)
+        o.port = o.tls ? 6697 : 6667;
     auto ms = [](double s) { return std::chrono::milliseconds(static_cast<std::int64_t>(s * 1000.0)); };
     o.ping_interval = ms(ping_interval);
     o.reconnect_min = ms(reconnect_min);

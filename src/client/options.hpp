@@ -15,6 +15,13 @@ struct client_options {
     std::string channel = "#lobby";
     std::string password;
     bool plain = false;
+    // TLS: verified against the system's CAs (and --tls-ca) and the host
+    // name, or pinned to a certificate's SHA-256, or not verified at all.
+    bool tls = false;
+    bool tls_insecure = false;
+    std::string tls_fingerprint;  // lowercase hex, no separators
+    std::string tls_ca;           // extra trusted certificates (PEM)
+    std::string tls_cert;         // client certificate and key (PEM), for CertFP/SASL EXTERNAL
     // How often the lag PING goes out; silence for three intervals drops the
     // connection. Short in tests.
     std::chrono::milliseconds ping_interval{30'000};

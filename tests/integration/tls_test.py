@@ -10,9 +10,11 @@ Certificates are made for each run with the openssl command. Cases:
   reload      SIGHUP: new connections get the new certificate, open ones stay;
               a bad file is refused and the old certificate stays in use
   bad-start   unusable certificate or key files: a clear message, exit status 2
+  client      chat-client over TLS: pinned, verified by a CA file and the host
+              name, refused when neither holds, and upgraded by an sts policy
 
 Every wait has a deadline that does not depend on this machine's speed.
-Loopback only. Usage: tls_test.py CHAT_SERVER [case ...]
+Loopback only. Usage: tls_test.py CHAT_SERVER CHAT_CLIENT [case ...]
 """
 import hashlib
 import json
@@ -373,26 +375,94 @@ def case_bad_start(binary, d):
     del other_cert
 
 
+def run_client(client, *args, lines=()):
+    """chat-client in line mode: sends `lines`, quits at end of input."""
+    r = subprocess.run([client, "--plain", "--reconnect-max", "0.5", *args], input="".join(f"{l}\n" for l in lines),
+                       capture_output=True, text=True, timeout=DEADLINE_S)
+    return r.returncode, r.stdout, r.stderr
+
+
+def case_client(binary, d, client):
+    cert, key = make_certificate(d, "server")
+    mine = make_certificate(d, "client", "client")
+    with open(mine[0]) as c, open(mine[1]) as k, open(os.path.join(d, "client.pem"), "w") as both:
+        both.write(c.read() + k.read())
+    server = Server(binary, d, cert, key)
+    try:
+        watcher = Client(server.port, "watcher")
+        watcher.send("JOIN #lobby\r\n")
+        watcher.expect(lambda line: " 366 " in line, "JOIN's NAMES")
+
+        def said(nick, text):
+            return lambda line: line.startswith(f":{nick}!") and line.endswith(f"PRIVMSG #lobby :{text}")
+
+        # Pinned: the certificate's SHA-256, with colons as openssl prints it.
+        pin = ":".join(der_sha256(cert)[i:i + 2] for i in range(0, 64, 2)).upper()
+        code, out, err = run_client(client, "--host", HOST, "--port", str(server.tls_port), "--tls-fingerprint", pin,
+                                    "pinned", lines=["hello pinned"])
+        check(code == 0, f"pinned client: {code} {err}")
+        watcher.expect(said("pinned", "hello pinned"), "the pinned client's line")
+        # Verified: a CA file and the host name.
+        code, out, err = run_client(client, "--host", "localhost", "--port", str(server.tls_port), "--tls",
+                                    "--tls-ca", cert, "verified", lines=["hello verified"])
+        check(code == 0, f"verified client: {code} {err}")
+        watcher.expect(said("verified", "hello verified"), "the verified client's line")
+        # With a client certificate.
+        code, out, err = run_client(client, "--host", HOST, "--port", str(server.tls_port), "--tls-insecure",
+                                    "--tls-cert", os.path.join(d, "client.pem"), "holder", lines=["hello holder"])
+        check(code == 0, f"client with a certificate: {code} {err}")
+        watcher.expect(said("holder", "hello holder"), "the certificate holder's line")
+        # Neither a trusted CA nor the pinned certificate: refused, and said why.
+        code, out, err = run_client(client, "--host", "localhost", "--port", str(server.tls_port), "--tls",
+                                    "untrusted", lines=["must not arrive"])
+        check(code == 1 and "TLS" in err and "trusted" in err, f"untrusted server accepted: {code} {err}")
+        code, out, err = run_client(client, "--host", HOST, "--port", str(server.tls_port), "--tls-fingerprint",
+                                    "00" * 32, "mispinned", lines=["must not arrive"])
+        check(code == 1 and "fingerprint" in err, f"wrong pin accepted: {code} {err}")
+        # sts: connected to the plain port, the client moves to the TLS port
+        # the policy names, and speaks only there.
+        code, out, err = run_client(client, "--host", "localhost", "--port", str(server.port), "--tls-ca", cert,
+                                    "upgraded", lines=["hello upgraded"])
+        check(code == 0, f"sts client: {code} {err}")
+        watcher.expect(said("upgraded", "hello upgraded"), "the upgraded client's line")
+        check("sts" in out, f"the upgrade was not shown: {out}")
+        # Bad options: exit status 2 and a reason.
+        code, out, err = run_client(client, "--tls-fingerprint", "xyz", "nick")
+        check(code == 2 and "--tls-fingerprint" in err, f"bad fingerprint option: {code} {err}")
+        code, out, err = run_client(client, "--tls-cert", os.path.join(d, "missing.pem"), "nick")
+        check(code == 2 and "missing.pem" in err, f"missing client certificate: {code} {err}")
+        code, out, err = run_client(client, "--tls-cert", cert, "nick")  # a certificate without its key
+        check(code == 2 and "private key" in err, f"client certificate without key: {code} {err}")
+        check(server.status()["tls"]["handshake_failures"] >= 2, "the refused handshakes were not counted")
+        watcher.close()
+    finally:
+        server.stop()
+
+
 CASES = {
     "chat": case_chat,
     "certfp": case_certfp,
     "refused": case_refused,
     "reload": case_reload,
     "bad-start": case_bad_start,
+    "client": case_client,
 }
 
 
 def main():
-    if len(sys.argv) < 2:
+    if len(sys.argv) < 3:
         print(__doc__, file=sys.stderr)
         return 2
-    binary = sys.argv[1]
-    names = sys.argv[2:] or list(CASES)
+    binary, client = sys.argv[1], sys.argv[2]
+    names = sys.argv[3:] or list(CASES)
     failed = []
     for name in names:
         with tempfile.TemporaryDirectory(prefix="sala-tls-") as d:
             try:
-                CASES[name](binary, d)
+                if name == "client":
+                    case_client(binary, d, client)
+                else:
+                    CASES[name](binary, d)
                 print(f"ok: {name}")
             except Failure as e:
                 print(f"FAIL: {name}: {e}", file=sys.stderr)
