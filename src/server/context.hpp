@@ -104,6 +104,8 @@ struct server_context {
     // The TLS port's certificate (empty slot: no TLS); SIGHUP replaces it.
     tls_slot tls;
     std::atomic<std::uint64_t> tls_reloads{0};
+    // Handshakes ended (done or failed), for the heap trim (deadline_sweep.cpp).
+    std::atomic<std::uint64_t> tls_handshakes_ended{0};
     std::atomic<std::uint64_t> tls_reload_failures{0};
 
     [[nodiscard]] asio::any_io_executor hub_executor() const { return shards.front()->ctx.get_executor(); }

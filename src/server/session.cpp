@@ -100,6 +100,7 @@ asio::awaitable<void> session::run(std::shared_ptr<session> self)
         if (self->tls_) {
             auto handshake = self->tls_handshake();  // named: see "A compiler bug to remember"
             ready = co_await std::move(handshake);
+            ++self->ctx_.tls_handshakes_ended;
         }
         if (ready) {
             auto reading = self->read_loop();
