@@ -183,11 +183,8 @@ void room::add_member(const user_ptr& user, irc::cap_set caps)
               now - std::chrono::milliseconds(ctx_.config.replay_age).count());
     // Events carry their msgid live too, so that a client with
     // event-playback can tell a replayed JOIN from one it already saw.
-    auto join_id = ctx_.dir->next_message_id();
-    const auto join_msgid = join_id.text;
-    const auto joined_at = core::msgid_source::time_of(join_id.sequence);
-    record(core::history_kind::join, join_line, std::move(join_id));
-    auto join = make_tagged(std::move(join_line), server_time_tag(joined_at), {}, false, false, join_msgid);
+    const auto joined = stamp_line(core::history_kind::join, join_line);
+    auto join = make_tagged(std::move(join_line), server_time_tag(joined.time_ms), {}, false, false, joined.msgid);
     if (pending_.empty() || pending_.back().what != step::kind::joins
         || pending_.back().run->joiners.size() == max_run) {
         pending_.push_back({step::kind::joins, nullptr, nullptr, delivery::everyone, nullptr, 0,
@@ -263,36 +260,31 @@ void room::apply_event(room_event ev)
             ++messages_;
             ev.user->last_spoke = std::chrono::steady_clock::now();  // the record is the hub's, and so is this coroutine
         }
-        auto id = ctx_.dir->next_message_id();
-        const auto msgid = id.text;
-        const auto now = core::msgid_source::time_of(id.sequence);
         // A TAGMSG without client tags carries nothing worth keeping.
-        if (ev.is_chat || !ev.client_tags.empty()) {
-            const auto stored_as = !ev.is_chat ? core::history_kind::tagmsg
-                : ev.is_notice            ? core::history_kind::notice
-                                          : core::history_kind::privmsg;
-            record(stored_as, ev.line, std::move(id), ev.client_tags);
-        }
-        auto m = make_tagged(std::move(ev.line), server_time_tag(now), ev.client_tags, ev.is_chat, !ev.is_chat, msgid);
+        std::optional<core::history_kind> kept;
+        if (ev.is_chat || !ev.client_tags.empty())
+            kept = !ev.is_chat ? core::history_kind::tagmsg
+                : ev.is_notice ? core::history_kind::notice
+                               : core::history_kind::privmsg;
+        const auto said = stamp_line(kept, ev.line, ev.client_tags);
+        auto m = make_tagged(std::move(ev.line), server_time_tag(said.time_ms), ev.client_tags, ev.is_chat, !ev.is_chat,
+            said.msgid);
         fan_out(m, ev.origin, delivery::echo_if_asked);
         break;
     }
     case kind::part: {
         if (!roster_.contains(ev.user))
             return;
-        auto id = ctx_.dir->next_message_id();
-        const auto msgid = id.text;
-        const auto now = core::msgid_source::time_of(id.sequence);
-        record(core::history_kind::part, ev.line, std::move(id));
-        fan_out(make_tagged(std::move(ev.line), server_time_tag(now), {}, false, false, msgid), ev.origin,
-            delivery::everyone);
+        const auto parted = stamp_line(core::history_kind::part, ev.line);
+        fan_out(make_tagged(std::move(ev.line), server_time_tag(parted.time_ms), {}, false, false, parted.msgid),
+            ev.origin, delivery::everyone);
         remove_member(ev.user);
         break;
     }
     case kind::quit:
         if (!roster_.contains(ev.user))
             return;
-        record(core::history_kind::quit, ev.shown_once->line, ctx_.dir->next_message_id());
+        (void)stamp_line(core::history_kind::quit, ev.shown_once->line);
         remove_member(ev.user);
         fan_out(ev.shown_once, ev.origin, delivery::others_once);
         break;
@@ -306,18 +298,15 @@ void room::apply_event(room_event ev)
         if (!roster_.rename(ev.user, ev.text))
             return;
         names_stale_ = true;
-        record(core::history_kind::nick, ev.shown_once->line, ctx_.dir->next_message_id());
+        (void)stamp_line(core::history_kind::nick, ev.shown_once->line);
         fan_out(ev.shown_once, ev.origin, delivery::others_once);
         break;
     case kind::topic: {
         if (!roster_.contains(ev.user))
             return;
         roster_.set_topic({ev.text, ev.user->nick, std::chrono::system_clock::now()});
-        auto id = ctx_.dir->next_message_id();
-        const auto msgid = id.text;
-        const auto now = core::msgid_source::time_of(id.sequence);
-        record(core::history_kind::topic, ev.line, std::move(id));
-        fan_out(make_tagged(std::move(ev.line), server_time_tag(now), {}, false, false, msgid), ev.origin,
+        const auto set = stamp_line(core::history_kind::topic, ev.line);
+        fan_out(make_tagged(std::move(ev.line), server_time_tag(set.time_ms), {}, false, false, set.msgid), ev.origin,
             delivery::everyone);
         break;
     }
@@ -380,14 +369,19 @@ void room::flush()
     send_owed_answers();
 }
 
-void room::record(core::history_kind kind, const std::string& line, core::message_id id, const std::string& client_tags)
+room::stamp room::stamp_line(std::optional<core::history_kind> kept, const std::string& line,
+    const std::string& client_tags)
 {
-    const auto time_ms = core::msgid_source::time_of(id.sequence);
-    core::history_entry e{key_, std::move(id.text), time_ms, kind, line, client_tags, {}, id.sequence};
-    if (kind == core::history_kind::privmsg || kind == core::history_kind::notice)
+    auto id = ctx_.dir->next_message_id();
+    stamp out{id.text, core::msgid_source::time_of(id.sequence)};
+    if (!kept)
+        return out;
+    core::history_entry e{key_, std::move(id.text), out.time_ms, *kept, line, client_tags, {}, id.sequence};
+    if (*kept == core::history_kind::privmsg || *kept == core::history_kind::notice)
         recent_.push(e);
     if (ctx_.store != nullptr)
         unwritten_.push_back(std::move(e));
+    return out;
 }
 
 void room::write_unwritten()

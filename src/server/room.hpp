@@ -14,6 +14,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -123,9 +124,16 @@ private:
     void rebuild_names() const;
 
     // ---- History: nothing goes out before the store has written it ----------
-    // Stamps a line for history, at the time its id names: kept with the
-    // batch being built, and in the replay ring when it is chat.
-    void record(core::history_kind kind, const std::string& line, core::message_id id,
+    // A line's place in history: its msgid, and the server-time it shows,
+    // which is the time the msgid's sequence names.
+    struct stamp {
+        std::string msgid;
+        std::int64_t time_ms = 0;
+    };
+    // Gives a line the next msgid and, unless `kept` is empty, records it
+    // for history under that id: kept with the batch being built, and in the
+    // replay ring when it is chat.
+    stamp stamp_line(std::optional<core::history_kind> kept, const std::string& line,
         const std::string& client_tags = {});
     // Hands the lines recorded since the last flush to the store.
     void write_unwritten();
