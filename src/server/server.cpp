@@ -9,6 +9,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
+#include <csignal>
 #include <ctime>
 #include <functional>
 #include <optional>
@@ -99,6 +100,9 @@ irc::protocol_settings protocol_settings_for(const server_config& config, std::s
 
 int run_server(server_config config)
 {
+    // OpenSSL writes to TLS sockets with write(), not with MSG_NOSIGNAL as
+    // Asio does: a client that vanishes mid-write would kill the server.
+    std::signal(SIGPIPE, SIG_IGN);
     // Declared first, destroyed last: hand-offs still queued on the shards when
     // they are torn down hold work on the status executor.
     asio::io_context status_ctx{1};

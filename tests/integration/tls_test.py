@@ -12,6 +12,9 @@ Certificates are made for each run with the openssl command. Cases:
   bad-start   unusable certificate or key files: a clear message, exit status 2
   client      chat-client over TLS: pinned, verified by a CA file and the host
               name, refused when neither holds, and upgraded by an sts policy
+  s_client    openssl s_client completes a handshake and registers
+  hostile     a handshake flood, slowloris handshakes and garbage instead of a
+              ClientHello, while two users chat undisturbed
 
 Every wait has a deadline that does not depend on this machine's speed.
 Loopback only. Usage: tls_test.py CHAT_SERVER CHAT_CLIENT [case ...]
@@ -27,6 +30,7 @@ import ssl
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 import warnings
@@ -439,6 +443,106 @@ def case_client(binary, d, client):
         server.stop()
 
 
+def case_s_client(binary, d):
+    cert, key = make_certificate(d, "server")
+    server = Server(binary, d, cert, key)
+    try:
+        proc = subprocess.Popen(
+            ["openssl", "s_client", "-connect", f"{HOST}:{server.tls_port}", "-servername", "localhost",
+             "-CAfile", cert, "-verify_return_error", "-quiet"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        out = []
+        reader = threading.Thread(target=lambda: out.extend(proc.stdout), daemon=True)
+        reader.start()
+        proc.stdin.write(b"NICK shell\r\nUSER shell 0 * :shell\r\n")
+        proc.stdin.flush()
+        eventually(lambda: any(b" 001 shell " in line for line in out), "s_client's welcome")
+        proc.stdin.write(b"QUIT :done\r\n")
+        proc.stdin.close()
+        proc.wait(timeout=DEADLINE_S)
+        reader.join(timeout=DEADLINE_S)
+        check(any(b"ERROR :Closing Link" in line for line in out), f"no goodbye: {out[-3:]}")
+        err = proc.stderr.read().decode()
+        check("verify return:1" in err or "verify error" not in err, f"s_client did not verify: {err}")
+    finally:
+        server.stop()
+
+
+def case_hostile(binary, d):
+    cert, key = make_certificate(d, "server")
+    server = Server(binary, d, cert, key, ["--registration-timeout", "3", "--line-rate", "0"])
+    try:
+        alice = Client(server.tls_port, "alice", client_context(trust=cert))
+        bob = Client(server.port, "bob")
+        for c in (alice, bob):
+            c.send("JOIN #calm\r\n")
+            c.expect(lambda line: " 366 " in line, "JOIN's NAMES")
+        alice.expect(lambda line: line.startswith(":bob!") and "JOIN" in line, "bob's JOIN")
+
+        stop = threading.Event()
+        counts = {"flood": 0, "garbage": 0, "slow": 0}
+        errors = []
+
+        def flood():
+            # Full handshakes, as fast as one thread makes them, then gone.
+            ctx = client_context()
+            while not stop.is_set() and counts["flood"] < 300:
+                try:
+                    with socket.create_connection((HOST, server.tls_port), timeout=DEADLINE_S) as raw:
+                        with ctx.wrap_socket(raw, server_hostname="localhost"):
+                            pass
+                    counts["flood"] += 1
+                except OSError as e:
+                    errors.append(f"flood: {e}")
+                    return
+
+        def garbage():
+            # Bytes that are not a ClientHello: the server drops each at once.
+            while not stop.is_set() and counts["garbage"] < 100:
+                try:
+                    with socket.create_connection((HOST, server.tls_port), timeout=DEADLINE_S) as s:
+                        s.sendall(os.urandom(512))
+                        closed_by_server(s)
+                    counts["garbage"] += 1
+                except OSError as e:
+                    errors.append(f"garbage: {e}")
+                    return
+
+        slow = []
+        # Slowloris: the first bytes of a ClientHello record, then silence;
+        # the handshake deadline (here the 3 s registration timeout) ends them.
+        for _ in range(40):
+            s = socket.create_connection((HOST, server.tls_port), timeout=DEADLINE_S)
+            s.sendall(b"\x16\x03\x01\x02")
+            slow.append(s)
+        threads = [threading.Thread(target=flood), threading.Thread(target=garbage)]
+        for t in threads:
+            t.start()
+        # Meanwhile the room goes on: every line arrives, in order.
+        for i in range(40):
+            alice.send(f"PRIVMSG #calm :calm {i}\r\n")
+            bob.expect(lambda line, i=i: line.endswith(f"PRIVMSG #calm :calm {i}"), f"alice's line {i}")
+            bob.send(f"PRIVMSG #calm :reply {i}\r\n")
+            alice.expect(lambda line, i=i: line.endswith(f"PRIVMSG #calm :reply {i}"), f"bob's line {i}")
+        for s in slow:
+            check(closed_by_server(s), "a slowloris handshake was kept")
+            counts["slow"] += 1
+        for t in threads:
+            t.join(timeout=DEADLINE_S * 4)
+        stop.set()
+        check(not errors, f"hostile clients failed to connect: {errors[:3]}")
+        check(counts["flood"] == 300 and counts["garbage"] == 100, f"not all hostile rounds ran: {counts}")
+        failures = 100 + 40  # garbage and slowloris; the flood's handshakes all completed
+        eventually(lambda: server.status()["tls"]["handshake_failures"] >= failures, "the failures counted")
+        eventually(lambda: server.status()["tls"]["connections"] == 1, "the hostile connections gone")
+        alice.send("PRIVMSG #calm :after\r\n")
+        bob.expect(lambda line: line.endswith("PRIVMSG #calm :after"), "the line after")
+        alice.close()
+        bob.close()
+    finally:
+        server.stop()
+
+
 CASES = {
     "chat": case_chat,
     "certfp": case_certfp,
@@ -446,6 +550,8 @@ CASES = {
     "reload": case_reload,
     "bad-start": case_bad_start,
     "client": case_client,
+    "s_client": case_s_client,
+    "hostile": case_hostile,
 }
 
 
