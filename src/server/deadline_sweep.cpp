@@ -28,9 +28,10 @@ clock::duration tick_for(const core::limits& lim)
 // leaves the heap full of holes that malloc keeps: 40-50 KB of RSS per idle
 // TLS connection instead of the ~17 KB OpenSSL holds (docs/BENCHMARKS.md,
 // "TLS"). Giving those pages back costs a walk of the heap (21 ms on the hub
-// with 5,000 fresh TLS connections), so it runs at most every 10 s, after
-// handshakes, preferably when they pause for a tick.
-constexpr auto heap_trim_interval = std::chrono::seconds(10);
+// with 5,000 fresh TLS connections), so it runs when handshakes pause for a
+// tick, at most every 2 s, and every 10 s while they go on.
+constexpr auto trim_after_pause = std::chrono::seconds(2);
+constexpr auto trim_during_handshakes = std::chrono::seconds(10);
 
 void trim_after_handshakes(server_context& ctx, clock::time_point now)
 {
@@ -41,9 +42,7 @@ void trim_after_handshakes(server_context& ctx, clock::time_point now)
     const auto count = ctx.tls_handshakes_ended.load(std::memory_order_relaxed);
     const bool paused = count == previous_count;
     previous_count = count;
-    if (count == trimmed_at_count || now - last_trim < heap_trim_interval)
-        return;
-    if (!paused && now - last_trim < 2 * heap_trim_interval)
+    if (count == trimmed_at_count || now - last_trim < (paused ? trim_after_pause : trim_during_handshakes))
         return;
     trimmed_at_count = count;
     last_trim = now;

@@ -66,16 +66,75 @@ asio::awaitable<error_code> irc_conn::connect(tcp::endpoint server, asio::ip::ad
         co_return cec;
     socket_.set_option(tcp::no_delay(true), ec);
     socket_.non_blocking(true, ec);
-    co_return ec;
+    if (ec || !use_tls)
+        co_return ec;
+    tls_ = std::make_unique<tls_link>(socket_.native_handle());
+    co_return co_await tls_handshake();
+}
+
+asio::awaitable<error_code> irc_conn::tls_handshake()
+{
+    for (;;) {
+        const auto step = tls_->handshake();
+        if (step == tls_link::result::done)
+            co_return error_code{};
+        if (step == tls_link::result::failed)
+            co_return make_error_code(boost::system::errc::protocol_error);
+        const auto wanted = step == tls_link::result::want_read ? tcp::socket::wait_read : tcp::socket::wait_write;
+        auto [ec] = co_await socket_.async_wait(wanted, use_nothrow);
+        if (ec)
+            co_return ec;
+    }
+}
+
+std::size_t irc_conn::read_some(error_code& ec)
+{
+    if (!tls_)
+        return socket_.read_some(asio::buffer(read_buffer), ec);
+    std::size_t n = 0;
+    switch (tls_->read(read_buffer, n)) {
+    case tls_link::result::done:
+        return n;
+    case tls_link::result::want_read:
+    case tls_link::result::want_write:
+        ec = asio::error::would_block;
+        return 0;
+    case tls_link::result::failed:
+        break;
+    }
+    ec = asio::error::eof;
+    return 0;
+}
+
+std::size_t irc_conn::write_some(error_code& ec)
+{
+    if (!tls_)
+        return socket_.write_some(asio::buffer(outbox_), ec);
+    std::size_t n = 0;
+    switch (tls_->write(outbox_, n)) {
+    case tls_link::result::done:
+        return n;
+    case tls_link::result::want_read:
+    case tls_link::result::want_write:
+        ec = asio::error::would_block;
+        return 0;
+    case tls_link::result::failed:
+        break;
+    }
+    ec = asio::error::broken_pipe;
+    return 0;
 }
 
 asio::awaitable<error_code> irc_conn::fill()
 {
     for (;;) {
-        auto [ec] = co_await socket_.async_wait(tcp::socket::wait_read, use_nothrow);
-        if (ec)
-            co_return ec;
-        const std::size_t n = socket_.read_some(asio::buffer(read_buffer), ec);
+        error_code ec;
+        if (!(tls_ && tls_->has_pending())) {
+            auto [wec] = co_await socket_.async_wait(tcp::socket::wait_read, use_nothrow);
+            if (wec)
+                co_return wec;
+        }
+        const std::size_t n = read_some(ec);
         if (ec == asio::error::would_block || ec == asio::error::try_again)
             continue;
         if (ec)
@@ -116,7 +175,7 @@ void irc_conn::send(std::string_view line)
     outbox_.append(line);
     outbox_.append("\r\n");
     error_code ec;
-    const std::size_t n = socket_.write_some(asio::buffer(outbox_), ec);
+    const std::size_t n = write_some(ec);
     if (ec && ec != asio::error::would_block && ec != asio::error::try_again) {
         failed_ = true;
         outbox_.clear();
@@ -125,8 +184,31 @@ void irc_conn::send(std::string_view line)
     outbox_.erase(0, n);
     if (!outbox_.empty()) {
         writing_ = true;
-        asio::co_spawn(socket_.get_executor(), write_loop(shared_from_this()), asio::detached);
+        asio::co_spawn(socket_.get_executor(), tls_ ? tls_write_loop(shared_from_this()) : write_loop(shared_from_this()),
+            asio::detached);
     }
+}
+
+asio::awaitable<void> irc_conn::tls_write_loop(std::shared_ptr<irc_conn> self)
+{
+    // TLS retries a write with the same leading bytes: the outbox keeps them
+    // until written, and sends only append.
+    while (!self->outbox_.empty() && !self->failed_) {
+        auto [wec] = co_await self->socket_.async_wait(tcp::socket::wait_write, use_nothrow);
+        error_code ec = wec;
+        std::size_t n = 0;
+        if (!ec)
+            n = self->write_some(ec);
+        if (ec == asio::error::would_block)
+            continue;
+        if (ec) {
+            self->failed_ = true;
+            self->outbox_.clear();
+            break;
+        }
+        self->outbox_.erase(0, n);
+    }
+    self->writing_ = false;
 }
 
 asio::awaitable<void> irc_conn::write_loop(std::shared_ptr<irc_conn> self)
@@ -230,6 +312,7 @@ asio::awaitable<std::shared_ptr<irc_conn>> open_registered(tcp::endpoint server,
 
 void irc_conn::close()
 {
+    tls_.reset();
     error_code ec;
     socket_.close(ec);
     failed_ = true;

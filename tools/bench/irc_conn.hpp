@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "irc/line_reader.hpp"
+#include "tls_link.hpp"
 
 namespace sala::bench {
 
@@ -35,6 +36,9 @@ struct line_view {
 class irc_conn : public std::enable_shared_from_this<irc_conn> {
 public:
     explicit irc_conn(asio::any_io_executor ex) : socket_(std::move(ex)) {}
+
+    // Every connection of this run speaks TLS (--tls): set before any connects.
+    static inline bool use_tls = false;
 
     // Opens the socket bound to `source` (port chosen at connect, so many source
     // addresses can each use the whole port range) and connects.
@@ -64,8 +68,15 @@ public:
 
 private:
     static asio::awaitable<void> write_loop(std::shared_ptr<irc_conn> self);
+    static asio::awaitable<void> tls_write_loop(std::shared_ptr<irc_conn> self);
+    asio::awaitable<error_code> tls_handshake();
+    // One non-blocking read or write, plain or through TLS; would_block when
+    // the socket (or TLS) has to wait.
+    std::size_t read_some(error_code& ec);
+    std::size_t write_some(error_code& ec);
 
     tcp::socket socket_;
+    std::unique_ptr<tls_link> tls_;
     irc::line_reader reader_{16384};
     std::string outbox_;
     bool writing_ = false;

@@ -4,6 +4,7 @@
 
 #include <csignal>
 
+#include "irc_conn.hpp"
 #include "modes.hpp"
 #include "options.hpp"
 
@@ -13,6 +14,7 @@ int main(int argc, char** argv)
     const auto parsed = sala::bench::parse_options(argc, argv);
     if (!parsed.opts)
         return parsed.exit_code;
+    sala::bench::irc_conn::use_tls = parsed.opts->common.tls;
     switch (parsed.opts->which) {
     case sala::bench::mode::fanout:
         return sala::bench::run_fanout(*parsed.opts);

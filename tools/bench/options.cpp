@@ -26,6 +26,7 @@ void add_common(CLI::App& app, common_options& c)
         ->capture_default_str();
     app.add_option("--label", c.label, "Free text copied into the JSON line");
     app.add_option("--channel", c.channel, "Channel to join")->capture_default_str();
+    app.add_flag("--tls", c.tls, "Connect with TLS (the server's certificate is not checked)");
     app.add_option("--setup-timeout", c.setup_timeout, "Seconds for connecting, registering and joining")
         ->check(CLI::Range(0.1, 3600.0))
         ->capture_default_str();

@@ -23,6 +23,7 @@ struct common_options {
     std::string nick_prefix;            // empty: a letter for the mode plus two random characters
     std::size_t concurrency = 64;       // fanout, idle: connections being set up at once
     unsigned retries = 5;               // fanout, idle: attempts more when a connection fails before 001
+    bool tls = false;                   // every connection over TLS (certificates not checked)
 };
 
 struct fanout_options {

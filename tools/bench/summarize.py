@@ -45,8 +45,11 @@ def main(path):
         if s not in servers:
             servers.append(s)
         by[(w, s)].append(r)
-    peers = [s for s in servers if s != "sala"]
-    head = ["workload", "metric"] + servers + [f"sala/{p}" for p in peers]
+    # Ratios against sala, or against the first server named (sala-tls when
+    # comparing TLS).
+    ref = "sala" if "sala" in servers else servers[0]
+    peers = [s for s in servers if s != ref]
+    head = ["workload", "metric"] + servers + [f"{ref}/{p}" for p in peers]
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for w in order:
@@ -73,8 +76,8 @@ def main(path):
                 cells.append(cell)
             ratios = []
             for p in peers:
-                if "sala" in medians and p in medians and medians[p] > 0:
-                    ratios.append(f"{medians['sala'] / medians[p]:.2f}")
+                if ref in medians and p in medians and medians[p] > 0:
+                    ratios.append(f"{medians[ref] / medians[p]:.2f}")
                 else:
                     ratios.append("–")
             print("| " + " | ".join([w, label] + cells + ratios) + " |")
