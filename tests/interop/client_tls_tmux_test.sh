@@ -14,7 +14,7 @@ client_bin=$2
 for tool in tmux python3 openssl; do
     command -v "$tool" >/dev/null || { echo "SKIP: $tool not found (install the Debian package '$tool')" >&2; exit 77; }
 done
-# shellcheck source=test_ca.sh
+# shellcheck source-path=SCRIPTDIR source=test_ca.sh
 source "$(dirname "${BASH_SOURCE[0]}")/test_ca.sh"
 
 dir=$(mktemp -d /tmp/sala-client-tls-XXXXXX)
@@ -34,7 +34,7 @@ trap 'exit 130' INT TERM
 
 # Its readers never use grep -q: grep would stop reading at the first match,
 # and under pipefail the capture dying of SIGPIPE would fail the pipeline.
-screen() { tmux -L "$sock" capture-pane -p -t sala "$@"; }
+screen() { tmux -L "$sock" capture-pane -p -t sala; }
 
 fail() {
     echo "FAIL: $*" >&2

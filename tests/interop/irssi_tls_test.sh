@@ -25,7 +25,7 @@ for tool in irssi tmux python3 openssl; do
     command -v "$tool" >/dev/null || skip "$tool not found (install the Debian package '$tool')"
 done
 [[ -x $SERVER_BIN ]] || { echo "$NAME: FAIL: '$SERVER_BIN' is not executable" >&2; exit 1; }
-# shellcheck source=test_ca.sh
+# shellcheck source-path=SCRIPTDIR source=test_ca.sh
 source "$(dirname "${BASH_SOURCE[0]}")/test_ca.sh"
 
 WORK=$(mktemp -d /tmp/sala-irssi-tls-XXXXXX) || { echo "$NAME: mktemp failed" >&2; exit 1; }
@@ -177,7 +177,10 @@ wait_until "$WAIT_S" socket_saw '^(@[^ ]* )?:irssiuser![^ ]* JOIN :?#lobby$' \
 # irssi's own account of the handshake, in its status window (window 1): the
 # chain it was shown is the one the test CA signed. (irssi prints the chain
 # before it verifies; registering at all is what says verification passed.)
+# /lastlog brings the line back to the bottom, however far the status window
+# has scrolled since.
 tmux_ send-keys -t "$SESSION" '/window 1' Enter
+tmux_ send-keys -t "$SESSION" '/lastlog Issuer:' Enter
 wait_until "$WAIT_S" pane_shows 'Issuer:  CN: sala interop test CA' \
     || fail "(a) irssi's status window does not show the test CA's chain"
 echo "$NAME: (a) irssiuser joined #lobby over TLS"
@@ -192,9 +195,16 @@ wait_until "$WAIT_S" socket_saw ' 318 sockuser sockuser ' || fail "(b) no end of
 socket_saw ' 671 sockuser sockuser ' && fail "(b) WHOIS shows the plain-port client as secure"
 echo "$NAME: (b) WHOIS: irssiuser secure (671), sockuser not"
 
-# Make #lobby irssi's active window; its prompt then reads [#lobby].
-tmux_ send-keys -t "$SESSION" '/window goto #lobby' Enter
-wait_until "$WAIT_S" pane_shows '[#lobby]' || fail "irssi did not switch to the #lobby window"
+# Make #lobby irssi's active window; its prompt then reads [#lobby]. The
+# socket client can see irssi's JOIN before irssi has made the window, so the
+# command is repeated (now and then, not in a flood) until it takes.
+lobby_active() {
+    pane_shows '[#lobby]' && return 0
+    tmux_ send-keys -t "$SESSION" '/window goto #lobby' Enter
+    sleep 0.5
+    pane_shows '[#lobby]'
+}
+wait_until "$WAIT_S" lobby_active || fail "irssi did not switch to the #lobby window"
 
 # (c) a line typed in irssi reaches the plain client.
 tmux_ send-keys -t "$SESSION" 'hello from irssi over tls' Enter

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the TLS interop tests: a throwaway CA and a server certificate it
 # signed, so that clients verify a real chain (a self-signed server
 # certificate would be its own trust anchor and prove less).
