@@ -18,13 +18,15 @@ done
 source "$(dirname "${BASH_SOURCE[0]}")/test_ca.sh"
 
 dir=$(mktemp -d /tmp/sala-client-tls-XXXXXX)
-sock=sala-client-tls-$$
 pids=()
 # Generous for sanitizer builds on a busy machine: only a hang should reach it.
 wait_s=60
 
+# The server's socket lives in the test's directory, so it goes with it.
+tmux_() { tmux -S "$dir/tmux.sock" -f /dev/null "$@"; }
+
 cleanup() {
-    tmux -L "$sock" kill-server 2>/dev/null || true
+    tmux_ kill-server 2>/dev/null || true
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
     for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
     rm -rf "$dir"
@@ -34,7 +36,7 @@ trap 'exit 130' INT TERM
 
 # Its readers never use grep -q: grep would stop reading at the first match,
 # and under pipefail the capture dying of SIGPIPE would fail the pipeline.
-screen() { tmux -L "$sock" capture-pane -p -t sala; }
+screen() { tmux_ capture-pane -p -t sala; }
 
 fail() {
     echo "FAIL: $*" >&2
@@ -50,7 +52,7 @@ wait_screen() {
     local deadline=$((SECONDS + wait_s))
     while [ "$SECONDS" -le "$deadline" ]; do
         screen 2>/dev/null | grep -E -- "$1" >/dev/null && return 0
-        tmux -L "$sock" has-session -t sala 2>/dev/null || fail "chat-client exited while waiting for '$1'"
+        tmux_ has-session -t sala 2>/dev/null || fail "chat-client exited while waiting for '$1'"
         sleep 0.05
     done
     fail "timed out waiting for '$1' on screen"
@@ -110,7 +112,7 @@ exec {py_in}>"$dir/py.in"
 wait_file "$dir/py.log" ' 366 pybot #lobby '
 
 # --- chat-client over TLS, verified by the test CA and the name "localhost" ---
-tmux -L "$sock" -f /dev/null new-session -d -s sala -x 100 -y 30 \
+tmux_ new-session -d -s sala -x 100 -y 30 \
     "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen-256color '$client_bin' alice --tls --tls-ca '$dir/ca.pem' --host localhost --port $tls_port 2>'$dir/client.log'"
 wait_screen '\* alice joined #lobby'
 
@@ -127,15 +129,15 @@ echo 'PRIVMSG #lobby :hello from the plain port' >&"$py_in"
 wait_screen '<pybot> hello from the plain port'
 
 # TLS -> plain, typed into the full-screen view.
-tmux -L "$sock" send-keys -t sala -l 'hello over tls'
-tmux -L "$sock" send-keys -t sala Enter
+tmux_ send-keys -t sala -l 'hello over tls'
+tmux_ send-keys -t sala Enter
 wait_file "$dir/py.log" '^(@[^ ]* )?:alice![^ ]* PRIVMSG #lobby :hello over tls$'
 wait_screen '<alice> hello over tls'
 
-tmux -L "$sock" send-keys -t sala '/quit bye' Enter
+tmux_ send-keys -t sala '/quit bye' Enter
 wait_file "$dir/py.log" 'alice!.* QUIT'
 deadline=$((SECONDS + wait_s))
-while tmux -L "$sock" has-session -t sala 2>/dev/null; do
+while tmux_ has-session -t sala 2>/dev/null; do
     [ "$SECONDS" -le "$deadline" ] || fail "client did not exit after /quit"
     sleep 0.05
 done
@@ -143,7 +145,7 @@ done
 # --- no --tls-ca: the test CA is not among the system's, so the server must be
 # refused. Still full-screen in a terminal, where a message could be lost to
 # the screen being torn down; the shell records the exit status.
-tmux -L "$sock" -f /dev/null new-session -d -s sala -x 100 -y 30 \
+tmux_ new-session -d -s sala -x 100 -y 30 \
     "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen-256color '$client_bin' mallory --tls --host localhost --port $tls_port 2>'$dir/refused.err'; echo \$? >'$dir/refused.status'"
 wait_file "$dir/refused.status" '^[0-9]+$'
 status=$(cat "$dir/refused.status")

@@ -29,13 +29,13 @@ done
 source "$(dirname "${BASH_SOURCE[0]}")/test_ca.sh"
 
 WORK=$(mktemp -d /tmp/sala-irssi-tls-XXXXXX) || { echo "$NAME: mktemp failed" >&2; exit 1; }
-TMUX_SOCKET="sala-tls-test-$$"
 SESSION="sala-irssi-tls-$$"
 SERVER_PID=""
 CLIENT_PID=""
 SERVER_LOG="$WORK/server.log"
 SOCKET_LOG="$WORK/socket.log"
-tmux_() { tmux -L "$TMUX_SOCKET" -f /dev/null "$@"; }
+# The tmux server's socket lives in WORK, so it goes with it.
+tmux_() { tmux -S "$WORK/tmux.sock" -f /dev/null "$@"; }
 
 cleanup() {
     exec 3>&-
