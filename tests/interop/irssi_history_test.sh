@@ -133,7 +133,7 @@ chatnets = { };
 channels = ( );
 settings = {
   core = { real_name = "irssi user"; user_name = "irssiuser"; nick = "irssiuser"; };
-  "irc/core" = { cmd_queue_speed = "0msec"; max_cmds_at_once = "50"; };
+  "irc/core" = { cmd_queue_speed = "0msec"; cmds_max_at_once = "50"; };
   "fe-common/core" = { autolog = "no"; };
 };
 EOF

@@ -122,7 +122,7 @@ settings = {
   core = { real_name = "irssi user"; user_name = "irssiuser"; nick = "irssiuser"; };
   # irssi paces commands after its first few (2.2 s apart by default); the
   # test's line should not wait behind irssi's own MODE/WHO queries.
-  "irc/core" = { cmd_queue_speed = "0msec"; max_cmds_at_once = "50"; };
+  "irc/core" = { cmd_queue_speed = "0msec"; cmds_max_at_once = "50"; };
   "fe-common/core" = { autolog = "no"; };
 };
 EOF
