@@ -312,6 +312,15 @@ def case_refused(binary, d):
         server.stop()
 
 
+def s_client_certificate_sha256(port):
+    """The SHA-256 of the certificate openssl s_client is shown."""
+    r = subprocess.run(["openssl", "s_client", "-connect", f"{HOST}:{port}", "-servername", "localhost"],
+                       input=b"", capture_output=True, timeout=DEADLINE_S)
+    pem = re.search(rb"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", r.stdout, re.S)
+    check(pem is not None, f"s_client showed no certificate: {r.stderr[-300:]}")
+    return hashlib.sha256(ssl.PEM_cert_to_DER_cert(pem.group(0).decode())).hexdigest()
+
+
 def case_reload(binary, d):
     first = make_certificate(d, "first")
     second = make_certificate(d, "second")
@@ -323,6 +332,7 @@ def case_reload(binary, d):
     try:
         early = Client(server.tls_port, "early", client_context())
         check(early.peer_sha256() == der_sha256(first[0]), "not the first certificate")
+        check(s_client_certificate_sha256(server.tls_port) == der_sha256(first[0]), "s_client: not the first certificate")
         # Replaced as an operator would: the new files are moved into place.
         shutil.copy(second[0], live_cert + ".new")
         shutil.copy(second[1], live_key + ".new")
@@ -332,6 +342,8 @@ def case_reload(binary, d):
         eventually(lambda: server.status()["tls"]["reloads"] == 1, "the reload")
         late = Client(server.tls_port, "late", client_context())
         check(late.peer_sha256() == der_sha256(second[0]), "a new connection did not get the new certificate")
+        check(s_client_certificate_sha256(server.tls_port) == der_sha256(second[0]),
+              "openssl s_client did not see the new certificate")
         check(server.status()["tls"]["certificate_sha256"] == der_sha256(second[0]), "status shows the old certificate")
         # The connection made before the reload goes on.
         for c in (early, late):
@@ -524,6 +536,19 @@ def case_hostile(binary, d):
             bob.expect(lambda line, i=i: line.endswith(f"PRIVMSG #calm :calm {i}"), f"alice's line {i}")
             bob.send(f"PRIVMSG #calm :reply {i}\r\n")
             alice.expect(lambda line, i=i: line.endswith(f"PRIVMSG #calm :reply {i}"), f"bob's line {i}")
+        # The line-level attacks of the plain hostile suite, through TLS: they
+        # reach the same session after decryption and get the same answers.
+        attacker = Client(server.tls_port, "attacker", client_context())
+        attacker.send("PRIVMSG #calm :" + "x" * 5000 + "\r\n")
+        attacker.expect(lambda line: " 417 attacker :Input line was too long" in line, "417 over TLS")
+        attacker.sock.sendall(b"PRIVMSG #calm :\xff\xfe\xc0\x80 bad utf-8\r\n")
+        attacker.expect(lambda line: "FAIL PRIVMSG INVALID_UTF8" in line, "INVALID_UTF8 over TLS")
+        attacker.sock.sendall(b"PRIVMSG #calm :nul\0inside\r\n" + b"\r\n" * 10000 + os.urandom(16 * 1024))
+        # Reset in the middle of a write: close with SO_LINGER 0 under output.
+        resetter = Client(server.tls_port, "resetter", client_context())
+        resetter.send("JOIN #calm\r\n" + "NAMES #calm\r\n" * 200)
+        resetter.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        resetter.sock.close()
         for s in slow:
             check(closed_by_server(s), "a slowloris handshake was kept")
             counts["slow"] += 1
@@ -534,6 +559,7 @@ def case_hostile(binary, d):
         check(counts["flood"] == 300 and counts["garbage"] == 100, f"not all hostile rounds ran: {counts}")
         failures = 100 + 40  # garbage and slowloris; the flood's handshakes all completed
         eventually(lambda: server.status()["tls"]["handshake_failures"] >= failures, "the failures counted")
+        attacker.close()
         eventually(lambda: server.status()["tls"]["connections"] == 1, "the hostile connections gone")
         alice.send("PRIVMSG #calm :after\r\n")
         bob.expect(lambda line: line.endswith("PRIVMSG #calm :after"), "the line after")
