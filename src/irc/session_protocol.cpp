@@ -459,12 +459,13 @@ void session_protocol::send_isupport(effects& out) const
 void session_protocol::send_motd(effects& out) const
 {
     const auto& s = settings_;
-    if (s.motd_lines.empty()) {
+    const auto& lines = motd_ ? *motd_ : s.motd_lines;
+    if (lines.empty()) {
         reply(out, numeric::nomotd, {}, "MOTD File is missing");
         return;
     }
     reply(out, numeric::motdstart, {}, "- " + s.server_name + " Message of the day - ");
-    for (const auto& l : s.motd_lines)
+    for (const auto& l : lines)
         reply(out, numeric::motd, {}, "- " + l);
     reply(out, numeric::endofmotd, {}, "End of /MOTD command.");
 }

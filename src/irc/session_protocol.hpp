@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -143,6 +144,8 @@ public:
     // The client reached the TLS port: its CAP LS offers the sts policy for
     // a secure connection (duration only) instead of the upgrade (port too).
     void set_secure() { secure_ = true; }
+    // A MOTD read after start (SIGHUP), shown instead of the settings' one.
+    void set_motd(std::shared_ptr<const std::vector<std::string>> lines) { motd_ = std::move(lines); }
     [[nodiscard]] bool secure() const { return secure_; }
 
     [[nodiscard]] bool registered() const { return registered_; }
@@ -253,6 +256,7 @@ private:
     bool cap_negotiating_ = false;
     bool cap_values_ = false;  // CAP LS 302: capabilities listed with their values
     bool secure_ = false;
+    std::shared_ptr<const std::vector<std::string>> motd_;  // null: settings_.motd_lines
     cap_set caps_ = 0;
     std::string label_;
     bool invisible_ = false;

@@ -182,14 +182,30 @@ options_result parse_options(int argc, const char* const* argv)
         start = comma + 1;
     }
     if (!cfg.motd_file.empty()) {
-        std::ifstream in(cfg.motd_file);
-        for (std::string line; std::getline(in, line);) {
-            if (!line.empty() && line.back() == '\r')
-                line.pop_back();
-            cfg.motd_lines.push_back(std::move(line));
+        auto lines = read_motd(cfg.motd_file);
+        if (!lines) {
+            std::cerr << "chat-server: cannot read the MOTD file " << cfg.motd_file << "\n";
+            return {std::nullopt, 2};
         }
+        cfg.motd_lines = std::move(*lines);
     }
     return {std::move(cfg), 0};
+}
+
+std::optional<std::vector<std::string>> read_motd(const std::string& path)
+{
+    std::ifstream in(path);
+    if (!in)
+        return std::nullopt;
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) {
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        lines.push_back(std::move(line));
+    }
+    if (in.bad())
+        return std::nullopt;
+    return lines;
 }
 
 }  // namespace sala::server

@@ -57,4 +57,7 @@ struct options_result {
 // Parses argv, prints help, version or a clear error itself. Reads the MOTD file.
 [[nodiscard]] options_result parse_options(int argc, const char* const* argv);
 
+// The lines of a MOTD file (CR LF or LF), or nullopt when it cannot be read.
+[[nodiscard]] std::optional<std::vector<std::string>> read_motd(const std::string& path);
+
 }  // namespace sala::server

@@ -22,6 +22,7 @@
 
 #include "irc/session_protocol.hpp"
 #include "server/config.hpp"
+#include "server/shared_slot.hpp"
 #include "server/tls_context.hpp"
 #include "status/disconnect_reason.hpp"
 
@@ -104,6 +105,10 @@ struct server_context {
     // The TLS port's certificate (empty slot: no TLS); SIGHUP replaces it.
     tls_slot tls;
     std::atomic<std::uint64_t> tls_reloads{0};
+    // The MOTD read again by SIGHUP (empty slot: the one read at start, in
+    // `protocol`); sessions look at the version before each line.
+    shared_slot<const std::vector<std::string>> motd;
+    std::atomic<std::uint64_t> motd_version{0};
     // Handshakes ended (done or failed), for the heap trim (deadline_sweep.cpp).
     std::atomic<std::uint64_t> tls_handshakes_ended{0};
     std::atomic<std::uint64_t> tls_reload_failures{0};

@@ -190,12 +190,22 @@ int run_server(server_config config)
         reload_signal.cancel();
         asio::co_spawn(hub, shut_down(ctx, guards, status_server ? &status_ctx : nullptr), log_exceptions{"shutdown"});
     });
-    // SIGHUP: a new certificate and key for new connections; established ones
-    // keep theirs. A file that cannot be used leaves the old one in place.
+    // SIGHUP: the MOTD, and a new certificate and key for new connections
+    // (established ones keep theirs). A file that cannot be used leaves the
+    // old one in place.
     std::function<void(const boost::system::error_code&, int)> on_reload;
     on_reload = [&](const boost::system::error_code& ec, int) {
         if (ec)
             return;
+        if (!ctx.config.motd_file.empty()) {
+            if (auto lines = read_motd(ctx.config.motd_file)) {
+                ctx.motd.replace(std::make_shared<const std::vector<std::string>>(std::move(*lines)));
+                ++ctx.motd_version;
+                spdlog::info("SIGHUP: MOTD reloaded from {}", ctx.config.motd_file);
+            } else {
+                spdlog::error("SIGHUP: cannot read the MOTD file {}; the old MOTD stays", ctx.config.motd_file);
+            }
+        }
         if (ctx.config.tls()) {
             try {
                 auto next = tls_context::load(ctx.config.tls_cert, ctx.config.tls_key);
@@ -206,8 +216,6 @@ int run_server(server_config config)
                 ++ctx.tls_reload_failures;
                 spdlog::error("SIGHUP: TLS certificate not reloaded, the old one stays in use: {}", e.what());
             }
-        } else {
-            spdlog::info("SIGHUP: nothing to reload");
         }
         reload_signal.async_wait(on_reload);
     };

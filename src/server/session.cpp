@@ -196,6 +196,10 @@ asio::awaitable<void> session::read_loop()
                         co_return;
                 }
             }
+            if (const auto v = ctx_.motd_version.load(std::memory_order_relaxed); v != motd_version_) {
+                motd_version_ = v;
+                proto_.set_motd(ctx_.motd.current());
+            }
             // Named, not a temporary inside co_await: GCC 12 destroys such temporaries twice.
             auto effects = line->overlong ? proto_.on_overlong_line() : proto_.on_line(line->text);
             if (const auto row = proto_.last_command(); row < home_.stats.commands.size())

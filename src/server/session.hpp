@@ -188,6 +188,7 @@ private:
     std::string labeled_answer_;
     std::uint32_t labeled_batches_ = 0;
     bool closing_ = false;
+    std::uint64_t motd_version_ = 0;  // of server_context::motd, as proto_ has it
 
     // Identity and state
     irc::session_protocol proto_;

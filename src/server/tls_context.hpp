@@ -9,9 +9,10 @@
 // connection keeps only OpenSSL's own state (tls_connection.hpp).
 
 #include <memory>
-#include <mutex>
 #include <stdexcept>
 #include <string>
+
+#include "server/shared_slot.hpp"
 
 using SSL_CTX = struct ssl_ctx_st;
 using X509 = struct x509_st;
@@ -46,26 +47,10 @@ private:
     std::string fingerprint_;
 };
 
-// The context new connections take. Any thread; a connection keeps the
-// context it started with (OpenSSL counts its references), so replacing it
-// leaves established connections alone.
-class tls_slot {
-public:
-    [[nodiscard]] std::shared_ptr<const tls_context> current() const
-    {
-        std::lock_guard lock(mutex_);
-        return current_;
-    }
-    void replace(std::shared_ptr<const tls_context> next)
-    {
-        std::lock_guard lock(mutex_);
-        current_ = std::move(next);
-    }
-
-private:
-    mutable std::mutex mutex_;
-    std::shared_ptr<const tls_context> current_;
-};
+// The context new connections take. A connection keeps the context it
+// started with (OpenSSL counts its references), so replacing it leaves
+// established connections alone.
+using tls_slot = shared_slot<const tls_context>;
 
 // OpenSSL's queued errors as one line, and the queue emptied.
 [[nodiscard]] std::string take_tls_errors();

@@ -1,8 +1,13 @@
 // Server-information commands against a real server: LUSERS agrees with the
 // clients the test connected, and VERSION, TIME, INFO, ADMIN, LINKS, MOTD,
 // HELP and STATS answer with their numerics and end lines.
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -214,6 +219,43 @@ TEST_CASE("info: VERSION, TIME, INFO, ADMIN, LINKS and MOTD answer with their nu
 
     ann.send_line("VERSION nowhere.example.org");
     CHECK(ann.expect(" 402 ") == ":sala 402 ann nowhere.example.org :No such server");
+    require_clean_exit(server);
+}
+
+TEST_CASE("info: SIGHUP reads the MOTD file again; an unreadable one leaves the old MOTD", "[integration][info]")
+{
+    temp_file motd("The first message.\n");
+    server_process server({"--motd", motd.path(), "--autojoin", ""});
+    irc_client early(server.port());
+    welcomed(early, "early");
+    CHECK(trailing(answer_to(early, "MOTD").at(1)) == "- The first message.");
+
+    {
+        std::ofstream(motd.path(), std::ios::trunc) << "The second message.\r\nAnd a second line.\n";
+    }
+    server.send_signal(SIGHUP);
+    REQUIRE(server.wait_for_log("SIGHUP: MOTD reloaded"));
+    // A client already connected and one connecting now both get the new one.
+    const auto again = answer_to(early, "MOTD");
+    REQUIRE(codes_of(again) == std::vector<std::string>{"375", "372", "372", "376"});
+    CHECK(trailing(again[1]) == "- The second message.");
+    CHECK(trailing(again[2]) == "- And a second line.");
+    irc_client late(server.port());
+    welcomed(late, "late");
+    CHECK(trailing(answer_to(late, "MOTD").at(1)) == "- The second message.");
+
+    // Unreadable: said in the log, and the second MOTD stays.
+    std::filesystem::permissions(motd.path(), std::filesystem::perms::none);
+    const bool root = ::geteuid() == 0;  // root reads it anyway
+    if (!root) {
+        server.send_signal(SIGHUP);
+        REQUIRE(server.wait_for_log("cannot read the MOTD file"));
+        CHECK(trailing(answer_to(late, "MOTD").at(1)) == "- The second message.");
+    }
+    std::filesystem::remove(motd.path());
+    server.send_signal(SIGHUP);
+    REQUIRE(server.wait_for_log("cannot read the MOTD file"));
+    CHECK(trailing(answer_to(late, "MOTD").at(1)) == "- The second message.");
     require_clean_exit(server);
 }
 
