@@ -1,33 +1,13 @@
 #include "client/tls.hpp"
 
 #include <boost/asio/ssl/host_name_verification.hpp>
-#include <openssl/evp.h>
-#include <openssl/x509.h>
 
-#include <array>
+#include "common/certificate_fingerprint.hpp"
 
 namespace sala::client {
 
 namespace ssl = boost::asio::ssl;
 
-namespace {
-
-std::string sha256_hex(X509* cert)
-{
-    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-    unsigned int length = 0;
-    if (cert == nullptr || X509_digest(cert, EVP_sha256(), digest.data(), &length) != 1)
-        return {};
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned int i = 0; i < length; ++i) {
-        out += hex[digest[i] >> 4];
-        out += hex[digest[i] & 0xf];
-    }
-    return out;
-}
-
-}  // namespace
 
 ssl::context make_tls_context(const client_options& options)
 {
@@ -70,7 +50,7 @@ std::function<bool(bool, ssl::verify_context&)> server_check(const client_option
             // the pin names that one.
             if (X509_STORE_CTX_get_error_depth(store) != 0)
                 return true;
-            return sha256_hex(X509_STORE_CTX_get_current_cert(store)) == pinned;
+            return certificate_fingerprint(X509_STORE_CTX_get_current_cert(store)) == pinned;
         };
     }
     return ssl::host_name_verification(host);

@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/certificate_fingerprint.hpp"
+
 namespace sala::server {
 
 tls_connection::tls_connection(const tls_context& ctx, int fd) : ssl_(SSL_new(ctx.native()))
@@ -87,7 +89,7 @@ void tls_connection::close_notify()
 std::string tls_connection::peer_fingerprint() const
 {
     X509* cert = SSL_get1_peer_certificate(ssl_);
-    auto fingerprint = sha256_fingerprint(cert);
+    auto fingerprint = certificate_fingerprint(cert);
     X509_free(cert);
     return fingerprint;
 }

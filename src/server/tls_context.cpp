@@ -6,6 +6,8 @@
 
 #include <array>
 
+#include "common/certificate_fingerprint.hpp"
+
 namespace sala::server {
 
 namespace {
@@ -18,21 +20,6 @@ constexpr const char* tls12_ciphers = "ECDHE+AESGCM:ECDHE+CHACHA20";
 int accept_any_client_certificate(int, X509_STORE_CTX*) { return 1; }
 
 }  // namespace
-
-std::string sha256_fingerprint(X509* cert)
-{
-    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-    unsigned int length = 0;
-    if (cert == nullptr || X509_digest(cert, EVP_sha256(), digest.data(), &length) != 1)
-        return {};
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned int i = 0; i < length; ++i) {
-        out += hex[digest[i] >> 4];
-        out += hex[digest[i] & 0xf];
-    }
-    return out;
-}
 
 std::string take_tls_errors()
 {
@@ -77,7 +64,7 @@ std::shared_ptr<const tls_context> tls_context::load(const std::string& cert_fil
     }
     if (SSL_CTX_check_private_key(raw) != 1)
         fail("the key in " + key_file + " does not match the certificate in " + cert_file);
-    ctx->fingerprint_ = sha256_fingerprint(SSL_CTX_get0_certificate(raw));
+    ctx->fingerprint_ = certificate_fingerprint(SSL_CTX_get0_certificate(raw));
     return ctx;
 }
 

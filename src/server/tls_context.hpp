@@ -15,7 +15,6 @@
 #include "server/shared_slot.hpp"
 
 using SSL_CTX = struct ssl_ctx_st;
-using X509 = struct x509_st;
 
 namespace sala::server {
 
@@ -55,7 +54,5 @@ using tls_slot = shared_slot<const tls_context>;
 // OpenSSL's queued errors as one line, and the queue emptied.
 [[nodiscard]] std::string take_tls_errors();
 
-// SHA-256 of a certificate, lowercase hex (CertFP); empty without one.
-[[nodiscard]] std::string sha256_fingerprint(X509* cert);
 
 }  // namespace sala::server
