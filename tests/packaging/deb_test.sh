@@ -24,8 +24,13 @@ work=$(mktemp -d)
 db_dir=""
 installed=0
 runuser_pid=""
+check_pid=""
 
 cleanup() {
+    if [ -n "$check_pid" ]; then
+        kill -KILL "$check_pid" 2>/dev/null || true
+        wait "$check_pid" 2>/dev/null || true
+    fi
     if [ -n "$runuser_pid" ]; then
         pkill -KILL -P "$runuser_pid" 2>/dev/null || true
         wait "$runuser_pid" 2>/dev/null || true
@@ -37,6 +42,8 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
+# A signal (ctest's timeout, Ctrl-C) must also purge what was installed.
+trap 'exit 1' HUP INT TERM
 
 fail() {
     echo "FAIL: $*" >&2
@@ -106,7 +113,7 @@ verify=$(SYSTEMD_LOG_LEVEL=notice systemd-analyze verify --man=no "$work/unit/sa
 
 # --- no drift between --help, sala.conf and the man pages ----------------------
 long_options() {  # long_options HELP_TEXT: one name per line, without dashes
-    grep -Eo '^ +(-[a-zA-Z],)?--[a-z][a-z0-9-]*' <<<"$1" | sed -E 's/.*--//'
+    grep -Eo '^ +(-[a-zA-Z],)?--[a-z][a-z0-9-]*' <<<"$1" | sed -E 's/.*--//' || true
 }
 server_help=$("$server_bin" --help)
 client_help=$("$client_bin" --help)
@@ -157,7 +164,10 @@ until grep -q 'listening on' "$work/all-options.log"; do
     sleep 0.05
 done
 kill -TERM "$check_pid"
-wait "$check_pid" || fail "chat-server with every default uncommented exited $?"
+status=0
+wait "$check_pid" || status=$?
+check_pid=""
+[ "$status" -eq 0 ] || fail "chat-server with every default uncommented exited $status after SIGTERM"
 
 # --- install, run, purge ------------------------------------------------------
 if [ "$(id -u)" -ne 0 ] || [ "${SALA_TEST_DPKG:-}" != 1 ]; then
@@ -168,9 +178,11 @@ fi
 # Never touch a sala this test did not install.
 previous_status=$(dpkg-query -W -f='${Status}' sala 2>/dev/null || true)
 if [[ $previous_status == *installed* && $previous_status != *not-installed* ]]; then
-    fail "package sala is already here ($previous_status); not replacing it"
+    fail "package sala is already here ($previous_status); not replacing it (dpkg --purge sala if an interrupted run of this test left it)"
 fi
-getent passwd sala >/dev/null && fail "user sala exists already; not touching it"
+if getent passwd sala >/dev/null; then
+    fail "user sala exists already; not touching it"
+fi
 
 installed=1
 dpkg -i "$deb" >"$work/dpkg-install.log" 2>&1 || fail "dpkg -i"
