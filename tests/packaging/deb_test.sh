@@ -151,14 +151,18 @@ for opt in $client_options; do
 done
 
 # Every commented default, uncommented, must be accepted by chat-server as is.
-# The motd must name a file that exists, and the database is kept in memory.
-sed -E 's/^#([a-z][a-z0-9-]* = )/\1/; s#^motd = .*#motd = '"$conf"'#; s#^db = .*#db = :memory:#' "$conf" \
+# The files it names must exist: the motd is this config, the certificate a
+# self-signed one made here; the database is kept in memory.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost \
+    -keyout "$work/key.pem" -out "$work/cert.pem" >"$work/openssl.log" 2>&1 || fail "openssl req"
+sed -E 's/^#([a-z][a-z0-9-]* = )/\1/; s#^motd = .*#motd = '"$conf"'#; s#^db = .*#db = :memory:#;
+        s#^tls-cert = .*#tls-cert = '"$work/cert.pem"'#; s#^tls-key = .*#tls-key = '"$work/key.pem"'#' "$conf" \
     >"$work/all.conf"
-"$server_bin" --config "$work/all.conf" --bind 127.0.0.1 --port 0 --status-port 0 --threads 1 \
+"$server_bin" --config "$work/all.conf" --bind 127.0.0.1 --port 0 --tls-port 0 --status-port 0 --threads 1 \
     2>"$work/all-options.log" &
 check_pid=$!
 deadline=$((SECONDS + 10))
-until grep -q 'listening on' "$work/all-options.log"; do
+until grep -q 'tls on 127' "$work/all-options.log"; do
     kill -0 "$check_pid" 2>/dev/null || { wait "$check_pid" || true; fail "chat-server rejects sala.conf with every default uncommented"; }
     [ "$SECONDS" -le "$deadline" ] || { kill "$check_pid"; fail "chat-server did not start with every default uncommented"; }
     sleep 0.05
