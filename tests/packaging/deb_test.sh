@@ -71,6 +71,8 @@ for path in ./usr/bin/chat-server ./usr/bin/chat-client ./lib/systemd/system/sal
     [[ $contents == *" $path"$'\n'* || $contents == *" $path" ]] || fail "package lacks $path"
 done
 [[ $contents == *"-rwxr-xr-x root/root"*" ./usr/bin/chat-server"* ]] || fail "chat-server is not 0755 root"
+conf_line=$(grep -F ' ./etc/sala/sala.conf' <<<"$contents")
+[[ $conf_line == "-rw-r----- root/root "* ]] || fail "sala.conf is packaged as: $conf_line"
 
 info=$(dpkg-deb -I "$deb")
 for field in "Package: sala" "Version: $version" "Section: net" "Maintainer: sala developers" \
