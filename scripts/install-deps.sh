@@ -9,6 +9,10 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev
   catch2 libcli11-dev libspdlog-dev libfmt-dev libncursesw5-dev libsqlite3-dev libssl-dev openssl
   irssi tmux curl procps python3 chromium
+  # The Debian package and its test: dpkg-shlibdeps (dpkg-dev) and file for
+  # cpack's dependency list, systemd-analyze to verify the unit, adduser for
+  # the package's postinst.
+  dpkg-dev file systemd adduser
 )
 
 missing=()
