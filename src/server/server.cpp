@@ -103,6 +103,9 @@ int run_server(server_config config)
     // OpenSSL writes to TLS sockets with write(), not with MSG_NOSIGNAL as
     // Asio does: a client that vanishes mid-write would kill the server.
     std::signal(SIGPIPE, SIG_IGN);
+    // A reload asked for while the database opens is not a reason to die:
+    // SIGHUP is ignored until its handler is in place, below.
+    std::signal(SIGHUP, SIG_IGN);
     // Declared first, destroyed last: hand-offs still queued on the shards when
     // they are torn down hold work on the status executor.
     asio::io_context status_ctx{1};
