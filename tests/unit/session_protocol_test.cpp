@@ -107,7 +107,8 @@ TEST_CASE("with TLS configured, CAP LS 302 carries the sts upgrade or policy, an
     CHECK(sent(old.on_line("CAP LS")).find("sts") == std::string::npos);
     CHECK(sent(plain.on_line("CAP REQ :sts")) == ":test.server CAP * NAK :sts\r\n");
     // No TLS port, no policy.
-    session_protocol untold(test_settings(), "10.0.0.4");
+    const auto without_tls = test_settings();  // the protocol keeps a reference: not a temporary
+    session_protocol untold(without_tls, "10.0.0.4");
     CHECK(sent(untold.on_line("CAP LS 302")).find("sts") == std::string::npos);
 }
 
