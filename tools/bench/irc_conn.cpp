@@ -29,6 +29,22 @@ using bind_no_port = asio::detail::socket_option::boolean<IPPROTO_IP, IP_BIND_AD
 // and copies the bytes into the connection's line reader before suspending.
 thread_local std::array<char, 65536> read_buffer;
 
+// A TLS step as the plain path's error codes: waiting is would_block
+// (the loops then wait for readiness), failing is `failure`.
+error_code as_error(tls_link::result r, error_code failure)
+{
+    switch (r) {
+    case tls_link::result::done:
+        return {};
+    case tls_link::result::want_read:
+    case tls_link::result::want_write:
+        return asio::error::would_block;
+    case tls_link::result::failed:
+        break;
+    }
+    return failure;
+}
+
 }  // namespace
 
 line_view split_line(std::string_view line)
@@ -92,18 +108,8 @@ std::size_t irc_conn::read_some(error_code& ec)
     if (!tls_)
         return socket_.read_some(asio::buffer(read_buffer), ec);
     std::size_t n = 0;
-    switch (tls_->read(read_buffer, n)) {
-    case tls_link::result::done:
-        return n;
-    case tls_link::result::want_read:
-    case tls_link::result::want_write:
-        ec = asio::error::would_block;
-        return 0;
-    case tls_link::result::failed:
-        break;
-    }
-    ec = asio::error::eof;
-    return 0;
+    ec = as_error(tls_->read(read_buffer, n), asio::error::eof);
+    return n;
 }
 
 std::size_t irc_conn::write_some(error_code& ec)
@@ -111,18 +117,8 @@ std::size_t irc_conn::write_some(error_code& ec)
     if (!tls_)
         return socket_.write_some(asio::buffer(outbox_), ec);
     std::size_t n = 0;
-    switch (tls_->write(outbox_, n)) {
-    case tls_link::result::done:
-        return n;
-    case tls_link::result::want_read:
-    case tls_link::result::want_write:
-        ec = asio::error::would_block;
-        return 0;
-    case tls_link::result::failed:
-        break;
-    }
-    ec = asio::error::broken_pipe;
-    return 0;
+    ec = as_error(tls_->write(outbox_, n), asio::error::broken_pipe);
+    return n;
 }
 
 asio::awaitable<error_code> irc_conn::fill()

@@ -153,6 +153,20 @@ std::int64_t cut_chunk(database& db, std::int64_t last_id, std::int64_t through_
     return dropped;
 }
 
+// Runs a DELETE ... RETURNING lines of at most `max_chunks` chunks: the
+// lines that went, and whether the limit stopped it.
+prune_result count_deleted(statement& deleting, std::int64_t max_chunks)
+{
+    prune_result r;
+    std::int64_t chunks = 0;
+    while (deleting.step()) {
+        r.lines += deleting.int64(0);
+        ++chunks;
+    }
+    r.more = chunks == max_chunks;
+    return r;
+}
+
 }  // namespace
 
 void insert_entries(database& db, const std::vector<const history_entry*>& entries)
@@ -253,12 +267,7 @@ prune_result prune_oldest(database& db, std::int64_t before_ms, std::int64_t max
         statement_use s(db.prepare("DELETE FROM history_chunk WHERE last_id IN (SELECT last_id FROM history_chunk"
                                    " WHERE last_id < ?1 ORDER BY last_id LIMIT ?2) RETURNING lines"));
         s->bind(1, bound).bind(2, max_chunks);
-        std::int64_t chunks = 0;
-        while (s->step()) {
-            r.lines += s->int64(0);
-            ++chunks;
-        }
-        r.more = chunks == max_chunks;
+        r = count_deleted(*s, max_chunks);
     }
     if (r.more)
         return r;
@@ -330,12 +339,7 @@ prune_result trim_target(database& db, std::string_view target, std::int64_t thr
         statement_use s(db.prepare("DELETE FROM history_chunk WHERE last_id IN (SELECT last_id FROM history_chunk"
                                    " WHERE target = ?1 AND last_id <= ?2 ORDER BY last_id LIMIT ?3) RETURNING lines"));
         s->bind(1, target).bind(2, through_id).bind(3, max_chunks);
-        std::int64_t chunks = 0;
-        while (s->step()) {
-            r.lines += s->int64(0);
-            ++chunks;
-        }
-        r.more = chunks == max_chunks;
+        r = count_deleted(*s, max_chunks);
     }
     if (r.more)
         return r;
