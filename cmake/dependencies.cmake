@@ -4,6 +4,9 @@ find_package(Boost 1.81 REQUIRED CONFIG COMPONENTS headers)
 find_package(CLI11 REQUIRED CONFIG)
 find_package(SQLite3 REQUIRED)
 find_package(OpenSSL 3 REQUIRED)
+# Password hashing (argon2id); Debian's libsodium ships pkg-config data, no CMake config.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(sodium REQUIRED IMPORTED_TARGET libsodium)
 
 add_library(sala_deps INTERFACE)
 target_link_libraries(sala_deps INTERFACE Boost::headers CLI11::CLI11 Threads::Threads)

@@ -7,7 +7,7 @@ packages=(
   cmake ninja-build pkg-config g++-12
   clang-16 libclang-rt-16-dev libc++-16-dev libc++abi-16-dev clang-14
   libboost1.81-dev libboost-json1.81-dev
-  catch2 libcli11-dev libspdlog-dev libfmt-dev libncursesw5-dev libsqlite3-dev libssl-dev openssl
+  catch2 libcli11-dev libspdlog-dev libfmt-dev libncursesw5-dev libsqlite3-dev libssl-dev openssl libsodium-dev
   irssi tmux curl procps python3 chromium
   # The Debian package and its test: dpkg-shlibdeps (dpkg-dev) and file for
   # cpack's dependency list, systemd-analyze to verify the unit, adduser for
