@@ -11,7 +11,7 @@ namespace sala::irc {
 
 // One bit per capability, so a connection's set is one integer and a
 // message can say which capability its recipients need.
-enum class cap : std::uint16_t {
+enum class cap : std::uint32_t {
     none = 0,
     server_time = 1 << 0,
     message_tags = 1 << 1,
@@ -28,9 +28,14 @@ enum class cap : std::uint16_t {
     extended_monitor = 1 << 12,
     chathistory = 1 << 13,
     event_playback = 1 << 14,
+    sasl = 1 << 15,
+    account_notify = 1 << 16,
+    account_tag = 1 << 17,
+    extended_join = 1 << 18,
+    account_registration = 1 << 19,
 };
 
-using cap_set = std::uint16_t;
+using cap_set = std::uint32_t;
 
 constexpr cap_set bit(cap c) { return static_cast<cap_set>(c); }
 
@@ -40,7 +45,7 @@ struct cap_info {
 };
 
 // In the order CAP LS lists them.
-inline constexpr std::array<cap_info, 15> offered_caps = {{
+inline constexpr std::array<cap_info, 20> offered_caps = {{
     {"server-time", cap::server_time},
     {"message-tags", cap::message_tags},
     {"echo-message", cap::echo_message},
@@ -63,6 +68,13 @@ inline constexpr std::array<cap_info, 15> offered_caps = {{
     {"draft/chathistory", cap::chathistory},
     // Events (JOIN, PART, TOPIC...) in CHATHISTORY batches, not only messages.
     {"draft/event-playback", cap::event_playback},
+    // Listed with its mechanisms from CAP LS 302 on (session_protocol::on_cap).
+    {"sasl", cap::sasl},
+    {"account-notify", cap::account_notify},
+    {"account-tag", cap::account_tag},
+    {"extended-join", cap::extended_join},
+    // REGISTER is accepted whether or not it is requested, as the draft asks.
+    {"draft/account-registration", cap::account_registration},
 }};
 
 // Every capability offered.

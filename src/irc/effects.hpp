@@ -181,6 +181,47 @@ struct history_targets {
     core::history_targets_query query;
 };
 
+// ---- accounts: SASL, REGISTER, NickServ ------------------------------------
+
+enum class account_action : std::uint8_t {
+    login_plain,       // account + password (SASL PLAIN, NickServ IDENTIFY)
+    login_external,    // this connection's TLS certificate; account may name the one wanted
+    scram_credentials, // SASL SCRAM-SHA-256: the account's keys, or made-up ones
+    register_account,  // account + password
+    set_password,      // the logged-in account's new password
+    drop,              // the logged-in account
+    ghost,             // argument: a nick held by the logged-in account's user elsewhere
+    cert_add,          // argument: a fingerprint, empty for this connection's
+    cert_del,          // argument: a fingerprint
+    cert_list,
+};
+
+// Which command asked: the answer's lines differ.
+enum class account_origin : std::uint8_t { sasl, register_command, nickserv };
+
+// Answer: session_protocol::account_answered().
+struct account_request {
+    account_action action;
+    account_origin origin;
+    std::string account;
+    std::string password;
+    std::string argument;
+};
+
+// A login that failed in the protocol itself (a wrong SCRAM proof): counted
+// by the server's throttle like one it checked.
+struct login_failed {
+    std::string account;
+};
+
+// This connection logged in (account set) or out (empty): published for
+// WHOIS, extended-join and account-tag, and shown to channel mates with
+// account-notify as `line` (":prefix ACCOUNT name|*").
+struct account_changed {
+    std::string account;
+    std::string line;
+};
+
 }  // namespace sala::irc::effect
 
 namespace sala::irc::effect {
@@ -209,7 +250,8 @@ using any_effect = std::variant<effect::send, effect::line_dropped, effect::clos
     effect::registered, effect::join, effect::part, effect::check_channel, effect::set_topic, effect::query,
     effect::channel_message, effect::private_message, effect::set_away, effect::nick_changed, effect::who,
     effect::modes_changed, effect::find_users, effect::whowas, effect::monitor, effect::set_realname,
-    effect::server_query, effect::history, effect::history_targets>;
+    effect::server_query, effect::history, effect::history_targets, effect::account_request, effect::login_failed,
+    effect::account_changed>;
 
 inline bool answered_through_room(const any_effect& e)
 {

@@ -11,6 +11,9 @@ namespace {
 // reader on a narrow terminal should not see them wrap.
 constexpr help_topic topics[] = {
     {"ADMIN", "ADMIN [<server>]", "Who runs this server, and how to reach them."},
+    {"AUTHENTICATE", "AUTHENTICATE <mechanism> | AUTHENTICATE <base64> | AUTHENTICATE *",
+        "Logs in to an account with SASL: PLAIN, SCRAM-SHA-256, or EXTERNAL (a TLS\n"
+        "client certificate). Clients do this for you when told your password."},
     {"AWAY", "AWAY [:<message>]",
         "Marks you away with <message>, or back when there is none.\n"
         "Others see it in WHOIS and WHO, and when they message you."},
@@ -40,8 +43,12 @@ constexpr help_topic topics[] = {
     {"MOTD", "MOTD [<server>]", "Shows the message of the day."},
     {"NAMES", "NAMES [<channel>{,<channel>}]", "Lists who is in each channel."},
     {"NICK", "NICK <nick>", "Sets your nick, or changes it; nicks are compared without case."},
+    {"NICKSERV", "NICKSERV <command> [<arguments>]",
+        "Talks to NickServ, which keeps accounts, without a PRIVMSG.\n"
+        "NICKSERV HELP lists what it does."},
     {"NOTICE", "NOTICE <target>{,<target>} :<text>",
         "Like PRIVMSG, but nothing automatic may ever answer a notice."},
+    {"NS", "NS <command> [<arguments>]", "The same as NICKSERV."},
     {"PART", "PART <channel>{,<channel>} [:<reason>]", "Leaves channels; the members see <reason>."},
     {"PASS", "PASS <password>", "The server's connection password, sent before NICK and USER."},
     {"PING", "PING <token>",
@@ -50,6 +57,9 @@ constexpr help_topic topics[] = {
     {"PONG", "PONG <token>", "Answers the server's PING, so it knows you are still there."},
     {"PRIVMSG", "PRIVMSG <target>{,<target>} :<text>", "Sends <text> to channels or nicks."},
     {"QUIT", "QUIT [:<reason>]", "Disconnects; the channels you were in see <reason>."},
+    {"REGISTER", "REGISTER * * <password>",
+        "Registers your current nick as an account and logs you in (IRCv3\n"
+        "account-registration). The same as /msg NickServ REGISTER <password>."},
     {"SETNAME", "SETNAME :<real name>", "Changes your real name; channel mates with the setname capability see it."},
     {"STATS", "STATS <letter> [<server>]", "Server statistics: u for uptime, m for how often each command was used."},
     {"TAGMSG", "TAGMSG <target>",
@@ -59,6 +69,7 @@ constexpr help_topic topics[] = {
     {"TOPIC", "TOPIC <channel> [:<topic>]", "Shows a channel's topic, or sets it for everyone in the channel."},
     {"USER", "USER <username> 0 * :<real name>", "Sent once with NICK to register: your username and real name."},
     {"USERHOST", "USERHOST <nick>{ <nick>}", "Up to five nicks' user@host, and whether each is away."},
+    {"VERIFY", "VERIFY <account> <code>", "Completes a registration that needs a code; sala never asks for one."},
     {"VERSION", "VERSION [<server>]", "Shows the server's version and the features it supports (005)."},
     {"WHO", "WHO <channel|nick|mask> [%<fields>[,<token>]]",
         "Lists the members of a channel, or the users a mask matches.\n"

@@ -93,5 +93,16 @@ inline constexpr std::string_view monoffline = "731";
 inline constexpr std::string_view monlist = "732";
 inline constexpr std::string_view endofmonlist = "733";
 inline constexpr std::string_view monlistfull = "734";
+inline constexpr std::string_view whoisaccount = "330";
+// SASL (IRCv3 sasl-3.1/3.2)
+inline constexpr std::string_view loggedin = "900";
+inline constexpr std::string_view loggedout = "901";
+inline constexpr std::string_view nicklocked = "902";
+inline constexpr std::string_view saslsuccess = "903";
+inline constexpr std::string_view saslfail = "904";
+inline constexpr std::string_view sasltoolong = "905";
+inline constexpr std::string_view saslaborted = "906";
+inline constexpr std::string_view saslalready = "907";
+inline constexpr std::string_view saslmechs = "908";
 
 }  // namespace sala::irc::numeric

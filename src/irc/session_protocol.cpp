@@ -138,6 +138,7 @@ std::span<const session_protocol::command> session_protocol::command_table()
 {
     static constexpr command table[] = {
         {"ADMIN", 0, false, &session_protocol::on_admin},
+        {"AUTHENTICATE", 1, true, &session_protocol::on_authenticate},
         {"AWAY", 0, false, &session_protocol::on_away},
         {"CAP", 1, true, &session_protocol::on_cap_command},
         {"CHATHISTORY", 1, false, &session_protocol::on_chathistory},
@@ -154,13 +155,16 @@ std::span<const session_protocol::command> session_protocol::command_table()
         {"MOTD", 0, false, &session_protocol::on_motd},
         {"NAMES", 0, false, &session_protocol::on_names},
         {"NICK", 0, true, &session_protocol::on_nick},
+        {"NICKSERV", 0, false, &session_protocol::on_nickserv_command},
         {"NOTICE", 0, false, &session_protocol::on_message},
+        {"NS", 0, false, &session_protocol::on_nickserv_command},
         {"PART", 1, false, &session_protocol::on_part},
         {"PASS", 0, true, &session_protocol::on_pass},  // 462 comes first
         {"PING", 1, true, &session_protocol::on_ping},
         {"PONG", 0, true, &session_protocol::on_pong},
         {"PRIVMSG", 0, false, &session_protocol::on_message},
         {"QUIT", 0, true, &session_protocol::on_quit},
+        {"REGISTER", 0, true, &session_protocol::on_register},
         {"SETNAME", 1, false, &session_protocol::on_setname},
         {"STATS", 1, false, &session_protocol::on_stats},
         {"TAGMSG", 0, false, &session_protocol::on_message},
@@ -168,6 +172,7 @@ std::span<const session_protocol::command> session_protocol::command_table()
         {"TOPIC", 1, false, &session_protocol::on_topic},
         {"USER", 0, true, &session_protocol::on_user_command},  // 462 comes first
         {"USERHOST", 0, false, &session_protocol::on_userhost},
+        {"VERIFY", 0, true, &session_protocol::on_verify},
         {"VERSION", 0, false, &session_protocol::on_version},
         {"WHO", 0, false, &session_protocol::on_who},
         {"WHOIS", 0, false, &session_protocol::on_whois},
@@ -276,7 +281,18 @@ void session_protocol::on_cap(effects& out, const message& msg)
             if (parsed.ec == std::errc{} && version >= 302)
                 cap_values_ = true;
         }
-        auto offered = cap_names(all_caps);
+        auto offered = cap_names(offered_caps_here());
+        if (cap_values_) {
+            // Values from 302 on: the SASL mechanisms, and that REGISTER
+            // works before the connection is registered.
+            const auto with_value = [&offered](std::string_view name, const std::string& value) {
+                const auto at = offered.find(name);
+                if (at != std::string::npos)
+                    offered.insert(at + name.size(), "=" + value);
+            };
+            with_value(" sasl", sasl_mechanisms());
+            with_value("draft/account-registration", "before-connect");
+        }
         // sts only has meaning with its value, which clients read from 302 on;
         // it is announced, never requested (a REQ for it gets NAK).
         if (cap_values_ && settings_.sts_port != 0) {
@@ -297,7 +313,7 @@ void session_protocol::on_cap(effects& out, const message& msg)
         };
         // All or nothing: one unknown name refuses the whole request.
         const bool known = !names.empty() && std::all_of(names.begin(), names.end(), [&](const std::string& n) {
-            return cap_named(bare(n)) != cap::none;
+            return (offered_caps_here() & bit(cap_named(bare(n)))) != 0;
         });
         if (!known) {
             out.emplace_back(effect::send{relay(server, "CAP", {nick_or_star(), "NAK"}, requested)});
@@ -311,6 +327,9 @@ void session_protocol::on_cap(effects& out, const message& msg)
         out.emplace_back(effect::send{relay(server, "CAP", {nick_or_star(), "ACK"}, requested)});
     } else if (sub == "END") {
         cap_negotiating_ = false;
+        // SASL 3.1: ending negotiation abandons an unfinished exchange.
+        if (sasl_ && !registered_)
+            sasl_fail(out, numeric::saslaborted, "SASL authentication aborted");
     } else {
         reply(out, "410", {msg.params[0]}, "Invalid CAP command");
     }
@@ -351,6 +370,10 @@ void session_protocol::on_nick(effects& out, const message& msg)
     const std::string& nick = msg.params[0];
     if (!valid_nick(nick, settings_.nick_len)) {
         reply(out, numeric::erroneusnickname, {nick}, "Erroneous nickname");
+        return;
+    }
+    if (same_name(nick, "NickServ")) {
+        reply(out, numeric::erroneusnickname, {nick}, "Reserved for services");
         return;
     }
     if (nick == nick_) {

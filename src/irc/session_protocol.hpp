@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/history.hpp"
+#include "irc/account_facts.hpp"
 #include "irc/caps.hpp"
 #include "irc/effects.hpp"
 #include "irc/message.hpp"
@@ -51,6 +52,8 @@ struct protocol_settings {
     // keeps the policy, in seconds.
     std::uint16_t sts_port = 0;
     std::uint64_t sts_duration = 0;
+    // Accounts (SASL, REGISTER, NickServ) are offered: the server has a store.
+    bool accounts = true;
 };
 
 // Tag data a client's line may carry (message-tags: 4094 bytes without the
@@ -83,6 +86,9 @@ public:
 
     // `host` is the client's address as others see it in its prefix.
     session_protocol(const protocol_settings& settings, std::string host);
+    ~session_protocol();
+    session_protocol(const session_protocol&) = delete;
+    session_protocol& operator=(const session_protocol&) = delete;
 
     // One line from the client, without CR LF (the framer strips it).
     [[nodiscard]] effects on_line(std::string_view raw);
@@ -136,6 +142,23 @@ public:
         const std::vector<core::history_target_activity>& found);
     // A batch reference unique on this connection.
     [[nodiscard]] std::string new_batch_ref();
+    // -------------------------------------------------------------------------
+
+    // ---- accounts: SASL, REGISTER, NickServ (session_protocol_account.cpp) ---
+    [[nodiscard]] effects account_answered(const effect::account_request& asked, const account_outcome& outcome);
+    // The nick in use is a registered account's and this connection is not
+    // logged in to it: NickServ's warning, naming the seconds left.
+    [[nodiscard]] std::string nick_protected_notice(std::uint64_t grace_seconds) const;
+    // The grace period ran out and the directory gave this user `guest`
+    // instead: NickServ's notice, and the nick change for the client and
+    // its channel mates (a send and a nick_changed).
+    [[nodiscard]] effects nick_forced(std::string guest);
+    // A NickServ notice to this client: ":NickServ!NickServ@services. NOTICE nick :text".
+    [[nodiscard]] std::string services_notice(std::string_view text) const;
+    // The account this connection is logged in to; empty: none.
+    [[nodiscard]] const std::string& account() const { return account_; }
+    // The client's TLS certificate fingerprint, for SASL EXTERNAL.
+    void set_certfp(std::string certfp) { certfp_ = std::move(certfp); }
     // -------------------------------------------------------------------------
 
     // The connection is ending for a reason of the server's (flood, timeout):
@@ -226,6 +249,23 @@ private:
         std::string_view text) const;
     // -------------------------------------------------------------------------
 
+    // ---- accounts (session_protocol_account.cpp) ------------------------------
+    void on_authenticate(effects& out, const message& msg);
+    void on_register(effects& out, const message& msg);
+    void on_verify(effects& out, const message& msg);
+    void on_nickserv_command(effects& out, const message& msg);  // NICKSERV, NS
+    void nickserv(effects& out, std::string_view text);
+    void sasl_start(effects& out, std::string_view mechanism);
+    void sasl_payload(effects& out, std::string payload);
+    void sasl_fail(effects& out, std::string_view code, std::string_view text);
+    void log_in(effects& out, const std::string& account);
+    void account_fail(effects& out, const effect::account_request& asked, std::string_view code, std::string_view text);
+    void services_reply(effects& out, std::string_view text) const;
+    [[nodiscard]] std::string sasl_mechanisms() const;
+    // The capabilities this server offers: all, or all but the account ones.
+    [[nodiscard]] cap_set offered_caps_here() const;
+    // -------------------------------------------------------------------------
+
     // ---- Server information (session_protocol_info.cpp) ----------------------
     void on_admin(effects& out, const message& msg);
     void on_help(effects& out, const message& msg);
@@ -263,6 +303,21 @@ private:
     bool bot_ = false;  // user mode +B (IRCv3 bot-mode)
     std::size_t last_command_ = no_command;
     std::uint64_t batches_ = 0;  // batch references handed out
+
+    // accounts
+    std::string account_;
+    std::string certfp_;
+    struct sasl_exchange {
+        enum class mechanism : std::uint8_t { plain, external, scram };
+        enum class step : std::uint8_t { payload, awaiting_server, scram_final, scram_done };
+        mechanism mech = mechanism::plain;
+        step at = step::payload;
+        std::string buffer;  // base64 chunks received so far
+        std::optional<core::auth::scram_client_first> scram_first;
+        std::optional<core::auth::scram_server> scram;
+        std::string account;  // SCRAM: the account named in the first message
+    };
+    std::unique_ptr<sasl_exchange> sasl_;  // null: no SASL exchange under way
 };
 
 }  // namespace sala::irc

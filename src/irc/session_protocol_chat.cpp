@@ -202,6 +202,12 @@ void session_protocol::on_message(effects& out, const message& msg)
     if (targets.size() > max_targets)
         targets.resize(max_targets);
     for (auto& target : targets) {
+        // Never relayed, never echoed: what goes to NickServ holds passwords.
+        if (same_name(target, "NickServ")) {
+            if (cmd == "PRIVMSG")
+                nickserv(out, text);
+            continue;
+        }
         if (!is_channel(target)) {
             auto line = make_line(target);
             out.emplace_back(effect::private_message{std::move(target), std::move(line), client_tags, !tagmsg, notice});
@@ -215,8 +221,8 @@ void session_protocol::on_message(effects& out, const message& msg)
             continue;
         }
         auto line = make_line(*shown);
-        out.emplace_back(
-            effect::channel_message{std::move(key), std::move(line), client_tags, !tagmsg, has(cap::echo_message), notice});
+        out.emplace_back(effect::channel_message{
+            std::move(key), std::move(line), client_tags, !tagmsg, has(cap::echo_message), notice});
     }
 }
 

@@ -122,6 +122,11 @@ options_result parse_options(int argc, const char* const* argv)
     app.add_option("--replay-age", replay_age_hours, "Hours back that replay on join reaches")
         ->check(CLI::Range(0.0, 24.0 * 365))
         ->capture_default_str();
+    unsigned nick_grace_seconds = 30;
+    app.add_option("--nick-grace", nick_grace_seconds,
+           "Seconds a registered nick may be used without logging in to it (0: no renaming)")
+        ->check(CLI::Range(0u, 86400u))
+        ->capture_default_str();
     unsigned history_days = 30;
     app.add_option("--history-days", history_days, "Days history is kept")
         ->check(CLI::Range(1u, 36500u))
@@ -159,6 +164,7 @@ options_result parse_options(int argc, const char* const* argv)
     if (!cfg.history)
         cfg.replay_lines = 0;
     cfg.replay_age = std::chrono::seconds(static_cast<std::int64_t>(replay_age_hours * 3600));
+    cfg.nick_grace = std::chrono::seconds(nick_grace_seconds);
     cfg.history_retention = std::chrono::hours(24 * static_cast<std::int64_t>(history_days));
     if (lim.ping_timeout <= lim.ping_interval) {
         std::cerr << "chat-server: --ping-timeout must be longer than --ping-interval\n";

@@ -38,6 +38,9 @@ struct server_config {
     bool durability_full = false;     // --durability full: commits survive power loss
     std::size_t replay_lines = 20;    // on join; 0: none
     std::chrono::seconds replay_age{24 * 3600};
+    // How long someone may use a registered account's nick without logging
+    // in to it before being renamed Guest-N; 0: never renamed.
+    std::chrono::seconds nick_grace{30};
     std::chrono::hours history_retention{30 * 24};
     std::size_t history_max = 100'000;  // lines kept per channel; 0: no limit but the days
     std::vector<std::string> motd_lines;  // read from motd_file at start-up

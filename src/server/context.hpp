@@ -98,6 +98,8 @@ struct server_context {
     listener* acceptor = nullptr;
     // History and, later, everything else that persists; null: nothing kept.
     store::store* store = nullptr;
+    // Accounts, kept in the store; null without one.
+    class account_service* accounts = nullptr;
     std::chrono::system_clock::time_point started_at = std::chrono::system_clock::now();
     // Sessions alive on all shards; shutdown waits for it to reach zero.
     std::atomic<std::size_t> live_sessions{0};

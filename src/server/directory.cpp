@@ -262,6 +262,8 @@ std::string directory::whois(std::string_view nick, std::string_view requester) 
         out += irc::numeric_reply(server, num::whoissecure, requester, {u->nick}, "is using a secure connection");
     // A fingerprint identifies its holder across nicks: only they see it
     // (and, with server operators, those too).
+    if (!u->account.empty())
+        out += irc::numeric_reply(server, num::whoisaccount, requester, {u->nick, u->account}, "is logged in as");
     if (!u->certfp.empty() && irc::same_name(requester, u->nick))
         out += irc::numeric_reply(server, num::whoiscertfp, requester, {u->nick},
             "has client certificate fingerprint " + u->certfp);

@@ -36,6 +36,7 @@ struct user_record {
     bool registered = false;
     bool secure = false;  // connected over TLS
     std::string certfp;   // SHA-256 of the TLS client certificate; empty: none
+    std::string account;  // logged in to; empty: none
     std::size_t shard = 0;
     std::shared_ptr<session> owner;  // the session; immutable after the first claim
     std::chrono::system_clock::time_point connected_at;

@@ -38,10 +38,41 @@ std::shared_ptr<outgoing> build_tagged(std::string line, const std::string& time
 
 }  // namespace
 
-outgoing_ptr make_tagged(std::string line, const std::string& time_tag, const std::string& client_tags,
-    bool is_chat, bool needs_message_tags, const std::string& msgid)
+// Fills `m->whole` for every variant `mask` admits: the tags of
+// tag_prefix, with ";account=..." added under with_account, before `line`
+// or, under `extended`, `extended_line`.
+void spell_out(outgoing& m, std::uint8_t mask, const std::string& account, const std::string& extended_line)
 {
-    return build_tagged(std::move(line), time_tag, client_tags, is_chat, needs_message_tags, msgid);
+    m.mask = mask;
+    m.whole.assign(std::size_t{mask} + 1, std::string());
+    for (unsigned v = 0; v <= mask; ++v) {
+        if ((v & ~unsigned{mask}) != 0)
+            continue;
+        std::string tags = m.tag_prefix[v & 3u];
+        if ((v & with_account) != 0 && !account.empty()) {
+            const auto tag = "account=" + account;
+            tags = tags.empty() ? "@" + tag + " " : tags.substr(0, tags.size() - 1) + ";" + tag + " ";
+        }
+        m.whole[v] = tags + ((v & extended) != 0 ? extended_line : m.line);
+    }
+    m.line.clear();
+}
+
+outgoing_ptr make_tagged(std::string line, const std::string& time_tag, const std::string& client_tags,
+    bool is_chat, bool needs_message_tags, const std::string& msgid, const std::string& account)
+{
+    auto m = build_tagged(std::move(line), time_tag, client_tags, is_chat, needs_message_tags, msgid);
+    if (!account.empty())
+        spell_out(*m, 3 | with_account, account, {});
+    return m;
+}
+
+outgoing_ptr make_join(std::string line, std::string extended_line, const std::string& time_tag,
+    const std::string& msgid, const std::string& account)
+{
+    auto m = build_tagged(std::move(line), time_tag, {}, false, false, msgid);
+    spell_out(*m, static_cast<std::uint8_t>(3 | extended | (account.empty() ? 0 : with_account)), account, extended_line);
+    return m;
 }
 
 outgoing_ptr make_run(const std::vector<outgoing_ptr>& parts, std::size_t first)
@@ -51,8 +82,17 @@ outgoing_ptr make_run(const std::vector<outgoing_ptr>& parts, std::size_t first)
         m->is_chat = parts[first]->is_chat;
         m->requires_caps = parts[first]->requires_caps;
     }
-    for (unsigned v = 0; v < m->tag_prefix.size(); ++v) {
-        auto& text = m->tag_prefix[v];
+    std::uint8_t mask = 3;
+    for (auto i = first; i < parts.size(); ++i)
+        mask = static_cast<std::uint8_t>(mask | parts[i]->mask);
+    if (mask != 3) {
+        m->mask = mask;
+        m->whole.assign(std::size_t{mask} + 1, std::string());
+    }
+    for (unsigned v = 0; v <= mask; ++v) {
+        if ((v & ~unsigned{mask}) != 0)
+            continue;
+        auto& text = mask == 3 ? m->tag_prefix[v] : m->whole[v];
         std::size_t size = 0;
         for (auto i = first; i < parts.size(); ++i)
             size += parts[i]->prefix_for(v).size() + parts[i]->line.size();

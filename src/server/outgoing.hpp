@@ -19,6 +19,8 @@ enum tag_variant : std::uint8_t {
     plain = 0,
     with_time = 1,         // server-time
     with_client_tags = 2,  // message-tags
+    with_account = 4,      // account-tag
+    extended = 8,          // extended-join: JOIN names the account and real name
 };
 
 struct outgoing {
@@ -26,12 +28,21 @@ struct outgoing {
     // "@...  " prefixes indexed by tag_variant bits; empty when there is no tag to add.
     // A run of lines (make_run) keeps each variant's whole text here, line empty.
     std::array<std::string, 4> tag_prefix;
+    // Messages whose recipients differ in more than server-time and
+    // message-tags (a logged-in sender's account-tag, an extended JOIN) keep
+    // each variant's whole text here instead, indexed by variant & mask, and
+    // `line` empty. Most messages do without: the vector stays empty.
+    std::vector<std::string> whole;
+    std::uint8_t mask = 3;
     // Capabilities a recipient must have to get this at all (TAGMSG needs
     // message-tags, an AWAY broadcast away-notify).
     irc::cap_set requires_caps = 0;
     bool is_chat = false;             // PRIVMSG/NOTICE, counted in the delivery totals
 
-    [[nodiscard]] const std::string& prefix_for(unsigned variant) const { return tag_prefix[variant & 3u]; }
+    [[nodiscard]] const std::string& prefix_for(unsigned variant) const
+    {
+        return whole.empty() ? tag_prefix[variant & 3u] : whole[variant & mask];
+    }
 };
 
 using outgoing_ptr = std::shared_ptr<const outgoing>;
@@ -42,8 +53,15 @@ using outgoing_ptr = std::shared_ptr<const outgoing>;
 // A message stamped with server-time `time_tag` ("time=...Z") and carrying the
 // sender's client-only tags `client_tags` ("+a=b;+c", may be empty) and its
 // `msgid` (may be empty) for recipients with message-tags.
+// `account` (may be empty): the sender's, for recipients with account-tag.
 [[nodiscard]] outgoing_ptr make_tagged(std::string line, const std::string& time_tag,
-    const std::string& client_tags, bool is_chat, bool needs_message_tags = false, const std::string& msgid = {});
+    const std::string& client_tags, bool is_chat, bool needs_message_tags = false, const std::string& msgid = {},
+    const std::string& account = {});
+
+// A JOIN: `extended_line` (":prefix JOIN #chan account :realname") for
+// recipients with extended-join, and the account tag as for make_tagged.
+[[nodiscard]] outgoing_ptr make_join(std::string line, std::string extended_line, const std::string& time_tag,
+    const std::string& msgid, const std::string& account);
 
 // Several messages as one buffer per variant, so a recipient of all of them
 // queues and writes one entry instead of one each. The parts must agree on

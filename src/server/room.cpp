@@ -184,7 +184,10 @@ void room::add_member(const user_ptr& user, irc::cap_set caps)
     // Events carry their msgid live too, so that a client with
     // event-playback can tell a replayed JOIN from one it already saw.
     const auto joined = stamp_line(core::history_kind::join, join_line);
-    auto join = make_tagged(std::move(join_line), server_time_tag(joined.time_ms), {}, false, false, joined.msgid);
+    auto extended_join = irc::relay(user->prefix(), "JOIN", {name_, user->account.empty() ? "*" : user->account},
+        user->realname);
+    auto join = make_join(std::move(join_line), std::move(extended_join), server_time_tag(joined.time_ms),
+        joined.msgid, user->account);
     if (pending_.empty() || pending_.back().what != step::kind::joins
         || pending_.back().run->joiners.size() == max_run) {
         pending_.push_back({step::kind::joins, nullptr, nullptr, delivery::everyone, nullptr, 0,
@@ -266,9 +269,9 @@ void room::apply_event(room_event ev)
             kept = !ev.is_chat ? core::history_kind::tagmsg
                 : ev.is_notice ? core::history_kind::notice
                                : core::history_kind::privmsg;
-        const auto said = stamp_line(kept, ev.line, ev.client_tags);
+        const auto said = stamp_line(kept, ev.line, ev.client_tags, ev.user->account);
         auto m = make_tagged(std::move(ev.line), server_time_tag(said.time_ms), ev.client_tags, ev.is_chat, !ev.is_chat,
-            said.msgid);
+            said.msgid, ev.user->account);
         fan_out(m, ev.origin, delivery::echo_if_asked);
         break;
     }
@@ -290,6 +293,7 @@ void room::apply_event(room_event ev)
         break;
     case kind::away:
     case kind::realname:  // SETNAME: like AWAY, for members with the capability
+    case kind::account:   // ACCOUNT (account-notify): the same
         if (!roster_.contains(ev.user))
             return;
         fan_out(ev.shown_once, ev.origin, delivery::others_once);
@@ -370,13 +374,13 @@ void room::flush()
 }
 
 room::stamp room::stamp_line(std::optional<core::history_kind> kept, const std::string& line,
-    const std::string& client_tags)
+    const std::string& client_tags, const std::string& account)
 {
     auto id = ctx_.dir->next_message_id();
     stamp out{id.text, core::msgid_source::time_of(id.sequence)};
     if (!kept)
         return out;
-    core::history_entry e{key_, std::move(id.text), out.time_ms, *kept, line, client_tags, {}, id.sequence};
+    core::history_entry e{key_, std::move(id.text), out.time_ms, *kept, line, client_tags, account, id.sequence};
     if (*kept == core::history_kind::privmsg || *kept == core::history_kind::notice)
         recent_.push(e);
     if (ctx_.store != nullptr)

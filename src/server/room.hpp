@@ -29,7 +29,7 @@
 namespace sala::server {
 
 struct room_event {
-    enum class kind : std::uint8_t { join, message, part, quit, nick, topic, away, realname };
+    enum class kind : std::uint8_t { join, message, part, quit, nick, topic, away, realname, account };
     kind what = kind::message;
     user_ptr user;
     std::string line;         // serialized, for message/part/topic
@@ -134,7 +134,7 @@ private:
     // for history under that id: kept with the batch being built, and in the
     // replay ring when it is chat.
     stamp stamp_line(std::optional<core::history_kind> kept, const std::string& line,
-        const std::string& client_tags = {});
+        const std::string& client_tags = {}, const std::string& account = {});
     // Hands the lines recorded since the last flush to the store.
     void write_unwritten();
     // Runs `release` once everything handed to the store so far is written:

@@ -26,6 +26,7 @@
 #include "server/status_snapshot.hpp"
 #include "server/tls_context.hpp"
 #include "status/http_server.hpp"
+#include "server/account_service.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "store/store_error.hpp"
 
@@ -93,6 +94,8 @@ irc::protocol_settings protocol_settings_for(const server_config& config, std::s
     s.channel_len = lim.channel_len;
     s.topic_len = lim.topic_len;
     s.max_channels = lim.max_channels_per_user;
+    // Accounts live in the store: without one (--no-history) none are offered.
+    s.accounts = config.history;
     return s;
 }
 
@@ -121,6 +124,11 @@ int run_server(server_config config)
         return 2;
     }
     ctx.store = history.get();
+    // Hashing gets the cores, at a lower priority than the shards; DESIGN.md
+    // allows twice as many hashes in flight.
+    const auto cores = std::max(1u, std::thread::hardware_concurrency());
+    auto accounts = history ? std::make_unique<account_service>(*history, cores, 2 * cores) : nullptr;
+    ctx.accounts = accounts.get();
     ctx.protocol = protocol_settings_for(ctx.config, now_text());
     for (std::size_t i = 0; i < ctx.config.threads; ++i)
         ctx.shards.push_back(std::make_unique<shard>(i));
@@ -262,7 +270,11 @@ int run_server(server_config config)
     // Writes what the rooms handed over; the completions it posts land on
     // stopped shards and are dropped with their pending work below.
     ctx.store = nullptr;
+    ctx.accounts = nullptr;
+    if (accounts)
+        accounts->stop();
     history.reset();
+    accounts.reset();
     for (auto& s : ctx.shards)
         s->ctx.drop_pending_work();
     spdlog::info("stopped");

@@ -1,5 +1,6 @@
 #include "server/session.hpp"
 
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
@@ -467,6 +468,10 @@ void session::check_deadlines(clock::time_point now)
         deliver(make_plain("PING :" + ctx_.config.name + "\r\n"));  // not an answer: never labeled
         ping_sent_ = true;
     }
+    if (nick_deadline_ && now >= *nick_deadline_) {
+        nick_deadline_.reset();
+        asio::co_spawn(home_.ctx, rename_to_guest(shared_from_this(), protected_nick_), log_exceptions{"nick enforcement"});
+    }
 }
 
 void session::expire()
@@ -562,9 +567,16 @@ void session::begin_shutdown()
     close_after_flush("Server shutting down", disconnect_reason::shutdown, "Server shutting down");
 }
 
+void session::disconnect(const std::string& text)
+{
+    if (!closing_)
+        close_after_flush("Closing Link: " + proto_.host() + " (" + text + ")", disconnect_reason::quit, text);
+}
+
 std::uint8_t session::tag_variant_bits() const
 {
-    return static_cast<std::uint8_t>((proto_.server_time() ? with_time : 0) | (proto_.message_tags() ? with_client_tags : 0));
+    return static_cast<std::uint8_t>((proto_.server_time() ? with_time : 0) | (proto_.message_tags() ? with_client_tags : 0)
+        | (proto_.has(irc::cap::account_tag) ? with_account : 0) | (proto_.has(irc::cap::extended_join) ? extended : 0));
 }
 
 asio::awaitable<void> session::leave_everything()

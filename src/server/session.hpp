@@ -56,6 +56,8 @@ public:
 
     // Server shutdown: say so to the client, flush, close.
     void begin_shutdown();
+    // NickServ GHOST from someone else: `text` as the ERROR line, then close.
+    void disconnect(const std::string& text);
 
     // A room has queued the answer this session waits for (room_event::wants_answer).
     void room_answered();
@@ -123,6 +125,16 @@ private:
     asio::awaitable<void> answer_history_targets(const irc::effect::history_targets& e);
     [[nodiscard]] bool may_read_history(std::string_view folded_target) const;
     asio::awaitable<void> monitor(const irc::effect::monitor& e);
+    // Accounts (session_account.cpp)
+    asio::awaitable<void> answer_account_request(const irc::effect::account_request& e);
+    asio::awaitable<irc::account_outcome> ghost(const irc::effect::account_request& e);
+    asio::awaitable<void> publish_account(const irc::effect::account_changed& e);
+    // After registration, a nick change or a login: warns a user who holds a
+    // registered account's nick without being logged in to it, and sets the
+    // deadline for renaming them.
+    asio::awaitable<void> check_nick_owner();
+    // The deadline passed: renames the user unless they logged in or moved on.
+    static asio::awaitable<void> rename_to_guest(std::shared_ptr<session> self, std::string protected_nick);
     asio::awaitable<void> set_realname(const irc::effect::set_realname& e);
     // Hands `ev` to the room of the joined channel `key`. When the event
     // wants an answer, carry_out() then waits for it.
@@ -189,6 +201,10 @@ private:
     std::uint32_t labeled_batches_ = 0;
     bool closing_ = false;
     std::uint64_t motd_version_ = 0;  // of server_context::motd, as proto_ has it
+    // A registered nick in use without its account's login: when the user is renamed.
+    std::optional<std::chrono::steady_clock::time_point> nick_deadline_;
+    std::string protected_nick_;
+    bool nick_check_due_ = false;  // check_nick_owner() once the current effects are carried out
 
     // Identity and state
     irc::session_protocol proto_;

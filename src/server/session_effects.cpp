@@ -8,6 +8,7 @@
 #include "irc/names.hpp"
 #include "irc/numerics.hpp"
 #include "irc/replies.hpp"
+#include "server/account_service.hpp"
 #include "server/handoff.hpp"
 #include "server/hub_call.hpp"
 #include "server/room.hpp"
@@ -33,6 +34,9 @@ asio::awaitable<void> session::carry_out(irc::session_protocol::effects effects)
                 co_return;
         }
     }
+    // After the welcome or the NICK line it concerns, not before.
+    if (std::exchange(nick_check_due_, false))
+        co_await check_nick_owner();
 }
 
 void session::room_answered()
@@ -98,8 +102,10 @@ asio::awaitable<void> session::carry_out(irc::any_effect& e)
         co_await send_private(*pm);
     else if (auto* away = std::get_if<fx::set_away>(&e))
         co_await set_away(*away);
-    else if (auto* renamed = std::get_if<fx::nick_changed>(&e))
+    else if (auto* renamed = std::get_if<fx::nick_changed>(&e)) {
         co_await announce_nick(*renamed);
+        nick_check_due_ = true;
+    }
     else if (auto* who = std::get_if<fx::who>(&e))
         co_await answer_who(*who);
     else if (auto* modes = std::get_if<fx::modes_changed>(&e)) {
@@ -119,6 +125,13 @@ asio::awaitable<void> session::carry_out(irc::any_effect& e)
         co_await answer_history(*history);
     else if (auto* targets = std::get_if<fx::history_targets>(&e))
         co_await answer_history_targets(*targets);
+    else if (auto* asked = std::get_if<fx::account_request>(&e))
+        co_await answer_account_request(*asked);
+    else if (auto* failed = std::get_if<fx::login_failed>(&e)) {
+        if (ctx_.accounts != nullptr)
+            ctx_.accounts->login_failed(proto_.host(), failed->account);
+    } else if (auto* changed = std::get_if<fx::account_changed>(&e))
+        co_await publish_account(*changed);
 }
 
 std::shared_ptr<room> session::take_room(std::string_view key)
@@ -146,14 +159,18 @@ asio::awaitable<void> session::tell_room(std::string_view key, room_event ev)
 
 asio::awaitable<void> session::tell_room(room& r, room_event ev)
 {
-    awaiting_room_answer_ = ev.wants_answer;
+    // Only set, never cleared, here: a change told to the rooms from outside
+    // the reader (a forced nick change) must not cancel the reader's wait.
+    const bool wants_answer = ev.wants_answer;
+    if (wants_answer)
+        awaiting_room_answer_ = true;
     // try_send first: it does not suspend, so a client's whole read chunk
     // reaches the room as one batch; wait only when the inbox is full.
     if (r.inbox().try_send(boost::system::error_code{}, std::move(ev)))
         co_return;
     auto [ec] = co_await hand_off(r.inbox(), std::move(ev));
     // A shut inbox means the server is shutting down: nobody to tell, nor to wait for.
-    if (ec)
+    if (ec && wants_answer)
         awaiting_room_answer_ = false;
 }
 
@@ -189,13 +206,15 @@ asio::awaitable<void> session::claim_nick(const irc::effect::claim_nick& e)
 asio::awaitable<void> session::publish_registration(const irc::effect::registered& e)
 {
     auto publish = [dir = ctx_.dir, record = me_, user = e.user, realname = e.realname, secure = tls_ != nullptr,
-                       certfp = tls_ ? tls_->peer_fingerprint() : std::string()] {
+                       certfp = tls_ ? tls_->peer_fingerprint() : std::string(), account = proto_.account()] {
         record->secure = secure;
         record->certfp = certfp;
+        record->account = account;
         dir->complete_registration(record, user, realname);
     };
     co_await call_on(ctx_.hub_executor(), std::move(publish));
     spdlog::info("register {} as {}", proto_.host(), e.prefix);
+    nick_check_due_ = true;
 }
 
 asio::awaitable<void> session::join(const irc::effect::join& e)
@@ -271,7 +290,8 @@ asio::awaitable<void> session::send_private(const irc::effect::private_message& 
         if (is_chat)
             sender->last_spoke = std::chrono::steady_clock::now();
         const auto id = dir->next_message_id();
-        auto m = make_tagged(line, server_time_tag(core::msgid_source::time_of(id.sequence)), tags, is_chat, !is_chat, id.text);
+        auto m = make_tagged(line, server_time_tag(core::msgid_source::time_of(id.sequence)), tags, is_chat, !is_chat,
+            id.text, sender->account);
         dir->deliver_to(*u, m);
         return std::pair{std::optional{irc::recipient{u->nick, u->away}}, m};
     };

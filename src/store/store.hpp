@@ -1,7 +1,7 @@
 #pragma once
 // Everything sala persists, behind one interface, so that the server knows
 // nothing of the engine: SQLite on one machine (sqlite_store), NATS JetStream
-// in a cluster (a later backend). Accounts, channel registrations and server
+// in a cluster (a later backend). Channel registrations and server
 // bans join this interface as their features arrive, each a group of calls
 // like the history group below and a table (or bucket) of its own.
 //
@@ -14,6 +14,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/account.hpp"
 #include "core/history.hpp"
 
 namespace sala::store {
@@ -58,6 +59,32 @@ public:
     // `max_per_target` lines of each target (0: no such limit), a little at
     // a time, in the background.
     virtual void prune(std::int64_t before_ms, std::size_t max_per_target) = 0;
+
+    // ---- accounts -----------------------------------------------------------
+    // Names are looked up folded (irc::fold); each call is one transaction.
+    enum class lookup_status : std::uint8_t { found, missing, failed };
+    struct account_lookup {
+        lookup_status status = lookup_status::failed;
+        core::account account;  // when found
+    };
+    using account_handler = std::function<void(account_lookup)>;
+    // ok, or why not: the name (or certificate) is taken, the account is
+    // gone, or the database failed.
+    enum class write_status : std::uint8_t { ok, exists, missing, failed };
+    using account_written_handler = std::function<void(write_status)>;
+
+    virtual void find_account(std::string name, account_handler done) = 0;
+    // The account a TLS client certificate was added to (SASL EXTERNAL).
+    virtual void find_account_by_certfp(std::string certfp, account_handler done) = 0;
+    // exists when the name is taken.
+    virtual void create_account(core::account a, account_written_handler done) = 0;
+    // Replaces the password hash and SCRAM keys of `a.name`.
+    virtual void set_account_password(core::account a, account_written_handler done) = 0;
+    // exists when another account has the certificate.
+    virtual void add_account_certfp(std::string name, std::string certfp, account_written_handler done) = 0;
+    // missing when the account does not have it.
+    virtual void remove_account_certfp(std::string name, std::string certfp, account_written_handler done) = 0;
+    virtual void drop_account(std::string name, account_written_handler done) = 0;
 
     [[nodiscard]] virtual store_stats stats() const = 0;
 };

@@ -116,7 +116,7 @@ TEST_CASE("CAP negotiation holds registration until CAP END", "[irc][protocol]")
 {
     const auto settings = test_settings();
     session_protocol p(settings, "10.0.0.1");
-    CHECK(sent(p.on_line("CAP LS 302")) == ":test.server CAP * LS :server-time message-tags echo-message batch away-notify multi-prefix userhost-in-names standard-replies labeled-response cap-notify chghost setname extended-monitor draft/chathistory draft/event-playback\r\n");
+    CHECK(sent(p.on_line("CAP LS 302")) == ":test.server CAP * LS :server-time message-tags echo-message batch away-notify multi-prefix userhost-in-names standard-replies labeled-response cap-notify chghost setname extended-monitor draft/chathistory draft/event-playback sasl=PLAIN,SCRAM-SHA-256 account-notify account-tag extended-join draft/account-registration=before-connect\r\n");
     (void)p.on_line("NICK a");
     (void)p.nick_claimed(true);
     (void)p.on_line("USER u 0 * :R");

@@ -42,7 +42,7 @@ struct migration {
 };
 
 // Migration i takes a database from version i to version i + 1.
-constexpr std::array<migration, 3> migrations = {{
+constexpr std::array<migration, 4> migrations = {{
     // 1: history. `id` orders each room's lines as the room stamped them;
     // lookups are by room then position, by room then time (timestamp
     // references), and by room then msgid (msgid references). An event such
@@ -113,6 +113,25 @@ constexpr std::array<migration, 3> migrations = {{
     )sql", pack_rows_into_chunks, R"sql(
         DROP TABLE history;
     )sql"},
+    // 4: accounts, keyed by folded name. A certificate belongs to one
+    // account at most, so SASL EXTERNAL finds exactly one.
+    {R"sql(
+        CREATE TABLE account (
+            name_key         TEXT    PRIMARY KEY,
+            name             TEXT    NOT NULL,
+            password_hash    TEXT    NOT NULL,
+            scram_salt       BLOB    NOT NULL,
+            scram_iterations INTEGER NOT NULL,
+            scram_stored_key BLOB    NOT NULL,
+            scram_server_key BLOB    NOT NULL,
+            registered_ms    INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE account_certfp (
+            certfp      TEXT    PRIMARY KEY,
+            name_key    TEXT    NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX account_certfp_by_account ON account_certfp (name_key);
+    )sql", nullptr, ""},
 }};
 
 }  // namespace

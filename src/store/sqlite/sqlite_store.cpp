@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "store/sqlite/accounts_sql.hpp"
 #include "store/sqlite/history_sql.hpp"
 #include "store/sqlite/schema.hpp"
 #include "store/store_error.hpp"
@@ -344,6 +345,82 @@ void sqlite_store::prune_step(std::int64_t before_ms)
         if (!writer_.stopping)
             writer_.jobs.push_back([this, before_ms] { prune_step(before_ms); });
     }
+}
+
+void sqlite_store::post_account_lookup(
+    std::function<std::optional<core::account>(database&)> find, account_handler done)
+{
+    post_query([this, find = std::move(find), done = std::move(done)](database& db) {
+        ++queries_;
+        account_lookup result;
+        try {
+            auto found = find(db);
+            result.status = found ? lookup_status::found : lookup_status::missing;
+            if (found)
+                result.account = std::move(*found);
+        } catch (const std::exception& e) {
+            spdlog::error("accounts: lookup failed: {}", e.what());
+            result.status = lookup_status::failed;
+        }
+        done(std::move(result));
+    });
+}
+
+void sqlite_store::post_account_write(std::function<write_status(database&)> write, account_written_handler done)
+{
+    {
+        std::lock_guard lock(writer_.mutex);
+        writer_.jobs.push_back([this, write = std::move(write), done = std::move(done)] {
+            auto status = write_status::failed;
+            try {
+                status = write(writer_db_);
+            } catch (const std::exception& e) {
+                spdlog::error("accounts: write failed: {}", e.what());
+            }
+            done(status);
+        });
+    }
+    writer_.wake.notify_one();
+}
+
+void sqlite_store::find_account(std::string name, account_handler done)
+{
+    post_account_lookup([name = std::move(name)](database& db) { return select_account(db, name); }, std::move(done));
+}
+
+void sqlite_store::find_account_by_certfp(std::string certfp, account_handler done)
+{
+    post_account_lookup(
+        [certfp = std::move(certfp)](database& db) { return select_account_by_certfp(db, certfp); }, std::move(done));
+}
+
+void sqlite_store::create_account(core::account a, account_written_handler done)
+{
+    post_account_write([a = std::move(a)](database& db) { return insert_account(db, a); }, std::move(done));
+}
+
+void sqlite_store::set_account_password(core::account a, account_written_handler done)
+{
+    post_account_write([a = std::move(a)](database& db) { return update_account_password(db, a); }, std::move(done));
+}
+
+void sqlite_store::add_account_certfp(std::string name, std::string certfp, account_written_handler done)
+{
+    post_account_write([name = std::move(name), certfp = std::move(certfp)](
+                           database& db) { return insert_account_certfp(db, name, certfp); },
+        std::move(done));
+}
+
+void sqlite_store::remove_account_certfp(std::string name, std::string certfp, account_written_handler done)
+{
+    post_account_write([name = std::move(name), certfp = std::move(certfp)](
+                           database& db) { return delete_account_certfp(db, name, certfp); },
+        std::move(done));
+}
+
+void sqlite_store::drop_account(std::string name, account_written_handler done)
+{
+    post_account_write([name = std::move(name)](database& db) { return delete_account(db, name); }, std::move(done));
 }
 
 store_stats sqlite_store::stats() const

@@ -41,6 +41,13 @@ public:
     void query_targets(core::history_targets_query q, targets_handler done) override;
     void recent(std::string target, std::size_t limit, std::int64_t since_ms, entries_handler done) override;
     void prune(std::int64_t before_ms, std::size_t max_per_target) override;
+    void find_account(std::string name, account_handler done) override;
+    void find_account_by_certfp(std::string certfp, account_handler done) override;
+    void create_account(core::account a, account_written_handler done) override;
+    void set_account_password(core::account a, account_written_handler done) override;
+    void add_account_certfp(std::string name, std::string certfp, account_written_handler done) override;
+    void remove_account_certfp(std::string name, std::string certfp, account_written_handler done) override;
+    void drop_account(std::string name, account_written_handler done) override;
     [[nodiscard]] store_stats stats() const override;
 
 private:
@@ -66,6 +73,9 @@ private:
     void prune_step(std::int64_t before_ms);
     void trim_step(std::string target, std::int64_t through_id);
     void post_query(std::function<void(database&)> job);
+    // An account change, on the writer's connection between its commits.
+    void post_account_write(std::function<write_status(database&)> write, account_written_handler done);
+    void post_account_lookup(std::function<std::optional<core::account>(database&)> find, account_handler done);
     void record_commit(std::uint64_t micros);
 
     std::string path_;
