@@ -88,7 +88,8 @@ asio::awaitable<status::snapshot> gather_snapshot(server_context& ctx)
                 continue;
             }
             r.users.push_back({user->nick, user->channels,
-                std::chrono::duration_cast<std::chrono::seconds>(now - user->connected_at).count(), 0, user->away});
+                std::chrono::duration_cast<std::chrono::seconds>(now - user->connected_at).count(), 0, user->away,
+                user->account});
         }
         for (const auto& [key, room] : dir->rooms()) {
             const auto& topic = room->roster().topic();

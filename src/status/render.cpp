@@ -17,7 +17,8 @@ std::string to_json(const snapshot& s)
             chans.emplace_back(c);
         users.emplace_back(json::object{{"nick", u.nick}, {"channels", std::move(chans)},
             {"connected_seconds", u.connected_seconds}, {"idle_seconds", u.idle_seconds},
-            {"away", u.away.empty() ? json::value(nullptr) : json::value(u.away)}});
+            {"away", u.away.empty() ? json::value(nullptr) : json::value(u.away)},
+            {"account", u.account.empty() ? json::value(nullptr) : json::value(u.account)}});
     }
     json::array channels;
     for (const auto& c : s.channels)
@@ -144,7 +145,7 @@ std::string user_rows(const snapshot& s)
         std::string chans;
         for (const auto& c : u.channels)
             chans += chans.empty() ? c : " " + c;
-        out += row({u.nick, chans, duration_text(u.connected_seconds), duration_text(u.idle_seconds), u.away});
+        out += row({u.nick, u.account, chans, duration_text(u.connected_seconds), duration_text(u.idle_seconds), u.away});
     }
     return out;
 }
@@ -189,7 +190,7 @@ const std::string page_template = R"html(<!doctype html>
 <div id="error"></div>
 <div class="figures" id="figures"></div>
 <h2>Users</h2>
-<table><thead><tr><th>nick</th><th>channels</th><th>connected</th><th>idle</th><th>away</th></tr></thead>
+<table><thead><tr><th>nick</th><th>account</th><th>channels</th><th>connected</th><th>idle</th><th>away</th></tr></thead>
 <tbody id="users"><!--users--></tbody></table>
 <div id="truncated"></div>
 <h2>Rooms</h2>
@@ -218,7 +219,7 @@ async function refresh() {
     const users = document.getElementById("users"); users.replaceChildren();
     for (const u of s.users) {
       const row = document.createElement("tr");
-      cell(row, u.nick); cell(row, u.channels.join(" ")); cell(row, duration(u.connected_seconds));
+      cell(row, u.nick); cell(row, u.account === null ? "" : u.account); cell(row, u.channels.join(" ")); cell(row, duration(u.connected_seconds));
       cell(row, duration(u.idle_seconds)); cell(row, u.away === null ? "" : u.away); users.appendChild(row);
     }
     document.getElementById("truncated").textContent = s.users_truncated ? "(more users not shown)" : "";

@@ -18,6 +18,7 @@ struct user_entry {
     std::int64_t connected_seconds = 0;
     std::int64_t idle_seconds = 0;
     std::string away;  // empty: not away
+    std::string account;  // logged in to; empty: none
 };
 
 struct channel_entry {

@@ -82,6 +82,8 @@ TEST_CASE("status reports the users rooms and exact message counts", "[status]")
     carol.register_as("carol");
     carol.send_line("AWAY :out to lunch");
     carol.expect(" 306 ");
+    carol.send_line("REGISTER * * carolpass1");
+    carol.expect(" 900 ");
     alice.send_line("TOPIC #lobby :welcome all");
     carol.expect("TOPIC #lobby :welcome all");
     chat(alice, bob, carol, 7);
@@ -104,6 +106,8 @@ TEST_CASE("status reports the users rooms and exact message counts", "[status]")
     }
     CHECK(find_by(users, "nick", "carol")->at("away").as_string() == "out to lunch");
     CHECK(find_by(users, "nick", "bob")->at("away").is_null());
+    CHECK(find_by(users, "nick", "carol")->at("account").as_string() == "carol");
+    CHECK(find_by(users, "nick", "bob")->at("account").is_null());
 
     const auto* lobby = find_by(st.at("channels").as_array(), "name", "#lobby");
     REQUIRE(lobby != nullptr);
