@@ -232,6 +232,7 @@ asio::awaitable<bool> session::tls_handshake()
         if (step == tls_connection::result::done) {
             ++home_.stats.tls_handshakes;
             spdlog::debug("tls {}: {}", proto_.host(), tls_->description());
+            proto_.set_certfp(tls_->peer_fingerprint());  // SASL EXTERNAL
             co_return true;
         }
         if (step != tls_connection::result::want_read && step != tls_connection::result::want_write) {
