@@ -391,11 +391,14 @@ session_protocol::effects session_protocol::nick_claimed(bool ok)
     if (nick.empty())
         return out;  // an answer nobody asked for
     if (!ok) {
+        if (!registered_ && nick_.empty())
+            refused_nick_ = nick;
         reply(out, numeric::nicknameinuse, {nick}, "Nickname is already in use");
         try_complete_registration(out);
         return out;
     }
     if (!registered_) {
+        refused_nick_.clear();
         nick_ = std::move(nick);
         try_complete_registration(out);
         return out;

@@ -54,6 +54,7 @@ struct protocol_settings {
     std::uint64_t sts_duration = 0;
     // Accounts (SASL, REGISTER, NickServ) are offered: the server has a store.
     bool accounts = true;
+    std::size_t password_min_length = 8;  // bytes, for new passwords
 };
 
 // Tag data a client's line may carry (message-tags: 4094 bytes without the
@@ -307,6 +308,7 @@ private:
     // accounts
     std::string account_;
     std::string certfp_;
+    std::string refused_nick_;  // before registration: the last nick asked for and refused as in use
     struct sasl_exchange {
         enum class mechanism : std::uint8_t { plain, external, scram };
         enum class step : std::uint8_t { payload, awaiting_server, scram_final, scram_done };

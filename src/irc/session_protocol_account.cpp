@@ -24,7 +24,6 @@ constexpr std::size_t sasl_chunk = 400;
 constexpr std::size_t max_sasl_message = 4 * sasl_chunk;
 // draft/account-registration's advice: passwords must fit a NickServ line.
 constexpr std::size_t max_password = 300;
-constexpr std::size_t min_password = 8;
 
 constexpr std::string_view services_prefix = "NickServ!NickServ@services.";
 
@@ -41,12 +40,12 @@ std::string_view status_text(account_status s)
 }
 
 // Why `password` cannot be an account's, or empty when it can.
-std::string_view password_problem(std::string_view password)
+std::string password_problem(std::string_view password, std::size_t min_length)
 {
-    if (password.size() < min_password)
-        return "Passwords must be at least 8 bytes long";
+    if (password.size() < min_length)
+        return "Passwords must be at least " + std::to_string(min_length) + " bytes long";
     if (password.size() > max_password)
-        return "Passwords must be at most 300 bytes long";
+        return "Passwords must be at most " + std::to_string(max_password) + " bytes long";
     return {};
 }
 
@@ -126,8 +125,13 @@ void session_protocol::on_authenticate(effects& out, const message& msg)
         sasl_fail(out, numeric::saslfail, "SASL authentication failed");
         return;
     }
-    if (param.size() > sasl_chunk || sasl_->buffer.size() + param.size() > max_sasl_message) {
+    if (param.size() > sasl_chunk) {
         sasl_fail(out, numeric::sasltoolong, "SASL message too long");
+        return;
+    }
+    // 905 is for one line over 400 bytes; a message that never ends just fails.
+    if (sasl_->buffer.size() + param.size() > max_sasl_message) {
+        sasl_fail(out, numeric::saslfail, "SASL authentication failed: message too long");
         return;
     }
     if (param != "+")
@@ -374,6 +378,12 @@ void session_protocol::on_register(effects& out, const message& msg)
         return;
     }
     if (nick_.empty()) {
+        // A nick someone else holds is no name for a new account either.
+        if (!refused_nick_.empty()) {
+            asked.account = refused_nick_;
+            account_fail(out, asked, "ACCOUNT_EXISTS", "That nick is in use; choose another first");
+            return;
+        }
         asked.account.clear();
         account_fail(out, asked, "NEED_NICK", "Choose a nick first: the account is named after it");
         return;
@@ -384,11 +394,11 @@ void session_protocol::on_register(effects& out, const message& msg)
     }
     // No custom-account-name: an account is its owner's nick.
     if (asked.account != "*" && !same_name(asked.account, nick_)) {
-        account_fail(out, asked, "BAD_ACCOUNT_NAME", "The account must be named after your current nick");
+        account_fail(out, asked, "ACCOUNT_NAME_MUST_BE_NICK", "The account must be named after your current nick");
         return;
     }
     asked.account = nick_;
-    if (const auto problem = password_problem(msg.params[2]); !problem.empty()) {
+    if (const auto problem = password_problem(msg.params[2], settings_.password_min_length); !problem.empty()) {
         account_fail(out, asked, "WEAK_PASSWORD", problem);
         return;
     }
@@ -468,7 +478,7 @@ void session_protocol::nickserv(effects& out, std::string_view text)
             services_reply(out, "You are already logged in as " + account_ + ".");
         else if (words.size() < 2)
             services_reply(out, "Usage: REGISTER <password>");
-        else if (const auto problem = password_problem(arg(1)); !problem.empty())
+        else if (const auto problem = password_problem(arg(1), settings_.password_min_length); !problem.empty())
             services_reply(out, std::string(problem) + ".");
         else
             ask(action::register_account, nick_, arg(1));
@@ -510,7 +520,7 @@ void session_protocol::nickserv(effects& out, std::string_view text)
     } else if (verb == "SET") {
         if (to_upper(arg(1)) != "PASSWORD" || words.size() < 3)
             services_reply(out, "Usage: SET PASSWORD <password>");
-        else if (const auto problem = password_problem(arg(2)); !problem.empty())
+        else if (const auto problem = password_problem(arg(2), settings_.password_min_length); !problem.empty())
             services_reply(out, std::string(problem) + ".");
         else
             ask(action::set_password, account_, arg(2));

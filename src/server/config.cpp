@@ -127,6 +127,9 @@ options_result parse_options(int argc, const char* const* argv)
            "Seconds a registered nick may be used without logging in to it (0: no renaming)")
         ->check(CLI::Range(0u, 86400u))
         ->capture_default_str();
+    app.add_option("--password-min-length", cfg.password_min_length, "Shortest password accepted for an account, in bytes")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{300}))
+        ->capture_default_str();
     unsigned history_days = 30;
     app.add_option("--history-days", history_days, "Days history is kept")
         ->check(CLI::Range(1u, 36500u))

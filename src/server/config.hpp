@@ -41,6 +41,7 @@ struct server_config {
     // How long someone may use a registered account's nick without logging
     // in to it before being renamed Guest-N; 0: never renamed.
     std::chrono::seconds nick_grace{30};
+    std::size_t password_min_length = 8;  // bytes
     std::chrono::hours history_retention{30 * 24};
     std::size_t history_max = 100'000;  // lines kept per channel; 0: no limit but the days
     std::vector<std::string> motd_lines;  // read from motd_file at start-up

@@ -191,6 +191,7 @@ irc::who_entry who_entry_of(const user_record& u, std::string channel)
     e.user = u.user;
     e.host = u.host;
     e.realname = u.realname;
+    e.account = u.account;
     e.away = !u.away.empty();
     e.bot = u.modes.find('B') != std::string::npos;
     e.idle_seconds =

@@ -96,6 +96,7 @@ irc::protocol_settings protocol_settings_for(const server_config& config, std::s
     s.max_channels = lim.max_channels_per_user;
     // Accounts live in the store: without one (--no-history) none are offered.
     s.accounts = config.history;
+    s.password_min_length = config.password_min_length;
     return s;
 }
 

@@ -136,7 +136,7 @@ TEST_CASE("SASL refuses what it cannot check, and says why in the standard numer
         (void)p.on_line("AUTHENTICATE PLAIN");
         for (int i = 0; i < 4; ++i)
             CHECK(p.on_line("AUTHENTICATE " + std::string(400, 'A')).empty());
-        CHECK(sent(p.on_line("AUTHENTICATE AAAA")).find(" 905 ") != std::string::npos);
+        CHECK(sent(p.on_line("AUTHENTICATE AAAA")).find(" 904 ") != std::string::npos);
     }
     SECTION("a wrong password, a throttle and a broken store each fail with 904")
     {
@@ -223,9 +223,13 @@ TEST_CASE("REGISTER names the account after the nick and checks the password bef
     session_protocol p(settings, "10.0.0.1");
     CHECK(sent(p.on_line("REGISTER * * longenough")) == ":test.server FAIL REGISTER NEED_NICK * :Choose a nick first: "
                                                         "the account is named after it\r\n");
+    // Someone else holds the nick asked for: no account can take it either.
+    (void)p.on_line("NICK root");
+    CHECK(sent(p.nick_claimed(false)).find(" 433 ") != std::string::npos);
+    CHECK(sent(p.on_line("REGISTER * * longenough")).find("FAIL REGISTER ACCOUNT_EXISTS root ") != std::string::npos);
     (void)p.on_line("NICK alice");
     (void)p.nick_claimed(true);
-    CHECK(sent(p.on_line("REGISTER bob * longenough")).find("FAIL REGISTER BAD_ACCOUNT_NAME bob ") != std::string::npos);
+    CHECK(sent(p.on_line("REGISTER bob * longenough")).find("FAIL REGISTER ACCOUNT_NAME_MUST_BE_NICK bob ") != std::string::npos);
     CHECK(sent(p.on_line("REGISTER * * short")).find("FAIL REGISTER WEAK_PASSWORD alice ") != std::string::npos);
     CHECK(sent(p.on_line("VERIFY alice 123")).find("FAIL VERIFY INVALID_CODE alice ") != std::string::npos);
     const auto asked = all_of<fx::account_request>(p.on_line("REGISTER ALICE * longenough"));
