@@ -52,7 +52,7 @@ struct password_env {
 
 }  // namespace
 
-TEST_CASE("--sasl reads the password's first line from --password-file", "[client_options]")
+TEST_CASE("sasl reads the password's first line from --password-file", "[client_options]")
 {
     const password_env env("from-env");  // the file wins
     const temp_file file("hunter2\nsecond line\n");
@@ -70,7 +70,7 @@ TEST_CASE("an unreadable or empty --password-file is a bad option", "[client_opt
     CHECK(parse({"alice", "--sasl", "--password-file", empty.path.c_str()}).exit_code == 2);
 }
 
-TEST_CASE("--sasl takes the password from SALA_PASSWORD", "[client_options]")
+TEST_CASE("sasl takes the password from SALA_PASSWORD", "[client_options]")
 {
     const password_env env("s3cret");
     const auto r = parse({"alice", "--sasl=plain", "--account", "alice_account"});
@@ -79,7 +79,7 @@ TEST_CASE("--sasl takes the password from SALA_PASSWORD", "[client_options]")
     CHECK(r.options->sasl.password == "s3cret");
 }
 
-TEST_CASE("--sasl without a password anywhere is a bad option", "[client_options]")
+TEST_CASE("sasl without a password anywhere is a bad option", "[client_options]")
 {
     if (::isatty(STDIN_FILENO)) {
         WARN("not checked: standard input is a terminal, so the client would prompt");
@@ -91,7 +91,7 @@ TEST_CASE("--sasl without a password anywhere is a bad option", "[client_options
     CHECK(r.exit_code == 2);
 }
 
-TEST_CASE("--sasl mechanisms", "[client_options]")
+TEST_CASE("sasl mechanisms on the command line", "[client_options]")
 {
     const password_env env(nullptr);
     const temp_file cert("not really a certificate");
