@@ -51,6 +51,7 @@ void client_state::after_cap_reply(clock_time now)
     if (sasl_step_ == sasl_step::requested) {
         if (has_cap("sasl")) {
             sasl_step_ = sasl_step::authenticating;
+            sasl_conversation_.emplace(settings_.sasl);
             send("AUTHENTICATE", {std::string(mechanism_name(settings_.sasl.mechanism))});
             return;
         }
@@ -59,28 +60,20 @@ void client_state::after_cap_reply(clock_time now)
     }
     // During the login CAP END waits for its outcome: registration must not
     // complete before we know whether we are logged in.
-    if (sasl_step_ == sasl_step::authenticating || sasl_step_ == sasl_step::answered)
+    if (sasl_step_ == sasl_step::authenticating)
         return;
     send("CAP", {"END"});
 }
 
-void client_state::handle_authenticate(const irc::message& m)
+void client_state::handle_authenticate(const irc::message& m, clock_time t)
 {
-    if (sasl_step_ != sasl_step::authenticating)
+    if (sasl_step_ != sasl_step::authenticating || !sasl_conversation_)
         return;
-    // PLAIN and EXTERNAL both start with the client: the server's only
-    // challenge is the empty one. Anything else, or a second challenge, is
-    // not a conversation we know: abort it (the server answers 906).
-    if (m.params.empty() || m.params[0] != "+") {
-        send("AUTHENTICATE", {"*"});
-        sasl_step_ = sasl_step::answered;
-        return;
-    }
-    const auto& s = settings_.sasl;
-    const std::string response = s.mechanism == sasl_mechanism::plain ? plain_message(s.account, s.password) : std::string();
-    for (auto& chunk : authenticate_chunks(response))
-        send("AUTHENTICATE", {std::move(chunk)});
-    sasl_step_ = sasl_step::answered;
+    auto reply = sasl_conversation_->on_challenge(m.params.empty() ? std::string_view("+") : m.params[0]);
+    for (auto& param : reply.params)
+        send("AUTHENTICATE", {std::move(param)});
+    if (!reply.failure.empty())
+        login_failed(std::move(reply.failure), t);
 }
 
 bool client_state::handle_sasl_numeric(const irc::message& m, clock_time t)
@@ -88,8 +81,7 @@ bool client_state::handle_sasl_numeric(const irc::message& m, clock_time t)
     const std::string_view code = m.command;
     if (code.size() != 3 || !code.starts_with("90"))
         return false;
-    const bool logging_in = state_ == connection_state::registering
-        && (sasl_step_ == sasl_step::authenticating || sasl_step_ == sasl_step::answered);
+    const bool logging_in = state_ == connection_state::registering && sasl_step_ == sasl_step::authenticating;
     if (code == "900") {  // RPL_LOGGEDIN <nick> <mask> <account> :text
         if (m.params.size() >= 3 && !m.params[2].empty() && m.params[2] != account_) {
             account_ = m.params[2];
@@ -99,9 +91,14 @@ bool client_state::handle_sasl_numeric(const irc::message& m, clock_time t)
         if (!account_.empty())
             info("logged out of " + account_, t);
         account_.clear();
+    } else if (code == "903" && logging_in && sasl_conversation_ && !sasl_conversation_->finished()) {
+        // SCRAM's point is that the server proves itself too: success
+        // without that proof is from a server that does not know the keys.
+        login_failed("the server claimed success without proving it knows your password", t);
     } else if (code == "903" || code == "907") {  // RPL_SASLSUCCESS, ERR_SASLALREADY
         if (logging_in) {
             sasl_step_ = sasl_step::done;
+            sasl_conversation_.reset();
             send("CAP", {"END"});
         }
     } else if (code == "908") {  // RPL_SASLMECHS <nick> <mechanisms> :text
@@ -127,6 +124,7 @@ bool client_state::handle_sasl_numeric(const irc::message& m, clock_time t)
 void client_state::login_failed(std::string reason, clock_time t)
 {
     sasl_step_ = sasl_step::done;
+    sasl_conversation_.reset();
     info("login failed: " + reason + "; not continuing as a guest", t, true);
     login_failure_ = std::move(reason);
     quit("login failed");

@@ -299,6 +299,7 @@ void client_state::on_connected(clock_time)
     sasl_offered_ = false;
     sasl_mechanisms_.clear();
     sasl_step_ = sasl_step::idle;
+    sasl_conversation_.reset();
     account_.clear();
     names_pending_.clear();
     ping_sent_.reset();
@@ -374,7 +375,7 @@ void client_state::on_line(std::string_view line, clock_time now)
     } else if (cmd == "CAP") {
         handle_cap(m, now);
     } else if (cmd == "AUTHENTICATE") {
-        handle_authenticate(m);
+        handle_authenticate(m, t);
     } else if (cmd == "REGISTER" || cmd == "VERIFY") {
         handle_account_reply(cmd, m, t);
     } else if (cmd == "FAIL" && !m.params.empty() && (m.params[0] == "REGISTER" || m.params[0] == "VERIFY")) {

@@ -170,7 +170,7 @@ private:
     [[nodiscard]] bool request_sasl(clock_time now);
     // After CAP ACK/NAK: starts the login, or ends capability negotiation.
     void after_cap_reply(clock_time now);
-    void handle_authenticate(const irc::message& m);
+    void handle_authenticate(const irc::message& m, clock_time t);
     // True when `m` was a SASL numeric.
     bool handle_sasl_numeric(const irc::message& m, clock_time t);
     void login_failed(std::string reason, clock_time t);
@@ -211,12 +211,13 @@ private:
 
     // SASL on this connection: offered (and with which mechanisms, when the
     // server says), and how far the login got.
-    // requested: in CAP REQ; authenticating: AUTHENTICATE <mechanism> sent;
-    // answered: our response sent, waiting for 903 or a failure.
-    enum class sasl_step { idle, requested, authenticating, answered, done };
+    // requested: in CAP REQ; authenticating: AUTHENTICATE <mechanism> sent,
+    // until 903 or a failure.
+    enum class sasl_step { idle, requested, authenticating, done };
     bool sasl_offered_ = false;
     std::string sasl_mechanisms_;
     sasl_step sasl_step_ = sasl_step::idle;
+    std::optional<sasl_conversation> sasl_conversation_;
     std::string account_;
     std::string login_failure_;
     std::set<std::string> names_shown_;   // channels whose NAMES the user asked to see

@@ -1,14 +1,15 @@
 // Accounts in the client state machine: the --sasl login during
 // registration (exact bytes), the login numerics, and /register.
-#include "client/base64.hpp"
 #include "client/client_state.hpp"
 
 #include <algorithm>
 
+#include "core/auth/base64.hpp"
 #include "support/catch.hpp"
 
 using namespace sala::client;
 using namespace std::chrono_literals;
+using sala::core::auth::base64_encode;
 
 namespace {
 
@@ -17,7 +18,7 @@ using lines = std::vector<std::string>;
 
 client_settings with_sasl(sasl_mechanism m, std::string password = "secret")
 {
-    return client_settings{"alice", "", {"#lobby"}, "h:1", sasl_settings{m, "alice", std::move(password)}};
+    return client_settings{"alice", "", {"#lobby"}, "h:1", sasl_settings{m, "alice", std::move(password), {}}};
 }
 
 // Connected, the registration lines taken.
@@ -36,16 +37,6 @@ bool has_event(const std::vector<event>& events, event_kind kind, std::string_vi
 }
 
 }  // namespace
-
-TEST_CASE("base64 follows RFC 4648", "[client_login]")
-{
-    CHECK(encode_base64("").empty());
-    CHECK(encode_base64("f") == "Zg==");
-    CHECK(encode_base64("fo") == "Zm8=");
-    CHECK(encode_base64("foo") == "Zm9v");
-    CHECK(encode_base64("foobar") == "Zm9vYmFy");
-    CHECK(encode_base64(std::string("\0alice\0secret", 13)) == "AGFsaWNlAHNlY3JldA==");
-}
 
 TEST_CASE("SASL PLAIN logs in before CAP END", "[client_login]")
 {
@@ -84,12 +75,12 @@ TEST_CASE("a SASL response is sent in 400-byte AUTHENTICATE lines", "[client_log
 
     const auto exact = pieces_for(293);
     REQUIRE(exact.size() == 2);
-    CHECK(exact[0] == "AUTHENTICATE " + encode_base64(prefix + std::string(293, 'p')) + "\r\n");
+    CHECK(exact[0] == "AUTHENTICATE " + base64_encode(prefix + std::string(293, 'p')) + "\r\n");
     CHECK(exact[0].size() == 13 + 400 + 2);
     CHECK(exact[1] == "AUTHENTICATE +\r\n");  // the last piece was full: say it ended
 
     const auto longer = pieces_for(443);
-    const auto encoded = encode_base64(prefix + std::string(443, 'p'));
+    const auto encoded = base64_encode(prefix + std::string(443, 'p'));
     REQUIRE(encoded.size() == 600);
     CHECK(longer == lines{"AUTHENTICATE " + encoded.substr(0, 400) + "\r\n", "AUTHENTICATE " + encoded.substr(400) + "\r\n"});
 }
@@ -173,18 +164,105 @@ TEST_CASE("an unknown mechanism fails the login with what the server offers", "[
     CHECK(c.quitting());
 }
 
-TEST_CASE("a challenge PLAIN does not expect aborts the exchange", "[client_login]")
+TEST_CASE("a challenge PLAIN does not expect aborts the login", "[client_login]")
 {
     auto c = connected(with_sasl(sasl_mechanism::plain));
     c.on_line(":srv CAP * LS :sasl", t0);
     c.on_line(":srv CAP * ACK :sasl", t0);
     (void)c.take_outgoing();
     c.on_line("AUTHENTICATE Zm9v", t0);
-    CHECK(c.take_outgoing() == lines{"AUTHENTICATE *\r\n"});
+    CHECK(c.take_outgoing() == lines{"AUTHENTICATE *\r\n", "QUIT :login failed\r\n"});
+    CHECK(c.login_failure() == "the server started PLAIN with a challenge");
     c.on_line("AUTHENTICATE +", t0);
     CHECK(c.take_outgoing().empty());  // the password never follows
-    c.on_line(":srv 906 alice :SASL authentication aborted", t0);
-    CHECK(c.login_failure() == "SASL authentication aborted");
+}
+
+namespace {
+
+// RFC 7677's example (user "user", password "pencil"); the server's final
+// message as the library's tests correct the RFC's erratum.
+constexpr std::string_view scram_nonce = "rOprNGfwEbeRWgbNEkqO";
+constexpr std::string_view scram_server_first
+    = "r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096";
+constexpr std::string_view scram_client_final
+    = "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=";
+constexpr std::string_view scram_server_final = "v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=";
+
+client_state scram_client_after_proof()
+{
+    auto s = client_settings{"alice", "", {"#lobby"}, "h:1",
+                             sasl_settings{sasl_mechanism::scram_sha_256, "user", "pencil", std::string(scram_nonce)}};
+    auto c = connected(std::move(s));
+    c.on_line(":srv CAP * LS :sasl=PLAIN,SCRAM-SHA-256", t0);
+    c.on_line(":srv CAP * ACK :sasl", t0);
+    CHECK(c.take_outgoing() == lines{"CAP REQ sasl\r\n", "AUTHENTICATE SCRAM-SHA-256\r\n"});
+    c.on_line("AUTHENTICATE +", t0);
+    CHECK(c.take_outgoing() == lines{"AUTHENTICATE " + base64_encode("n,,n=user,r=rOprNGfwEbeRWgbNEkqO") + "\r\n"});
+    c.on_line("AUTHENTICATE " + base64_encode(scram_server_first), t0);
+    CHECK(c.take_outgoing() == lines{"AUTHENTICATE " + base64_encode(scram_client_final) + "\r\n"});
+    return c;
+}
+
+}  // namespace
+
+TEST_CASE("SASL SCRAM-SHA-256 logs in once the server proves itself", "[client_login]")
+{
+    auto c = scram_client_after_proof();
+    c.on_line("AUTHENTICATE " + base64_encode(scram_server_final), t0);
+    CHECK(c.take_outgoing() == lines{"AUTHENTICATE +\r\n"});
+    c.on_line(":srv 900 alice alice!a@h user :You are now logged in as user", t0);
+    c.on_line(":srv 903 alice :SASL authentication successful", t0);
+    CHECK(c.take_outgoing() == lines{"CAP END\r\n"});
+    CHECK(c.account() == "user");
+    CHECK_FALSE(c.quitting());
+}
+
+TEST_CASE("SASL SCRAM-SHA-256 refuses a server that cannot prove itself", "[client_login]")
+{
+    SECTION("a wrong signature")
+    {
+        auto c = scram_client_after_proof();
+        c.on_line("AUTHENTICATE " + base64_encode("v=6rriTRBi23WpRR/wcYv2Vt2LvOVPYrm6/5Y9ewx5ZLg="), t0);
+        CHECK(c.take_outgoing() == lines{"AUTHENTICATE *\r\n", "QUIT :login failed\r\n"});
+        CHECK(c.login_failure().find("could not prove") != std::string::npos);
+    }
+    SECTION("success claimed without a signature")
+    {
+        auto c = scram_client_after_proof();
+        c.on_line(":srv 903 alice :SASL authentication successful", t0);
+        CHECK(c.take_outgoing() == lines{"QUIT :login failed\r\n"});
+        CHECK(c.login_failure().find("without proving") != std::string::npos);
+    }
+    SECTION("a challenge that is not base64")
+    {
+        auto c = scram_client_after_proof();
+        c.on_line("AUTHENTICATE !!!!", t0);
+        CHECK(c.take_outgoing() == lines{"AUTHENTICATE *\r\n", "QUIT :login failed\r\n"});
+    }
+    CHECK(true);
+}
+
+TEST_CASE("a challenge in 400-byte pieces is gathered before it is answered", "[client_login]")
+{
+    // A SCRAM server-first padded with an extension past 400 bytes of base64.
+    const std::string server_first = std::string(scram_server_first) + ",x=" + std::string(400, 'y');
+    auto s = client_settings{"alice", "", {}, "h:1",
+                             sasl_settings{sasl_mechanism::scram_sha_256, "user", "pencil", std::string(scram_nonce)}};
+    auto c = connected(std::move(s));
+    c.on_line(":srv CAP * LS :sasl", t0);
+    c.on_line(":srv CAP * ACK :sasl", t0);
+    c.on_line("AUTHENTICATE +", t0);
+    (void)c.take_outgoing();
+    const auto encoded = base64_encode(server_first);
+    REQUIRE(encoded.size() > 400);
+    c.on_line("AUTHENTICATE " + encoded.substr(0, 400), t0);
+    CHECK(c.take_outgoing().empty());  // more follows
+    c.on_line("AUTHENTICATE " + encoded.substr(400), t0);
+    const auto sent = c.take_outgoing();
+    REQUIRE(sent.size() == 1);
+    const auto proof = sala::core::auth::base64_decode(sent[0].substr(13, sent[0].size() - 15));
+    REQUIRE(proof);
+    CHECK(proof->starts_with("c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p="));
 }
 
 TEST_CASE("login numerics outside a login change only the account", "[client_login]")
