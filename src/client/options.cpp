@@ -14,18 +14,13 @@ namespace sala::client {
 
 namespace {
 
-// --sasl's mechanism and, for PLAIN, its password; an exit status on error.
+// --sasl's mechanism and, for PLAIN and SCRAM-SHA-256, its password; an exit
+// status on error.
 std::optional<int> settle_sasl(client_options& o, const std::string& mechanism, const std::string& password_file)
 {
     const auto m = parse_mechanism(mechanism);
     if (!m) {
-        std::string upper = mechanism;
-        for (auto& c : upper)
-            c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-        if (upper == "SCRAM-SHA-256")
-            std::cerr << "chat-client: --sasl=SCRAM-SHA-256 is not supported yet; use PLAIN (over --tls) or EXTERNAL\n";
-        else
-            std::cerr << "chat-client: --sasl takes PLAIN or EXTERNAL, not '" << mechanism << "'\n";
+        std::cerr << "chat-client: --sasl takes PLAIN, SCRAM-SHA-256 or EXTERNAL, not '" << mechanism << "'\n";
         return 2;
     }
     o.sasl.mechanism = *m;
@@ -37,7 +32,7 @@ std::optional<int> settle_sasl(client_options& o, const std::string& mechanism, 
             return 2;
         }
         if (!password_file.empty()) {
-            std::cerr << "chat-client: --password-file is for --sasl=PLAIN; EXTERNAL uses --tls-cert\n";
+            std::cerr << "chat-client: --password-file is for a password; --sasl=EXTERNAL uses --tls-cert\n";
             return 2;
         }
         return std::nullopt;
@@ -67,7 +62,7 @@ options_result parse_options(int argc, const char* const* argv)
     std::string sasl_mechanism_name, password_file;
     auto* sasl = app.add_flag("--sasl{PLAIN}", sasl_mechanism_name,
         "Log in to your account while connecting (SASL): --sasl or --sasl=PLAIN with a password, "
-        "--sasl=EXTERNAL with --tls-cert");
+        "--sasl=SCRAM-SHA-256 with a password the server never sees, --sasl=EXTERNAL with --tls-cert");
     app.add_option("--account", o.sasl.account, "Account to log in to with --sasl (default: your nick)")->needs(sasl);
     app.add_option("--password-file", password_file,
         "Read the --sasl password from the first line of this file (else $SALA_PASSWORD, else a prompt)")

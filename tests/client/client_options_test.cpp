@@ -103,9 +103,13 @@ TEST_CASE("sasl mechanisms on the command line", "[client_options]")
         CHECK(r.options->sasl.password.empty());
         CHECK(parse({"alice", "--sasl=EXTERNAL"}).exit_code == 2);
     }
-    SECTION("SCRAM-SHA-256 is refused until it is implemented")
+    SECTION("SCRAM-SHA-256 needs a password like PLAIN")
     {
-        CHECK(parse({"alice", "--sasl=SCRAM-SHA-256"}).exit_code == 2);
+        const password_env with_password("pencil");
+        const auto r = parse({"alice", "--sasl=scram-sha-256"});
+        REQUIRE(r.options);
+        CHECK(r.options->sasl.mechanism == sasl_mechanism::scram_sha_256);
+        CHECK(r.options->sasl.password == "pencil");
     }
     SECTION("unknown mechanisms and options without --sasl are refused")
     {
