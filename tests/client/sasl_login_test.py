@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """chat-client --plain --sasl against a scripted server: the exact lines of a
-SASL PLAIN login, the account shown once the server logs the client in, and
-a rejected login ending the client (exit status 1, "login failed", no
-reconnect). The real server's SASL is tested elsewhere; this pins what the
+SASL PLAIN login, a SCRAM-SHA-256 login checked by an independent SCRAM
+server written here (RFC 5802 with Python's hashlib), the account shown once
+the server logs the client in, and a rejected login ending the client (exit
+status 1, "login failed", no reconnect). The real server's SASL is tested elsewhere; this pins what the
 client sends. Usage: sasl_login_test.py CHAT_CLIENT. Standard library only.
 """
 
 import base64
+import hashlib
+import hmac
 import os
 import socket
 import subprocess
@@ -41,6 +44,11 @@ class peer:
         self.conn.sendall(line.encode() + b"\r\n")
 
     def expect(self, line):
+        got = self.read()
+        if got != line:
+            fail("expected %r, got %r" % (line, got), self.client)
+
+    def read(self):
         while b"\r\n" not in self.pending:
             try:
                 got = self.conn.recv(4096)
@@ -50,8 +58,14 @@ class peer:
                 fail("connection closed waiting for %r" % line, self.client)
             self.pending += got
         first, self.pending = self.pending.split(b"\r\n", 1)
-        if first.decode() != line:
-            fail("expected %r, got %r" % (line, first), self.client)
+        return first.decode()
+
+    def authenticate(self):
+        """The decoded payload of the client's next AUTHENTICATE line."""
+        line = self.read()
+        if not line.startswith("AUTHENTICATE ") or line == "AUTHENTICATE *":
+            fail("expected an AUTHENTICATE payload, got %r" % line, self.client)
+        return base64.b64decode(line[len("AUTHENTICATE "):], validate=True)
 
 
 def finish(client, what):
@@ -63,14 +77,40 @@ def finish(client, what):
     return client.stdout.read(), client.stderr.read()
 
 
-def start(client_bin, port, password_file):
+def start(client_bin, port, password_file, mechanism="PLAIN"):
     return subprocess.Popen(
         [client_bin, "alice", "--plain", "--host", "127.0.0.1", "--port", str(port), "--channel", "#lobby",
-         "--sasl", "--account", ACCOUNT, "--password-file", password_file, "--reconnect-min", "0.05"],
+         "--sasl=" + mechanism, "--account", ACCOUNT, "--password-file", password_file, "--reconnect-min", "0.05"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-def log_in(listener, client):
+def scram_exchange(p):
+    """The server's side of SCRAM-SHA-256 (RFC 5802, 7677): checks the
+    client's proof of PASSWORD and proves the server knows it too."""
+    first = p.authenticate().decode()
+    if not first.startswith("n,,n=%s,r=" % ACCOUNT):
+        fail("bad SCRAM client-first %r" % first, p.client)
+    bare = first[3:]
+    nonce = bare.split(",r=", 1)[1] + "server-nonce"
+    salt, iterations = b"sala-test-salt", 4096
+    server_first = "r=%s,s=%s,i=%d" % (nonce, base64.b64encode(salt).decode(), iterations)
+    p.send("AUTHENTICATE " + base64.b64encode(server_first.encode()).decode())
+    final = p.authenticate().decode()
+    without_proof, proof = final.rsplit(",p=", 1)
+    if without_proof != "c=biws,r=" + nonce:
+        fail("bad SCRAM client-final %r" % final, p.client)
+    salted = hashlib.pbkdf2_hmac("sha256", PASSWORD.encode(), salt, iterations)
+    client_key = hmac.digest(salted, b"Client Key", "sha256")
+    auth_message = ",".join([bare, server_first, without_proof]).encode()
+    signature = hmac.digest(hashlib.sha256(client_key).digest(), auth_message, "sha256")
+    if base64.b64decode(proof) != bytes(a ^ b for a, b in zip(client_key, signature)):
+        fail("the SCRAM proof does not match the password", p.client)
+    server_signature = hmac.digest(hmac.digest(salted, b"Server Key", "sha256"), auth_message, "sha256")
+    p.send("AUTHENTICATE " + base64.b64encode(b"v=" + base64.b64encode(server_signature)).decode())
+    p.expect("AUTHENTICATE +")
+
+
+def log_in(listener, client, mechanism="PLAIN"):
     """Runs the login up to the server's verdict; returns the peer."""
     listener.settimeout(LIMIT)
     try:
@@ -81,19 +121,22 @@ def log_in(listener, client):
     p.expect("CAP LS 302")
     p.expect("NICK alice")
     p.expect("USER alice 0 * alice")
-    p.send(":srv CAP * LS :server-time sasl=PLAIN,EXTERNAL")
+    p.send(":srv CAP * LS :server-time sasl=PLAIN,SCRAM-SHA-256,EXTERNAL")
     p.expect("CAP REQ :server-time sasl")
     p.send(":srv CAP alice ACK :server-time sasl")
-    p.expect("AUTHENTICATE PLAIN")
+    p.expect("AUTHENTICATE " + mechanism)
     p.send("AUTHENTICATE +")
+    if mechanism == "SCRAM-SHA-256":
+        scram_exchange(p)
+        return p
     response = base64.b64encode(b"\0" + ACCOUNT.encode() + b"\0" + PASSWORD.encode()).decode()
     p.expect("AUTHENTICATE " + response)
     return p
 
 
-def accepted(listener, client_bin, password_file):
-    client = start(client_bin, listener.getsockname()[1], password_file)
-    p = log_in(listener, client)
+def accepted(listener, client_bin, password_file, mechanism="PLAIN"):
+    client = start(client_bin, listener.getsockname()[1], password_file, mechanism)
+    p = log_in(listener, client, mechanism)
     p.send(":srv 900 alice alice!a@h %s :You are now logged in as %s" % (ACCOUNT, ACCOUNT))
     p.send(":srv 903 alice :SASL authentication successful")
     p.expect("CAP END")
@@ -139,8 +182,9 @@ def main():
         listener.bind(("127.0.0.1", 0))
         listener.listen(4)
         accepted(listener, client_bin, password_file)
+        accepted(listener, client_bin, password_file, "SCRAM-SHA-256")
         rejected(listener, client_bin, password_file)
-    print("ok: SASL PLAIN login accepted and rejected")
+    print("ok: SASL PLAIN and SCRAM-SHA-256 logins accepted, PLAIN rejected")
 
 
 if __name__ == "__main__":
