@@ -91,7 +91,8 @@ bool client_state::handle_sasl_numeric(const irc::message& m, clock_time t)
         if (!account_.empty())
             info("logged out of " + account_, t);
         account_.clear();
-    } else if (code == "903" && logging_in && sasl_conversation_ && !sasl_conversation_->finished()) {
+    } else if (code == "903" && logging_in && settings_.sasl.mechanism == sasl_mechanism::scram_sha_256
+               && sasl_conversation_ && !sasl_conversation_->finished()) {
         // SCRAM's point is that the server proves itself too: success
         // without that proof is from a server that does not know the keys.
         login_failed("the server claimed success without proving it knows your password", t);
