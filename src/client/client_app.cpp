@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "client/failure.hpp"
+#include "client/sanitize.hpp"
 #include "client/tls.hpp"
 #include "irc/line_reader.hpp"
 
@@ -46,7 +47,7 @@ client_app::client_app(asio::io_context& ctx, const client_options& options, vie
       view_(v),
       state_(client_settings{options.nick, options.password,
                              options.channel.empty() ? std::vector<std::string>{} : std::vector<std::string>{options.channel},
-                             options.host + ":" + std::to_string(options.port)}),
+                             options.host + ":" + std::to_string(options.port), options.sasl}),
       schedule_(options.reconnect_min, options.reconnect_max),
       tls_context_(std::move(tls)),
       tls_(options.tls),
@@ -244,6 +245,10 @@ asio::awaitable<void> client_app::run()
         (void)co_await backoff_.async_wait(use_nothrow);
     }
     quit_timer_.cancel();
+    if (!state_.login_failure().empty()) {
+        fatal_error_ = "login failed: " + sanitize_text(state_.login_failure());
+        exit_code_ = 1;
+    }
 }
 
 template <class Stream>
@@ -290,6 +295,10 @@ asio::awaitable<void> client_app::read_loop(Stream& stream, tcp::socket& socket)
             if (!line->overlong)
                 state_.on_line(line->text, t);
         flush();
+        // The server made us quit (a failed --sasl login): bound the wait
+        // for it to close, as for a typed /quit.
+        if (state_.quitting())
+            request_quit("");
         if (!tls_ && state_.sts_port()) {
             sts_upgrade_ = true;
             co_return;

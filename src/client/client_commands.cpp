@@ -40,6 +40,8 @@ const char* const help_lines[] = {
     "/away [text]       mark yourself away (no text: back)",
     "/win N             switch to window N (also Alt-1..9)",
     "/quote RAW         send a raw IRC line",
+    "/register PASSWORD register your nick as an account (the line is not kept in history)",
+    "/verify ACCOUNT CODE  finish a registration the server asked to verify",
     "/quit [reason]     leave",
     "Keys: Tab completes, Up/Down history, PageUp/PageDown scroll, Ctrl-C quits",
     "PageUp at the top of a room loads older lines, where the server keeps history",
@@ -50,8 +52,28 @@ const char* const help_lines[] = {
 const std::vector<std::string>& client_state::command_names()
 {
     static const std::vector<std::string> names = {"/away", "/help", "/join", "/me",  "/msg",  "/names",
-                                                   "/nick", "/part", "/quit", "/quote", "/topic", "/win"};
+                                                   "/nick", "/part", "/quit", "/quote", "/register", "/topic",
+                                                   "/verify", "/win"};
     return names;
+}
+
+bool client_state::holds_secret(std::string_view line)
+{
+    if (!line.starts_with('/'))
+        return false;
+    const auto [command, args] = split_word(line.substr(1));
+    const auto name = lower(command);
+    if (name == "register" || name == "verify")
+        return true;
+    const auto [first, rest] = split_word(args);
+    // Raw commands that carry passwords, and what is said to NickServ
+    // (IDENTIFY, REGISTER, GHOST: nearly all of it is credentials).
+    if (name == "quote" || name == "raw") {
+        const auto raw = lower(first);
+        return raw == "pass" || raw == "authenticate" || raw == "register" || raw == "verify" || raw == "oper"
+            || (raw == "privmsg" && lower(split_word(rest).first) == "nickserv");
+    }
+    return (name == "msg" || name == "query") && lower(first) == "nickserv";
 }
 
 void client_state::quit(std::string_view reason)
@@ -231,6 +253,17 @@ void client_state::run_command(std::string_view name, std::string_view args, con
             send("AWAY", {});
         else
             send("AWAY", {std::string(args)});
+    } else if (name == "register") {
+        // IRCv3 draft/account-registration for the current nick ("*"), with
+        // no email; the whole rest of the line is the password.
+        if (!need(!args.empty(), "/register PASSWORD") || !online())
+            return;
+        send("REGISTER", {"*", "*", std::string(args)});
+    } else if (name == "verify") {
+        auto [account, code] = split_word(args);
+        if (!need(!account.empty() && !code.empty(), "/verify ACCOUNT CODE") || !online())
+            return;
+        send("VERIFY", {std::string(account), std::string(code)});
     } else if (name == "quit" || name == "exit") {
         quit(args);
     } else if (name == "quote" || name == "raw") {

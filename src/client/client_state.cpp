@@ -296,6 +296,11 @@ void client_state::on_connected(clock_time)
     caps_.clear();
     sts_port_.reset();
     offered_.clear();
+    sasl_offered_ = false;
+    sasl_mechanisms_.clear();
+    sasl_step_ = sasl_step::idle;
+    sasl_conversation_.reset();
+    account_.clear();
     names_pending_.clear();
     ping_sent_.reset();
     lag_.reset();
@@ -320,6 +325,7 @@ void client_state::on_disconnected(std::string_view reason, clock_time now)
         w.members.clear();
     }
     ping_sent_.reset();
+    account_.clear();
     event e;
     e.kind = event_kind::disconnected;
     e.time = now;
@@ -367,7 +373,13 @@ void client_state::on_line(std::string_view line, clock_time now)
             ping_sent_.reset();
         }
     } else if (cmd == "CAP") {
-        handle_cap(m);
+        handle_cap(m, now);
+    } else if (cmd == "AUTHENTICATE") {
+        handle_authenticate(m, t);
+    } else if (cmd == "REGISTER" || cmd == "VERIFY") {
+        handle_account_reply(cmd, m, t);
+    } else if (cmd == "FAIL" && !m.params.empty() && (m.params[0] == "REGISTER" || m.params[0] == "VERIFY")) {
+        handle_account_fail(m, t);
     } else if (cmd == "JOIN") {
         handle_join(m, who, t, now);
     } else if (cmd == "PART") {
@@ -394,7 +406,7 @@ void client_state::on_line(std::string_view line, clock_time now)
     }
 }
 
-void client_state::handle_cap(const irc::message& m)
+void client_state::handle_cap(const irc::message& m, clock_time now)
 {
     // CAP <nick> <sub> [*] :<caps>
     if (m.params.size() < 3)
@@ -407,6 +419,8 @@ void client_state::handle_cap(const irc::message& m)
                 offered_.push_back(name);
             if (name == "sts" && name.size() < c.size())
                 note_sts_policy(std::string_view(c).substr(name.size() + 1));
+            if (name == "sasl")
+                note_sasl_offer(std::string_view(c).substr(std::min(name.size() + 1, c.size())));
         }
         const bool more = m.params.size() >= 4 && m.params[2] == "*";
         if (more || state_ != connection_state::registering)
@@ -415,6 +429,8 @@ void client_state::handle_cap(const irc::message& m)
         for (const auto c : wanted_caps)
             if (std::find(offered_.begin(), offered_.end(), c) != offered_.end())
                 want += (want.empty() ? "" : " ") + std::string(c);
+        if (request_sasl(now))
+            want += want.empty() ? "sasl" : " sasl";
         if (want.empty())
             send("CAP", {"END"});
         else
@@ -423,14 +439,14 @@ void client_state::handle_cap(const irc::message& m)
         for (auto& c : words(m.params.back())) {
             if (c.starts_with('-'))
                 caps_.erase(c.substr(1));
-            else if (wanted(c))
+            else if (wanted(c) || (c == "sasl" && sasl_step_ == sasl_step::requested))
                 caps_.insert(c);
         }
         if (state_ == connection_state::registering)
-            send("CAP", {"END"});
+            after_cap_reply(now);
     } else if (sub == "NAK") {
         if (state_ == connection_state::registering)
-            send("CAP", {"END"});
+            after_cap_reply(now);
     }
 }
 
@@ -639,6 +655,8 @@ void client_state::handle_privmsg(const irc::message& m, std::string_view who, c
 void client_state::handle_numeric(const irc::message& m, clock_time t)
 {
     const std::string_view code = m.command;
+    if (handle_sasl_numeric(m, t))
+        return;
     if (code == num::welcome) {
         handle_welcome(m, t);
         info(last_param(m), t);

@@ -20,6 +20,7 @@
 
 #include "client/event.hpp"
 #include "client/history.hpp"
+#include "client/sasl.hpp"
 #include "irc/message.hpp"
 
 namespace sala::client {
@@ -29,6 +30,7 @@ struct client_settings {
     std::string password;               // sent with PASS when not empty
     std::vector<std::string> channels;  // joined after registration
     std::string server_label;           // "host:port", until the server names itself
+    sasl_settings sasl{};               // log in during registration, when a mechanism is set
 };
 
 // How much a server can make the client keep. Each line a server sends is
@@ -111,6 +113,12 @@ public:
     // --- state for views ---
     [[nodiscard]] const std::string& nick() const { return nick_; }
     [[nodiscard]] const std::string& server_name() const { return server_name_; }
+    // The account we are logged in to on this connection (900/901, REGISTER
+    // SUCCESS); empty when none.
+    [[nodiscard]] const std::string& account() const { return account_; }
+    // Why the --sasl login failed, stopping the client (it quits rather than
+    // go on as a guest); empty when it did not.
+    [[nodiscard]] const std::string& login_failure() const { return login_failure_; }
     [[nodiscard]] connection_state state() const { return state_; }
     [[nodiscard]] bool quitting() const { return quitting_; }
     [[nodiscard]] const std::vector<window>& windows() const { return windows_; }
@@ -128,6 +136,10 @@ public:
     // Names to complete with Tab: members of the current window, and commands.
     [[nodiscard]] std::vector<std::string> completion_nicks() const;
     [[nodiscard]] static const std::vector<std::string>& command_names();
+
+    // True when a typed line carries a secret (/register's password, a
+    // NickServ IDENTIFY, a raw PASS...): input history must not keep it.
+    [[nodiscard]] static bool holds_secret(std::string_view line);
 
     // True when `text` names `nick` as a word (case-insensitively).
     [[nodiscard]] static bool mentions(std::string_view text, std::string_view nick);
@@ -148,8 +160,22 @@ private:
     void mark_activity(const std::string& name, bool mention);
 
     // Server lines (client_state.cpp).
-    void handle_cap(const irc::message& m);
+    void handle_cap(const irc::message& m, clock_time now);
     void note_sts_policy(std::string_view policy);
+
+    // Accounts (client_account.cpp): SASL during registration, 900-908,
+    // REGISTER/VERIFY replies.
+    void note_sasl_offer(std::string_view value);
+    // Whether to add sasl to CAP REQ; tells the user when the server cannot log us in.
+    [[nodiscard]] bool request_sasl(clock_time now);
+    // After CAP ACK/NAK: starts the login, or ends capability negotiation.
+    void after_cap_reply(clock_time now);
+    void handle_authenticate(const irc::message& m, clock_time t);
+    // True when `m` was a SASL numeric.
+    bool handle_sasl_numeric(const irc::message& m, clock_time t);
+    void login_failed(std::string reason, clock_time t);
+    void handle_account_reply(std::string_view command, const irc::message& m, clock_time t);
+    void handle_account_fail(const irc::message& m, clock_time t);
     void handle_welcome(const irc::message& m, clock_time now);
     void handle_join(const irc::message& m, std::string_view who, clock_time t, clock_time now);
     void handle_part(const irc::message& m, std::string_view who, clock_time t);
@@ -182,6 +208,18 @@ private:
     std::set<std::string> caps_;          // acknowledged on this connection (only ones we asked for)
     std::vector<std::string> offered_;    // of those we would ask for, seen in CAP LS so far
     std::optional<std::uint16_t> sts_port_;
+
+    // SASL on this connection: offered (and with which mechanisms, when the
+    // server says), and how far the login got.
+    // requested: in CAP REQ; authenticating: AUTHENTICATE <mechanism> sent,
+    // until 903 or a failure.
+    enum class sasl_step { idle, requested, authenticating, done };
+    bool sasl_offered_ = false;
+    std::string sasl_mechanisms_;
+    sasl_step sasl_step_ = sasl_step::idle;
+    std::optional<sasl_conversation> sasl_conversation_;
+    std::string account_;
+    std::string login_failure_;
     std::set<std::string> names_shown_;   // channels whose NAMES the user asked to see
     std::string switch_on_join_;          // folded name of a room /join asked for
 

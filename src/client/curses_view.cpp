@@ -185,7 +185,7 @@ void curses_view::handle_key(int rc, wint_t key)
             scroll_ += std::max(1, LINES - 4);
             break;
         case KEY_NPAGE: scroll_ = std::max(0, scroll_ - std::max(1, LINES - 4)); break;
-        case KEY_ENTER: app_->submit(ed.submit()); break;
+        case KEY_ENTER: submit_line(); break;
         case KEY_RESIZE: clear(); break;
         default: break;
         }
@@ -204,7 +204,7 @@ void curses_view::handle_key(int rc, wint_t key)
     case 3: app_->request_quit(""); return;  // Ctrl-C
     case 9: ed.complete(state_->completion_nicks(), client_state::command_names()); return;
     case 10:
-    case 13: app_->submit(ed.submit()); return;
+    case 13: submit_line(); return;
     case 8:
     case 127: ed.backspace(); return;
     case 14:  // Ctrl-N / Ctrl-P: next / previous window
@@ -326,6 +326,13 @@ void curses_view::draw_members(int rows, int left, int width)
     attr_set(A_NORMAL, 0, nullptr);
 }
 
+void curses_view::submit_line()
+{
+    // A line with a password in it must not come back with Up.
+    const bool secret = client_state::holds_secret(editor_.text());
+    app_->submit(editor_.submit(!secret));
+}
+
 void curses_view::draw_status(int row)
 {
     const attr_t base = A_REVERSE;
@@ -342,6 +349,8 @@ void curses_view::draw_status(int row)
     case connection_state::registering: text += "| connecting "; break;
     case connection_state::registered: text += "| " + state_->nick() + " "; break;
     }
+    if (!state_->account().empty())
+        text += "| account " + state_->account() + " ";
     if (cur && state_->history_loading(cur->name))
         text += "| loading history ";
     if (const auto lag = state_->lag())

@@ -36,6 +36,7 @@ public:
 
 private:
     void handle_key(int rc, wint_t key);
+    void submit_line();
     void redraw();
     void draw_scrollback(int rows, int width);
     void draw_members(int rows, int left, int width);

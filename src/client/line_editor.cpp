@@ -109,13 +109,13 @@ void line_editor::history_next()
     edited();
 }
 
-std::string line_editor::submit()
+std::string line_editor::submit(bool remember)
 {
     std::string line = std::move(text_);
     text_.clear();
     cursor_ = 0;
     draft_.clear();
-    if (!line.empty() && (history_.empty() || history_.back() != line)) {
+    if (remember && !line.empty() && (history_.empty() || history_.back() != line)) {
         history_.push_back(line);
         if (history_.size() > history_limit_)
             history_.erase(history_.begin());

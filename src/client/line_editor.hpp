@@ -33,8 +33,9 @@ public:
     void history_prev();   // Up
     void history_next();   // Down
 
-    // Enter: returns the line, adds it to the history, clears the editor.
-    std::string submit();
+    // Enter: returns the line, adds it to the history unless `remember` is
+    // false (a line with a password in it), clears the editor.
+    std::string submit(bool remember = true);
 
     // Tab: completes the word before the cursor from `nicks`, or, for a word
     // starting with '/' at the beginning of the line, from `commands`.

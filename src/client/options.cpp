@@ -7,9 +7,46 @@
 #include <cctype>
 #include <iostream>
 
+#include "client/password_source.hpp"
 #include "irc/names.hpp"
 
 namespace sala::client {
+
+namespace {
+
+// --sasl's mechanism and, for PLAIN and SCRAM-SHA-256, its password; an exit
+// status on error.
+std::optional<int> settle_sasl(client_options& o, const std::string& mechanism, const std::string& password_file)
+{
+    const auto m = parse_mechanism(mechanism);
+    if (!m) {
+        std::cerr << "chat-client: --sasl takes PLAIN, SCRAM-SHA-256 or EXTERNAL, not '" << mechanism << "'\n";
+        return 2;
+    }
+    o.sasl.mechanism = *m;
+    if (o.sasl.account.empty())
+        o.sasl.account = o.nick;
+    if (*m == sasl_mechanism::external) {
+        if (o.tls_cert.empty()) {
+            std::cerr << "chat-client: --sasl=EXTERNAL logs in with a client certificate: give --tls-cert\n";
+            return 2;
+        }
+        if (!password_file.empty()) {
+            std::cerr << "chat-client: --password-file is for a password; --sasl=EXTERNAL uses --tls-cert\n";
+            return 2;
+        }
+        return std::nullopt;
+    }
+    auto found = find_password(password_file, o.sasl.account);
+    if (!found.password) {
+        std::cerr << "chat-client: " << found.error << "\n";
+        return 2;
+    }
+    o.sasl.password = std::move(*found.password);
+    return std::nullopt;
+}
+
+}  // namespace
 
 options_result parse_options(int argc, const char* const* argv)
 {
@@ -22,6 +59,14 @@ options_result parse_options(int argc, const char* const* argv)
     auto* port = app.add_option("--port", o.port, "Server port (default 6667, 6697 with TLS)");
     app.add_option("--channel", o.channel, "Room to join")->capture_default_str();
     app.add_option("--password", o.password, "Server password (PASS)");
+    std::string sasl_mechanism_name, password_file;
+    auto* sasl = app.add_flag("--sasl{PLAIN}", sasl_mechanism_name,
+        "Log in to your account while connecting (SASL): --sasl or --sasl=PLAIN with a password, "
+        "--sasl=SCRAM-SHA-256 with a password the server never sees, --sasl=EXTERNAL with --tls-cert");
+    app.add_option("--account", o.sasl.account, "Account to log in to with --sasl (default: your nick)")->needs(sasl);
+    app.add_option("--password-file", password_file,
+        "Read the --sasl password from the first line of this file (else $SALA_PASSWORD, else a prompt)")
+        ->needs(sasl);
     app.add_flag("--plain", o.plain, "Line mode: lines from stdin are sent, events printed on stdout");
     app.add_option("--ping-interval", ping_interval, "Seconds between lag checks")
         ->check(CLI::Range(0.05, 3600.0))
@@ -68,6 +113,9 @@ options_result parse_options(int argc, const char* const* argv)
     }
     o.tls_fingerprint = pinned;
     o.tls = o.tls || o.tls_insecure || !o.tls_fingerprint.empty() || !o.tls_cert.empty();
+    if (sasl->count() > 0)
+        if (auto status = settle_sasl(o, sasl_mechanism_name, password_file))
+            return {std::nullopt, *status};
     if (port->count() == 0)
         o.port = o.tls ? 6697 : 6667;
     auto ms = [](double s) { return std::chrono::milliseconds(static_cast<std::int64_t>(s * 1000.0)); };

@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "client/sasl.hpp"
+
 namespace sala::client {
 
 struct client_options {
@@ -13,7 +15,10 @@ struct client_options {
     std::string host = "localhost";
     std::uint16_t port = 6667;
     std::string channel = "#lobby";
-    std::string password;
+    std::string password;  // PASS (a server password), not an account's
+    // --sasl: the mechanism, the account (default: the nick) and, for PLAIN
+    // and SCRAM-SHA-256, the password from --password-file, SALA_PASSWORD or a prompt.
+    sasl_settings sasl;
     bool plain = false;
     // TLS: verified against the system's CAs (and --tls-ca) and the host
     // name, or pinned to a certificate's SHA-256, or not verified at all.
@@ -35,6 +40,8 @@ struct options_result {
 };
 
 // Parses argv; prints help, version or the error itself. Never throws.
+// With a --sasl mechanism that needs a password it also finds it
+// (password_source.hpp), which may prompt on the terminal.
 [[nodiscard]] options_result parse_options(int argc, const char* const* argv);
 
 }  // namespace sala::client

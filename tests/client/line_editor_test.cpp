@@ -86,6 +86,19 @@ TEST_CASE("editor history keeps the draft", "[editor]")
     CHECK(ed.cursor() == 5);
 }
 
+TEST_CASE("editor history skips a line submitted as secret", "[editor]")
+{
+    line_editor ed;
+    ed.insert("hello");
+    (void)ed.submit();
+    ed.insert("/register hunter2");
+    CHECK(ed.submit(false) == "/register hunter2");
+    ed.history_prev();
+    CHECK(ed.text() == "hello");
+    ed.history_prev();
+    CHECK(ed.text() == "hello");
+}
+
 TEST_CASE("editor completes nicks and commands", "[editor]")
 {
     const std::vector<std::string> nicks = {"alice", "Albert", "bob"};
