@@ -16,7 +16,8 @@
 #   observer_saw ERE                 whether the observer has received a matching line
 #   accounts_check_nick_kept NICK DECOY
 #                                    NICK (logged in with SASL) outlasted a nick grace
-#                                    that took DECOY (registered) from the observer
+#                                    that took DECOY (registered) from the observer,
+#                                    which then holds a Guest- nick
 #   accounts_stop_server             SIGTERM; non-zero unless chat-server exits 0 and clean
 #
 # Every wait is bounded by WAIT_S (generous: only a hang should reach it).
@@ -25,6 +26,10 @@ WAIT_S=${WAIT_S:-60}
 # Seconds a registered nick may be held without logging in: short, because
 # accounts_check_nick_kept waits it out once (on a condition, not a sleep).
 NICK_GRACE_S=2
+# A second account, for the nick grace check (and NickServ IDENTIFY, which
+# splits at spaces: none in its password).
+DECOY=decoy
+DECOY_PASSWORD=decoy-pass-123
 ACCOUNTS_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SERVER_PID=""
 OBSERVER_PID=""

@@ -62,7 +62,7 @@ pane_shows() {
 # --- the server, the accounts, the observer -------------------------------------
 accounts_start_server || fail "chat-server did not report its port"
 accounts_register "$ACCOUNT" "$PASSWORD" || fail "could not register the account $ACCOUNT"
-accounts_register decoy 'decoy pass 123' || fail "could not register the account decoy"
+accounts_register "$DECOY" "$DECOY_PASSWORD" || fail "could not register the account $DECOY"
 accounts_start_observer watcher "$CHANNEL" || fail "the observer did not get extended-join and join $CHANNEL"
 
 # --- irssi in tmux: SASL from its chatnet settings, the channel from its
@@ -115,7 +115,7 @@ wait_until "$WAIT_S" pane_shows "You are now logged in as $ACCOUNT" \
 echo "$NAME: (b) irssi shows 900 and 903"
 
 # (c) logged in, irssi keeps the registered nick past the grace.
-accounts_check_nick_kept "$ACCOUNT" decoy || fail "(c) $ACCOUNT did not keep its nick, logged in, past the nick grace"
+accounts_check_nick_kept "$ACCOUNT" "$DECOY" || fail "(c) $ACCOUNT did not keep its nick, logged in, past the nick grace"
 
 # irssi leaves cleanly, and the observer sees it.
 tmux_ send-keys -t "$SESSION" '/quit done testing' Enter

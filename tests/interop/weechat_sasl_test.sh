@@ -68,7 +68,7 @@ buffer_log_has() { grep -Fq -- "$1" "$SERVER_BUFFER_LOG" 2>/dev/null; }
 # --- the server, the accounts, the observer -------------------------------------
 accounts_start_server || fail "chat-server did not report its port"
 accounts_register "$ACCOUNT" "$PASSWORD" || fail "could not register the account $ACCOUNT"
-accounts_register decoy 'decoy pass 123' || fail "could not register the account decoy"
+accounts_register "$DECOY" "$DECOY_PASSWORD" || fail "could not register the account $DECOY"
 accounts_start_observer watcher "$CHANNEL" || fail "the observer did not get extended-join and join $CHANNEL"
 
 # --- WeeChat: every setting by -r, in order, before /connect ----------------------
@@ -119,7 +119,7 @@ client_final=$(printf '%s' "${sent[2]}" | base64 -d 2>/dev/null)
 echo "$NAME: (c) WeeChat sent SCRAM-SHA-256, '$client_first', a client-final with proof, then '+'"
 
 # (d) logged in, WeeChat keeps the registered nick past the grace.
-accounts_check_nick_kept "$ACCOUNT" decoy || fail "(d) $ACCOUNT did not keep its nick, logged in, past the nick grace"
+accounts_check_nick_kept "$ACCOUNT" "$DECOY" || fail "(d) $ACCOUNT did not keep its nick, logged in, past the nick grace"
 
 # WeeChat quits on SIGTERM (sending QUIT), and the observer sees it.
 kill -TERM "$WEECHAT_PID"
