@@ -4,9 +4,10 @@
 # observer that asked for extended-join, so that a test can see the account a
 # real client logged in to in that client's JOIN line.
 #
-# The sourcing script sets NAME (its test name) and WORK (a temporary
-# directory it removes), defines fail MESSAGE (which should call
-# accounts_dump_logs), and calls accounts_cleanup from its EXIT trap.
+# The sourcing script sets NAME (its test name), SERVER_BIN (chat-server)
+# and WORK (a temporary directory it removes), defines fail MESSAGE (which
+# should call accounts_dump_logs), and calls accounts_cleanup from its EXIT
+# trap.
 #
 #   accounts_start_server            chat-server on a free loopback port: PORT, SERVER_PID
 #   accounts_register NICK PASSWORD  REGISTER through a raw socket; non-zero on failure
@@ -27,9 +28,11 @@ WAIT_S=${WAIT_S:-60}
 # accounts_check_nick_kept waits it out once (on a condition, not a sleep).
 NICK_GRACE_S=2
 # A second account, for the nick grace check (and NickServ IDENTIFY, which
-# splits at spaces: none in its password).
+# splits at spaces: none in its password). Used by the sourcing scripts.
+# shellcheck disable=SC2034
 DECOY=decoy
-DECOY_PASSWORD=decoy-pass-123
+# shellcheck disable=SC2034
+DECOY_PASSWORD='decoy-pass-123'
 ACCOUNTS_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SERVER_PID=""
 OBSERVER_PID=""
@@ -72,6 +75,7 @@ accounts_dump_logs() {
 
 accounts_start_server() {
     : >"$SERVER_LOG"
+    # shellcheck disable=SC2153  # SERVER_BIN is the sourcing script's
     "$SERVER_BIN" --bind 127.0.0.1 --port 0 --status-port 0 --db :memory: --autojoin "" --line-rate 0 \
         --nick-grace "$NICK_GRACE_S" --log-level debug >"$SERVER_LOG" 2>&1 &
     SERVER_PID=$!

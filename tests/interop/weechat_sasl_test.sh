@@ -113,7 +113,7 @@ client_first=$(printf '%s' "${sent[1]}" | base64 -d 2>/dev/null)
 client_final=$(printf '%s' "${sent[2]}" | base64 -d 2>/dev/null)
 [[ $client_final =~ ^c=biws,r=[^,]+,p=[^,]+$ ]] || fail "(c) not a client-final message: '$client_final'"
 # The server's nonce extends the client's.
-[[ ${client_final#c=biws,r=} == "${client_first#n,,n=$ACCOUNT,r=}"* ]] \
+[[ ${client_final#c=biws,r=} == "${client_first#n,,n="$ACCOUNT",r=}"* ]] \
     || fail "(c) the client-final nonce does not extend the client-first nonce"
 [[ ${sent[3]} == + ]] || fail "(c) WeeChat's answer to the server-final was '${sent[3]}', not '+'"
 echo "$NAME: (c) WeeChat sent SCRAM-SHA-256, '$client_first', a client-final with proof, then '+'"
