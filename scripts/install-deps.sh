@@ -9,6 +9,9 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev
   catch2 libcli11-dev libspdlog-dev libfmt-dev libncursesw5-dev libsqlite3-dev libssl-dev openssl libsodium-dev
   irssi tmux curl procps python3 chromium
+  # The accounts interop tests: WeeChat without a terminal, and node for
+  # irc-framework (npm below).
+  weechat-headless nodejs
   # The Debian package and its test: dpkg-shlibdeps (dpkg-dev) and file for
   # cpack's dependency list, systemd-analyze to verify the unit, adduser for
   # the package's postinst.
@@ -19,6 +22,10 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Debian's nodejs comes without npm, a separate package; NodeSource's nodejs
+# carries npm itself and conflicts with Debian's npm package, so npm is asked
+# for only when there is no npm command.
+command -v npm >/dev/null || missing+=(npm)
 if ((${#missing[@]})); then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
