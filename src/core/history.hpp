@@ -19,7 +19,7 @@ enum class history_kind : std::uint8_t { privmsg, notice, tagmsg, join, part, qu
 
 // One line of a room's history, as it was relayed.
 struct history_entry {
-    std::string target;       // the room's folded name
+    std::string target;       // the room's folded name, or a conversation_key()
     std::string msgid;        // IRCv3 msgid, unique across restarts
     std::int64_t time_ms = 0; // server-time, milliseconds since the Unix epoch
     history_kind kind = history_kind::privmsg;
@@ -28,6 +28,19 @@ struct history_entry {
     std::string account;      // the sender's account; empty when not logged in
     std::int64_t sequence = 0; // the number in its msgid (core::msgid_source); orders a room's history
 };
+
+// Where a private conversation is filed: one target for both ends, made of
+// each end's stable name (its folded account, or "*" and its folded nick when
+// it is not logged in), in order, after a '~' no channel name starts with.
+[[nodiscard]] inline std::string conversation_key(std::string_view a, std::string_view b)
+{
+    const bool a_first = a <= b;
+    std::string key = "~";
+    key += a_first ? a : b;
+    key += ' ';
+    key += a_first ? b : a;
+    return key;
+}
 
 // A CHATHISTORY reference: "*", "msgid=..." or "timestamp=...".
 struct history_ref {

@@ -181,6 +181,11 @@ void directory::deliver_to(const user_record& user, outgoing_ptr m) const
     asio::post(ctx_.shards[user.shard]->ctx, [s = user.owner, m = std::move(m)] { s->deliver(m); });
 }
 
+std::string correspondent(const user_record& u)
+{
+    return u.account.empty() ? "*" + irc::fold(u.nick) : irc::fold(u.account);
+}
+
 namespace {
 
 irc::who_entry who_entry_of(const user_record& u, std::string channel)

@@ -48,6 +48,10 @@ struct user_record {
 };
 using user_ptr = std::shared_ptr<user_record>;
 
+// The name a private conversation files `u` under (core::conversation_key):
+// its account, or its nick marked as not logged in.
+[[nodiscard]] std::string correspondent(const user_record& u);
+
 class directory {
 public:
     explicit directory(server_context& ctx);

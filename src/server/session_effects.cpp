@@ -10,6 +10,8 @@
 #include "irc/replies.hpp"
 #include "server/account_service.hpp"
 #include "server/handoff.hpp"
+#include "server/store_call.hpp"
+#include "store/store.hpp"
 #include "server/hub_call.hpp"
 #include "server/room.hpp"
 #include "server/session.hpp"
@@ -279,28 +281,66 @@ asio::awaitable<void> session::answer_who(const irc::effect::who& e)
     co_await carry_out(std::move(answer));
 }
 
+namespace {
+
+// What a private message became on the hub.
+struct private_send {
+    std::optional<irc::recipient> to;
+    outgoing_ptr shown;
+    user_ptr recipient;
+    // Set when the conversation is kept: written before anyone sees it.
+    std::optional<core::history_entry> kept;
+};
+
+}  // namespace
+
 asio::awaitable<void> session::send_private(const irc::effect::private_message& e)
 {
     // Stamped on the hub, where msgids are drawn.
-    auto send = [dir = ctx_.dir, target = e.target, line = e.line, tags = e.client_tags, sender = me_,
-                     is_chat = e.is_chat] {
+    auto prepare = [dir = ctx_.dir, target = e.target, line = e.line, tags = e.client_tags, sender = me_,
+                        is_chat = e.is_chat, notice = e.notice, keeping = ctx_.store != nullptr] {
+        private_send s;
         auto u = dir->find_user(target);
         if (!u || !u->registered)
-            return std::pair{std::optional<irc::recipient>{}, outgoing_ptr{}};
+            return s;
         if (is_chat)
             sender->last_spoke = std::chrono::steady_clock::now();
-        const auto id = dir->next_message_id();
-        auto m = make_tagged(line, server_time_tag(core::msgid_source::time_of(id.sequence)), tags, is_chat, !is_chat,
-            id.text, sender->account);
-        dir->deliver_to(*u, m);
-        return std::pair{std::optional{irc::recipient{u->nick, u->away}}, m};
+        auto id = dir->next_message_id();
+        const auto time_ms = core::msgid_source::time_of(id.sequence);
+        s.shown = make_tagged(line, server_time_tag(time_ms), tags, is_chat, !is_chat, id.text, sender->account);
+        s.to = irc::recipient{u->nick, u->away};
+        // Kept for whoever of the two has an account to read it back with
+        // (a TAGMSG only when it carries something).
+        if (keeping && (!sender->account.empty() || !u->account.empty()) && (is_chat || !tags.empty())) {
+            const auto kind = !is_chat ? core::history_kind::tagmsg
+                : notice               ? core::history_kind::notice
+                                       : core::history_kind::privmsg;
+            s.kept = core::history_entry{core::conversation_key(correspondent(*sender), correspondent(*u)),
+                std::move(id.text), time_ms, kind, line, tags, sender->account, id.sequence};
+        }
+        if (!s.kept)
+            dir->deliver_to(*u, s.shown);
+        s.recipient = std::move(u);
+        return s;
     };
-    auto sent = co_await call_on(ctx_.hub_executor(), std::move(send));
-    const auto& to = sent.first;
+    auto sent = co_await call_on(ctx_.hub_executor(), std::move(prepare));
+    if (sent.kept) {
+        // Like a room's lines: written before anyone, the sender included,
+        // sees it; delivered even if the disk failed, as rooms do.
+        auto write = [store = ctx_.store, entry = std::move(*sent.kept)](auto done) mutable {
+            std::vector<core::history_entry> one;
+            one.push_back(std::move(entry));
+            store->append(std::move(one), std::move(done));
+        };
+        (void)co_await ask_store<bool>(std::move(write));
+        auto deliver_there = [dir = ctx_.dir, u = sent.recipient, m = sent.shown] { dir->deliver_to(*u, m); };
+        co_await call_on(ctx_.hub_executor(), std::move(deliver_there));
+    }
+    const auto& to = sent.to;
     if (to && e.is_chat)
         ++home_.stats.received;
     if (to && proto_.echo_message())
-        deliver(sent.second, this);
+        deliver(sent.shown, this);
     auto answer = proto_.private_delivered(e, to);
     co_await carry_out(std::move(answer));
 }

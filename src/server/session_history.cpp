@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "irc/names.hpp"
+#include "server/hub_call.hpp"
 #include "server/session.hpp"
 #include "server/store_call.hpp"
 #include "store/store.hpp"
@@ -27,14 +28,25 @@ asio::awaitable<void> session::answer_history(const irc::effect::history& e)
         co_await carry_out(std::move(answer));
         co_return;
     }
-    // Private conversations are kept once accounts exist (they need a
-    // stable name to file them under); until then a nick has no history.
-    if (!irc::is_channel(e.query.target) || ctx_.store == nullptr) {
+    // Private conversations are read back through an account, the only
+    // name that stays someone's; without one a nick has no history.
+    if (ctx_.store == nullptr || (!irc::is_channel(e.query.target) && proto_.account().empty())) {
         auto answer = proto_.history_answered(e, std::vector<core::history_entry>{});
         co_await carry_out(std::move(answer));
         co_return;
     }
-    auto start = [store = ctx_.store, q = e.query](auto done) { store->query(q, std::move(done)); };
+    auto q = e.query;
+    if (!irc::is_channel(q.target)) {
+        // The other end as it is filed: whoever holds the nick now, or, when
+        // no one does, the account of that name.
+        auto find = [dir = ctx_.dir, nick = q.target] {
+            const auto u = dir->find_user(nick);
+            return u && u->registered ? correspondent(*u) : irc::fold(nick);
+        };
+        const auto other = co_await call_on(ctx_.hub_executor(), std::move(find));
+        q.target = core::conversation_key(irc::fold(proto_.account()), other);
+    }
+    auto start = [store = ctx_.store, q = std::move(q)](auto done) { store->query(q, std::move(done)); };
     const auto found = co_await ask_store<entries>(std::move(start));
     auto answer = found ? proto_.history_answered(e, found) : proto_.history_answered(e, std::nullopt, true);
     co_await carry_out(std::move(answer));
