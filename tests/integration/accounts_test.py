@@ -5,7 +5,8 @@ chat-server over real sockets.
 Cases:
   plain        SASL PLAIN: success, wrong password, authzid rules, 400-byte
                chunks (split, and exactly 400 then '+'), unknown mechanism
-               (908, 904), abort (906), already logged in (907), too long (905)
+               (908, 904), abort (906), already logged in (907), a line over 400
+               bytes (905), a message over 1600 bytes (904)
   scram        SASL SCRAM-SHA-256 with the server signature verified; a wrong
                password and an unknown account both fail only at the end
   external     SASL EXTERNAL on the TLS port with a client certificate added
