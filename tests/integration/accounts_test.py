@@ -25,6 +25,10 @@ Cases:
                arrives in order and every login is answered
   persist      accounts survive a restart; a damaged or deleted row lets no
                one in and does not crash the server
+  client       chat-client logs in with --sasl (PLAIN and SCRAM-SHA-256, the
+               password from SALA_PASSWORD or --password-file) and a channel
+               mate sees its account; a wrong password stops it (exit 1).
+               Runs when $SALA_CLIENT names the chat-client binary.
 
 Every wait has a deadline that does not depend on this machine's speed; the
 timings printed are information, not verdicts. Loopback only.
@@ -1116,6 +1120,57 @@ def case_persist(binary, d):
         server.stop()
 
 
+def run_chat_client(client, port, *args, password_env=None, lines=()):
+    """chat-client in line mode: sends `lines`, quits at end of input."""
+    env = {k: v for k, v in os.environ.items() if k != "SALA_PASSWORD"}
+    if password_env is not None:
+        env["SALA_PASSWORD"] = password_env
+    r = subprocess.run([client, "--plain", "--reconnect-max", "0.5", "--host", HOST, "--port", str(port), *args],
+                       input="".join(f"{l}\n" for l in lines), env=env, capture_output=True, text=True,
+                       timeout=DEADLINE_S)
+    return r.returncode, r.stdout + r.stderr
+
+
+def case_client(binary, d):
+    client = os.environ.get("SALA_CLIENT")
+    check(bool(client), "SALA_CLIENT must name the chat-client binary")
+    server = Server(binary, d)
+    try:
+        make_account(server.port, "carla")
+        watcher = connecting(server.port, "watcher", caps=("extended-join", "account-tag"))
+        finish_registration(watcher)
+        watcher.send("JOIN #lobby\r\n")
+        watcher.expect(numeric_in("366"), "the watcher's NAMES")
+
+        code, out = run_chat_client(client, server.port, "--sasl", "carla", password_env=PASSWORD,
+                                    lines=["hello with plain"])
+        check(code == 0 and "logged in as carla" in out, f"PLAIN login through chat-client: exit {code}: {out}")
+        joined = watcher.expect(lambda l: " JOIN #lobby" in l and ":carla!" in l, "carla's JOIN")
+        check(joined.endswith(" JOIN #lobby carla :carla"), f"expected an extended JOIN naming account carla: {joined}")
+        said = watcher.expect(lambda l: "PRIVMSG #lobby :hello with plain" in l, "carla's line")
+        check(said.startswith("@account=carla "), f"expected carla's line tagged with her account: {said}")
+        wait_nick_free(server.port, "carla")
+
+        secret = os.path.join(d, "password")
+        with open(secret, "w") as f:
+            f.write(PASSWORD + "\n")
+        code, out = run_chat_client(client, server.port, "--sasl=SCRAM-SHA-256", "--password-file", secret, "carla",
+                                    lines=["hello with scram"])
+        check(code == 0 and "logged in as carla" in out, f"SCRAM login through chat-client: exit {code}: {out}")
+        watcher.expect(lambda l: "PRIVMSG #lobby :hello with scram" in l and l.startswith("@account=carla "),
+                       "carla's line after SCRAM")
+        wait_nick_free(server.port, "carla")
+
+        code, out = run_chat_client(client, server.port, "--sasl", "carla", password_env="not-the-password",
+                                    lines=["must not arrive"])
+        check(code == 1 and "login failed" in out, f"a wrong password must stop chat-client with exit 1: {code}: {out}")
+        watcher.send("PING :barrier\r\n")
+        lines = watcher.lines_until(lambda l: command_of(l) == "PONG", "PONG")
+        check(not any("must not arrive" in l for l in lines), f"a refused client's line arrived: {lines}")
+    finally:
+        server.stop()
+
+
 CASES = {
     "plain": case_plain,
     "scram": case_scram,
@@ -1127,6 +1182,7 @@ CASES = {
     "throttle": case_throttle,
     "flood": case_flood,
     "persist": case_persist,
+    "client": case_client,
 }
 
 
@@ -1135,7 +1191,7 @@ def main():
         print(__doc__, file=sys.stderr)
         return 2
     binary = sys.argv[1]
-    names = sys.argv[2:] or list(CASES)
+    names = sys.argv[2:] or [n for n in CASES if n != "client" or os.environ.get("SALA_CLIENT")]
     unknown = [n for n in names if n not in CASES]
     if unknown:
         print(f"unknown case(s) {unknown}; cases: {', '.join(CASES)}", file=sys.stderr)
