@@ -120,12 +120,14 @@ asio::awaitable<void> session::run(std::shared_ptr<session> self)
 
     self->closing_ = true;
     self->ended_ = true;  // a flush still queued on the shard skips this session
-    self->socket_.close(ignored);
     try {
         co_await self->leave_everything();
     } catch (const std::exception& e) {
         spdlog::error("cleanup of {} failed: {}", self->proto_.host(), e.what());
     }
+    // Closed once the nick is free: a client that reconnects the moment it
+    // sees the connection end must find its nick available.
+    self->socket_.close(ignored);
     ++status::count_of(home.stats.disconnects, self->reason_kind_);
     spdlog::info("disconnect {} {}: {}", self->proto_.host(), self->proto_.nick_or_star(), self->reason_);
     home.sessions.erase(self.get());
