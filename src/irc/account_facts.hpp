@@ -25,7 +25,7 @@ enum class account_status : std::uint8_t {
 struct account_outcome {
     account_status status = account_status::unavailable;
     std::string account;  // as registered, when ok
-    std::vector<std::string> certfps;  // cert_list
+    std::vector<std::string> certfps;  // cert_list; cert_add: the one added
     // scram_credentials: the keys to check the client's proof against (made
     // up for an unknown account, so that the exchange looks the same), and
     // this server's part of the nonce.

@@ -158,8 +158,10 @@ public:
     [[nodiscard]] std::string services_notice(std::string_view text) const;
     // The account this connection is logged in to; empty: none.
     [[nodiscard]] const std::string& account() const { return account_; }
-    // The client's TLS certificate fingerprint, for SASL EXTERNAL.
-    void set_certfp(std::string certfp) { certfp_ = std::move(certfp); }
+    // The client presented a TLS certificate (its fingerprint, or empty):
+    // SASL EXTERNAL and NickServ CERT ADD may use it. The server keeps the
+    // fingerprint itself.
+    void set_certfp(std::string_view certfp) { has_certificate_ = !certfp.empty(); }
     // -------------------------------------------------------------------------
 
     // The connection is ending for a reason of the server's (flood, timeout):
@@ -307,7 +309,6 @@ private:
 
     // accounts
     std::string account_;
-    std::string certfp_;
     std::string refused_nick_;  // before registration: the last nick asked for and refused as in use
     struct sasl_exchange {
         enum class mechanism : std::uint8_t { plain, external, scram };
@@ -320,6 +321,7 @@ private:
         std::string account;  // SCRAM: the account named in the first message
     };
     std::unique_ptr<sasl_exchange> sasl_;  // null: no SASL exchange under way
+    bool has_certificate_ = false;
 };
 
 }  // namespace sala::irc

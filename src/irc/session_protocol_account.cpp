@@ -162,7 +162,7 @@ void session_protocol::sasl_start(effects& out, std::string_view mechanism)
         reply(out, numeric::saslfail, {}, "SASL authentication failed");
         return;
     }
-    if (*chosen == mech::external && certfp_.empty()) {
+    if (*chosen == mech::external && !has_certificate_) {
         reply(out, numeric::saslfail, {}, "SASL authentication failed: no client certificate was presented");
         return;
     }
@@ -333,7 +333,8 @@ session_protocol::effects session_protocol::account_answered(
         break;
     case action::cert_add:
         if (ok)
-            services_reply(out, "Certificate " + asked.argument + " can now log you in.");
+            services_reply(out, "Certificate "
+                    + (outcome.certfps.empty() ? asked.argument : outcome.certfps.front()) + " can now log you in.");
         else if (outcome.status == account_status::exists)
             services_reply(out, "That certificate already logs in to another account.");
         else
@@ -508,8 +509,9 @@ void session_protocol::nickserv(effects& out, std::string_view text)
         if (sub == "LIST") {
             ask(action::cert_list, account_);
         } else if (sub == "ADD" || sub == "DEL") {
-            std::string fp = words.size() > 2 ? normalize_fingerprint(arg(2)) : (sub == "ADD" ? certfp_ : "");
-            if (fp.empty())
+            // CERT ADD alone: this connection's certificate, which the server knows.
+            std::string fp = words.size() > 2 ? normalize_fingerprint(arg(2)) : std::string();
+            if (fp.empty() && (words.size() > 2 || sub == "DEL" || !has_certificate_))
                 services_reply(out, words.size() > 2 ? "That is not a SHA-256 certificate fingerprint."
                                                      : "Name a fingerprint, or connect with a client certificate.");
             else

@@ -136,8 +136,15 @@ void account_service::handle(const irc::effect::account_request& r, const std::s
         return set_password(r, std::move(done));
     case action::drop:
         return store_.drop_account(r.account, written);
-    case action::cert_add:
-        return store_.add_account_certfp(r.account, r.argument.empty() ? certfp : r.argument, written);
+    case action::cert_add: {
+        // Named in the answer: CERT ADD alone means this connection's.
+        auto fp = r.argument.empty() ? certfp : r.argument;
+        return store_.add_account_certfp(r.account, fp, [done, fp](store::store::write_status w) {
+            auto o = outcome(from_write(w));
+            o.certfps = {fp};
+            done(std::move(o));
+        });
+    }
     case action::cert_del:
         return store_.remove_account_certfp(r.account, r.argument, written);
     case action::cert_list:

@@ -473,7 +473,7 @@ void session::check_deadlines(clock::time_point now)
     }
     if (nick_deadline_ && now >= *nick_deadline_) {
         nick_deadline_.reset();
-        asio::co_spawn(home_.ctx, rename_to_guest(shared_from_this(), protected_nick_), log_exceptions{"nick enforcement"});
+        asio::co_spawn(home_.ctx, rename_to_guest(shared_from_this(), proto_.nick()), log_exceptions{"nick enforcement"});
     }
 }
 

@@ -201,9 +201,9 @@ private:
     std::uint32_t labeled_batches_ = 0;
     bool closing_ = false;
     std::uint64_t motd_version_ = 0;  // of server_context::motd, as proto_ has it
-    // A registered nick in use without its account's login: when the user is renamed.
+    // The nick in use is a registered account's and the user is not logged
+    // in to it: when the user is renamed. Reset by every nick change.
     std::optional<std::chrono::steady_clock::time_point> nick_deadline_;
-    std::string protected_nick_;
     bool nick_check_due_ = false;  // check_nick_owner() once the current effects are carried out
 
     // Identity and state

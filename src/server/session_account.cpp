@@ -90,7 +90,6 @@ asio::awaitable<void> session::check_nick_owner()
     if (found.status != store::store::lookup_status::found || !irc::same_name(found.account.name, proto_.nick())
         || irc::same_name(proto_.account(), proto_.nick()))
         co_return;
-    protected_nick_ = proto_.nick();
     nick_deadline_ = std::chrono::steady_clock::now() + grace;
     send_raw(proto_.nick_protected_notice(static_cast<std::uint64_t>(grace.count())));
 }
