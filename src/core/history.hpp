@@ -34,12 +34,29 @@ struct history_entry {
 // it is not logged in), in order, after a '~' no channel name starts with.
 [[nodiscard]] inline std::string conversation_key(std::string_view a, std::string_view b)
 {
+    // '~' sorts after every name character but '\x7f' (which names cannot
+    // hold), so the keys form one range of a sorted index.
     const bool a_first = a <= b;
     std::string key = "~";
     key += a_first ? a : b;
     key += ' ';
     key += a_first ? b : a;
     return key;
+}
+
+// The other end of conversation `key` as `me` sees it: its account, or
+// its nick when it was not logged in; empty when `me` is not an end.
+[[nodiscard]] inline std::string conversation_partner(std::string_view key, std::string_view me)
+{
+    const auto space = key.find(' ');
+    if (!key.starts_with('~') || space == std::string_view::npos)
+        return {};
+    const auto first = key.substr(1, space - 1);
+    const auto second = key.substr(space + 1);
+    auto other = first == me ? second : second == me ? first : std::string_view();
+    if (other.starts_with('*'))
+        other.remove_prefix(1);
+    return std::string(other);
 }
 
 // A CHATHISTORY reference: "*", "msgid=..." or "timestamp=...".
@@ -71,6 +88,9 @@ struct history_query {
 // CHATHISTORY TARGETS: which of `targets` saw messages between two times.
 struct history_targets_query {
     std::vector<std::string> targets;  // folded names the client may read
+    // Also the private conversations filed under this name (its folded
+    // account; empty: none), listed by their conversation_key().
+    std::string conversations_of;
     std::int64_t from_ms = 0;
     std::int64_t to_ms = 0;            // either order
     std::size_t limit = 0;
@@ -79,6 +99,7 @@ struct history_targets_query {
 struct history_target_activity {
     std::string target;
     std::int64_t latest_ms = 0;
+    std::int64_t latest_sequence = 0;  // orders targets whose latest lines share a millisecond
 };
 
 }  // namespace sala::core

@@ -58,8 +58,10 @@ asio::awaitable<void> session::answer_history_targets(const irc::effect::history
     auto asked = e;
     for (const auto& [key, name] : proto_.channels())
         asked.query.targets.push_back(key);
+    const auto me = irc::fold(proto_.account());
+    asked.query.conversations_of = me;
     std::vector<core::history_target_activity> none;
-    if (ctx_.store == nullptr || asked.query.targets.empty()) {
+    if (ctx_.store == nullptr || (asked.query.targets.empty() && me.empty())) {
         auto answer = proto_.history_targets_answered(asked, none);
         co_await carry_out(std::move(answer));
         co_return;
@@ -67,7 +69,12 @@ asio::awaitable<void> session::answer_history_targets(const irc::effect::history
     auto start = [store = ctx_.store, q = asked.query](auto done) { store->query_targets(q, std::move(done)); };
     const auto found = co_await ask_store<activity>(std::move(start));
     // A failed lookup lists nothing: TARGETS has no error of its own to give.
-    auto answer = proto_.history_targets_answered(asked, found ? *found : none);
+    auto listed = found ? std::move(*found) : none;
+    // A conversation is listed as the other end's name.
+    for (auto& t : listed)
+        if (auto partner = core::conversation_partner(t.target, me); !partner.empty())
+            t.target = std::move(partner);
+    auto answer = proto_.history_targets_answered(asked, listed);
     co_await carry_out(std::move(answer));
 }
 

@@ -25,6 +25,9 @@ Cases:
                arrives in order and every login is answered
   persist      accounts survive a restart; a damaged or deleted row lets no
                one in and does not crash the server
+  private      private messages are kept when an end is logged in, and read
+               back through the account with CHATHISTORY and TARGETS; a user
+               without an account reads nothing back
   client       chat-client logs in with --sasl (PLAIN and SCRAM-SHA-256, the
                password from SALA_PASSWORD or --password-file) and a channel
                mate sees its account; a wrong password stops it (exit 1).
@@ -1120,6 +1123,60 @@ def case_persist(binary, d):
         server.stop()
 
 
+def history_batch(c, command):
+    """The lines of the chathistory batch answering `command` (without BATCH lines)."""
+    c.send(command + "\r\n")
+    c.expect(lambda l: command_of(l) == "BATCH" and " +" in l, f"the batch answering {command}")
+    lines = c.lines_until(lambda l: command_of(l) == "BATCH" and " -" in l, f"the end of the batch for {command}")
+    return [l for l in lines[:-1]]
+
+
+def case_private(binary, d):
+    server = Server(binary, d)
+    try:
+        caps = ("sasl", "batch", "server-time", "message-tags", "draft/chathistory")
+        for nick in ("alice", "bob"):
+            make_account(server.port, nick)
+        alice = connecting(server.port, "alice", caps=caps)
+        check_logged_in(sasl_plain(alice, "alice", PASSWORD), "alice", "alice", "alice's login")
+        finish_registration(alice)
+        bob = connecting(server.port, "bob", caps=caps)
+        check_logged_in(sasl_plain(bob, "bob", PASSWORD), "bob", "bob", "bob's login")
+        finish_registration(bob)
+        anon = connecting(server.port, "anon", caps=caps[1:])
+        finish_registration(anon)
+
+        sent = []
+        for i in range(6):
+            sender, receiver = (alice, bob) if i % 2 == 0 else (bob, alice)
+            sender.send(f"PRIVMSG {receiver.nick} :private {i}\r\n")
+            sent.append(receiver.expect(lambda l, i=i: l.endswith(f" :private {i}"), f"private line {i}"))
+        anon.send("PRIVMSG alice :from someone without an account\r\n")
+        alice.expect(lambda l: l.endswith(":from someone without an account"), "anon's line")
+
+        def texts(lines):
+            return [l.rsplit(" :", 1)[1] for l in lines if command_of(l) == "PRIVMSG"]
+
+        # Both ends read the same conversation, whoever's nick they name.
+        for reader, other in ((alice, "BOB"), (bob, "alice")):
+            got = history_batch(reader, f"CHATHISTORY LATEST {other} * 10")
+            check(texts(got) == [f"private {i}" for i in range(6)],
+                  f"{reader.nick}'s CHATHISTORY with {other}: expected the six lines in order, got {got}")
+        # A line an account holder got from someone without one is kept for the holder...
+        got = history_batch(alice, "CHATHISTORY LATEST anon * 10")
+        check(texts(got) == ["from someone without an account"], f"alice's history with anon: {got}")
+        # ...and never for someone without an account.
+        got = history_batch(anon, "CHATHISTORY LATEST alice * 10")
+        check(texts(got) == [], f"anon must read nothing back: {got}")
+        # TARGETS names the other ends.
+        got = history_batch(alice, "CHATHISTORY TARGETS timestamp=2000-01-01T00:00:00.000Z "
+                                   "timestamp=2999-01-01T00:00:00.000Z 10")
+        named = [l.split(" CHATHISTORY TARGETS ", 1)[1].split(" ")[0] for l in got if " CHATHISTORY TARGETS " in l]
+        check(named == ["bob", "anon"], f"alice's TARGETS: expected bob then anon, got {got}")
+    finally:
+        server.stop()
+
+
 def run_chat_client(client, port, *args, password_env=None, lines=()):
     """chat-client in line mode: sends `lines`, quits at end of input."""
     env = {k: v for k, v in os.environ.items() if k != "SALA_PASSWORD"}
@@ -1182,6 +1239,7 @@ CASES = {
     "throttle": case_throttle,
     "flood": case_flood,
     "persist": case_persist,
+    "private": case_private,
     "client": case_client,
 }
 

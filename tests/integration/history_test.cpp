@@ -879,6 +879,10 @@ TEST_CASE("history: CHATHISTORY TARGETS lists the caller's channels with talk in
     CHECK(chathistory(asker, "TARGETS timestamp=" + in_b[0].time + " " + late + " 10").bodies()
         == std::vector<std::string>{":sala CHATHISTORY TARGETS #a " + in_a.back().time});
     CHECK(chathistory(asker, "TARGETS " + early + " timestamp=2001-01-01T00:00:00.000Z 10").lines.empty());
+    // A window that ends before a channel's newest line leaves the channel to
+    // a later window: walking windows forward lists each channel once.
+    CHECK(chathistory(asker, "TARGETS " + early + " timestamp=" + in_a.back().time + " 10").bodies()
+        == std::vector<std::string>{":sala CHATHISTORY TARGETS #b " + in_b[0].time});
     require_clean_exit(server);
 }
 

@@ -520,3 +520,18 @@ TEST_CASE("chathistory answers: a labeled request nests its batch in the labeled
     CHECK(sala::irc::labeled("srv", c.p.label(), refused, true, "lr2")
         == "@label=q2 :srv FAIL CHATHISTORY INVALID_PARAMS BEFORE * :Invalid message reference\r\n");
 }
+
+TEST_CASE("chathistory: a private conversation has one key for both ends, and each end finds the other in it",
+    "[core][chathistory]")
+{
+    using sala::core::conversation_key;
+    using sala::core::conversation_partner;
+    CHECK(conversation_key("bob", "alice") == conversation_key("alice", "bob"));
+    CHECK(conversation_key("alice", "*carol") != conversation_key("alice", "carol"));
+    const auto key = conversation_key("alice", "*carol");
+    CHECK(conversation_partner(key, "alice") == "carol");
+    CHECK(conversation_partner(key, "*carol").empty() == false);
+    CHECK(conversation_partner(key, "carol").empty());  // the account carol is not the anonymous carol
+    CHECK(conversation_partner("#lobby", "alice").empty());
+    CHECK(conversation_partner(conversation_key("alice", "alice"), "alice") == "alice");  // notes to self
+}

@@ -235,15 +235,28 @@ std::vector<core::history_target_activity> select_targets(database& db, const co
     const auto hi = std::max(q.from_ms, q.to_ms);
     std::vector<core::history_target_activity> out;
     // One short lookup per room the client is in: a few dozen at most.
-    // Strictly between the two times: from the first id after `lo`'s
-    // millisecond to the last before `hi`'s.
-    for (const auto& target : q.targets) {
-        const auto newest = run(db, target, {msgid_source::first_of(lo + 1) - 1, msgid_source::first_of(hi)},
-            static_cast<std::int64_t>(core::history_kind::tagmsg), true, 1);
-        if (!newest.empty())
-            out.push_back({target, newest.front().time_ms});
+    // A target is listed when its newest line falls strictly between the two
+    // times; one that saw a line after `hi` is left to a later window, so
+    // that walking windows forward lists each target once (irctest's
+    // "excludes updated targets").
+    auto targets = q.targets;
+    if (!q.conversations_of.empty()) {
+        // Every conversation key is in the range after '~'; few enough that
+        // walking their distinct names in the room index is cheap.
+        statement_use keys(db.prepare("SELECT DISTINCT target FROM history_chunk WHERE target > '~' AND target < '~\x7f'"));
+        while (keys->step()) {
+            auto key = keys->text(0);
+            if (!core::conversation_partner(key, q.conversations_of).empty())
+                targets.push_back(std::move(key));
+        }
     }
-    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.latest_ms < b.latest_ms; });
+    for (const auto& target : targets) {
+        const auto newest = run(db, target, {msgid_source::first_of(lo + 1) - 1, no_id_above},
+            static_cast<std::int64_t>(core::history_kind::tagmsg), true, 1);
+        if (!newest.empty() && newest.front().sequence < msgid_source::first_of(hi))
+            out.push_back({target, newest.front().time_ms, newest.front().sequence});
+    }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.latest_sequence < b.latest_sequence; });
     if (out.size() > q.limit)
         out.resize(q.limit);
     return out;
