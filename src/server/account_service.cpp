@@ -139,6 +139,8 @@ void account_service::handle(const irc::effect::account_request& r, const std::s
     case action::cert_add: {
         // Named in the answer: CERT ADD alone means this connection's.
         auto fp = r.argument.empty() ? certfp : r.argument;
+        if (fp.empty())
+            return done(outcome(account_status::refused));
         return store_.add_account_certfp(r.account, fp, [done, fp](store::store::write_status w) {
             auto o = outcome(from_write(w));
             o.certfps = {fp};
