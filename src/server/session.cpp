@@ -100,7 +100,9 @@ asio::awaitable<void> session::run(std::shared_ptr<session> self)
         bool ready = true;
         if (self->tls_) {
             auto handshake = self->tls_handshake();  // named: see "A compiler bug to remember"
+            self->handshaking_ = true;
             ready = co_await std::move(handshake);
+            self->handshaking_ = false;
             ++self->ctx_.tls_handshakes_ended;
         }
         if (ready) {
@@ -456,7 +458,7 @@ void session::check_deadlines(clock::time_point now)
         return;
     }
     if (!proto_.registered()) {
-        if (now >= registration_deadline_)
+        if (now >= registration_deadline_ && !handshaking_)
             close_after_flush("Closing Link: " + proto_.host() + " (Registration timed out)",
                 disconnect_reason::registration_timeout, "Registration timeout");
         return;

@@ -193,6 +193,9 @@ private:
     std::chrono::steady_clock::time_point registration_deadline_;
     std::optional<std::chrono::steady_clock::time_point> close_deadline_;
     bool ping_sent_ = false;
+    // In the TLS handshake, which ends itself at its own deadline (counted
+    // as a failure); the sweep's registration timeout leaves it alone.
+    bool handshaking_ = false;
     bool awaiting_room_answer_ = false;
     // labeled-response: while a labeled line is handled, its answers collect
     // here (serialized for this client) instead of going out one by one.
