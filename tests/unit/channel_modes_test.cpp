@@ -1,13 +1,16 @@
 // Channel modes and lists (src/core/channel_modes.hpp and its neighbours):
 // parsing MODE, applying it with permissions, and the join and speak rules.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/channel_mask.hpp"
+#include "core/channel_modes.hpp"
 #include "core/member_status.hpp"
 #include "core/mode_changes.hpp"
+#include "irc/names.hpp"
 #include "support/catch.hpp"
 
 using namespace sala::core;
@@ -19,6 +22,46 @@ mode_request parse(std::vector<std::string> params, std::size_t max_with_param =
     return parse_mode_request(params, max_with_param);
 }
 
+const mode_actor op{.is_op = true};
+const mode_actor plain_member{};
+const mode_actor server_operator{.is_server_operator = true};
+
+// alice (op) and bob are on the channel.
+struct fake_channel {
+    std::map<std::string, channel_member> members{
+        {"alice", {"Alice", {true, false}}},
+        {"bob", {"Bob", {}}},
+    };
+    member_lookup lookup() const
+    {
+        return [this](std::string_view nick) -> std::optional<channel_member> {
+            const auto it = members.find(sala::irc::fold(nick));
+            if (it == members.end())
+                return std::nullopt;
+            return it->second;
+        };
+    }
+};
+
+mode_outcome apply(channel_modes& modes, std::vector<std::string> params, const mode_actor& actor = op,
+                   std::int64_t now = 1000)
+{
+    const fake_channel channel;
+    return modes.apply(parse(std::move(params)), actor, channel.lookup(), "Alice!a@host", now);
+}
+
+mode_text echo(const mode_outcome& outcome)
+{
+    return render_mode_changes(outcome.applied);
+}
+
+std::vector<std::string> masks(const channel_modes& modes, mode_list list)
+{
+    std::vector<std::string> out;
+    for (const auto& e : modes.entries(list))
+        out.push_back(e.mask);
+    return out;
+}
 
 }  // namespace
 
@@ -78,6 +121,134 @@ TEST_CASE("modes: at most MODES changes with a parameter per command", "[modes]"
     CHECK(two.changes == std::vector<mode_change>{{true, 'b', "m!*@*"}, {true, 'k', "key"}});
 }
 
+TEST_CASE("modes: a new channel is +nt", "[modes]")
+{
+    const channel_modes modes;
+    CHECK(modes.no_external_messages());
+    CHECK(modes.topic_ops_only());
+    CHECK_FALSE(modes.invite_only());
+    CHECK_FALSE(modes.moderated());
+    CHECK_FALSE(modes.secret());
+    CHECK(modes.key().empty());
+    CHECK_FALSE(modes.limit());
+    CHECK(modes.current(true) == mode_text{"+nt", {}});
+}
+
+TEST_CASE("modes: only ops change modes; anyone may query lists", "[modes]")
+{
+    channel_modes modes;
+    const auto refused = apply(modes, {"+mi-t+b", "x!*@*"}, plain_member);
+    CHECK(refused.applied.empty());
+    CHECK(refused.problems == std::vector<mode_problem>{{mode_error::need_op, 'm', ""}});
+    CHECK(modes.current(true) == mode_text{"+nt", {}});
+
+    const auto query = apply(modes, {"+beI"}, plain_member);
+    CHECK(query.problems.empty());
+    CHECK(query.queries
+          == std::vector<mode_list>{mode_list::ban, mode_list::ban_exception, mode_list::invite_exception});
+
+    const auto mixed = apply(modes, {"b+m"}, plain_member);
+    CHECK(mixed.queries == std::vector<mode_list>{mode_list::ban});
+    CHECK(mixed.problems.size() == 1);
+
+    CHECK(echo(apply(modes, {"+mi-t"}, op)) == mode_text{"+mi-t", {}});
+    CHECK(echo(apply(modes, {"+s"}, server_operator)) == mode_text{"+s", {}});
+    CHECK(modes.current(true) == mode_text{"+imns", {}});
+}
+
+TEST_CASE("modes: unknown letters are reported to ops and others alike", "[modes]")
+{
+    channel_modes modes;
+    const auto outcome = apply(modes, {"+zm"}, plain_member);
+    CHECK(outcome.problems
+          == std::vector<mode_problem>{{mode_error::unknown_mode, 'z', "z"}, {mode_error::need_op, 'm', ""}});
+}
+
+TEST_CASE("modes: o and v need members, echo their own spelling, skip no-ops", "[modes]")
+{
+    channel_modes modes;
+    const auto outcome = apply(modes, {"+ov-o+o", "BOB", "bob", "carol", "ALICE"});
+    CHECK(echo(outcome) == mode_text{"+ov", {"Bob", "Bob"}});
+    CHECK(outcome.problems == std::vector<mode_problem>{{mode_error::not_on_channel, 'o', "carol"}});
+
+    SECTION("later changes in one command see the earlier ones")
+    {
+        CHECK(echo(apply(modes, {"+o-o+o", "bob", "bob", "bob"})) == mode_text{"+o-o+o", {"Bob", "Bob", "Bob"}});
+        CHECK(echo(apply(modes, {"-o-o", "alice", "alice"})) == mode_text{"-o", {"Alice"}});
+    }
+    SECTION("no lookup at all means no members")
+    {
+        const auto none = modes.apply(parse({"+v", "bob"}), op, member_lookup{}, "x", 0);
+        CHECK(none.problems == std::vector<mode_problem>{{mode_error::not_on_channel, 'v', "bob"}});
+    }
+}
+
+TEST_CASE("modes: the key", "[modes]")
+{
+    channel_modes modes;
+    CHECK(echo(apply(modes, {"+k", "secret"})) == mode_text{"+k", {"secret"}});
+    CHECK(modes.key() == "secret");
+    CHECK(modes.current(true) == mode_text{"+ntk", {"secret"}});
+    CHECK(modes.current(false) == mode_text{"+ntk", {"*"}});
+
+    SECTION("a new key replaces the old; the same key changes nothing")
+    {
+        CHECK(echo(apply(modes, {"+k", "other"})) == mode_text{"+k", {"other"}});
+        CHECK(apply(modes, {"+k", "other"}).applied.empty());
+        CHECK(modes.key() == "other");
+    }
+    SECTION("unset with any parameter or none; echoed as *")
+    {
+        CHECK(echo(apply(modes, {"-k", "whatever"})) == mode_text{"-k", {"*"}});
+        CHECK(modes.key().empty());
+        CHECK(apply(modes, {"-k"}).applied.empty());
+        apply(modes, {"+k", "again"});
+        CHECK(echo(apply(modes, {"-k"})) == mode_text{"-k", {"*"}});
+    }
+    SECTION("keys that JOIN could not carry are refused")
+    {
+        const std::vector<std::string> unusable{"a,b", "a b", ":x", std::string(max_key_length + 1, 'k'), "a\x01"};
+        for (const auto& bad : unusable) {
+            CAPTURE(bad);
+            const auto outcome = apply(modes, {"+k", bad});
+            CHECK(outcome.applied.empty());
+            CHECK(outcome.problems == std::vector<mode_problem>{{mode_error::bad_param, 'k', bad}});
+        }
+        CHECK(modes.key() == "secret");
+    }
+}
+
+TEST_CASE("modes: the limit", "[modes]")
+{
+    channel_modes modes;
+    CHECK(echo(apply(modes, {"+l", "010"})) == mode_text{"+l", {"10"}});
+    CHECK(modes.limit() == 10u);
+    CHECK(apply(modes, {"+l", "10"}).applied.empty());
+    CHECK(modes.current(false) == mode_text{"+ntl", {"10"}});
+
+    const std::vector<std::string> unusable{"0", "-5", "abc", "10x", "", "99999999999999999999999"};
+    for (const auto& bad : unusable) {
+        CAPTURE(bad);
+        CHECK(apply(modes, {"+l", bad}).problems == std::vector<mode_problem>{{mode_error::bad_param, 'l', bad}});
+    }
+    CHECK(modes.limit() == 10u);
+
+    // -l takes no parameter: "bob" goes to +v.
+    CHECK(echo(apply(modes, {"-l+v", "bob"})) == mode_text{"-l+v", {"Bob"}});
+    CHECK_FALSE(modes.limit());
+    CHECK(apply(modes, {"-l"}).applied.empty());
+}
+
+TEST_CASE("modes: rendering the current state puts flags, then k, then l", "[modes]")
+{
+    channel_modes modes;
+    apply(modes, {"-nt"});
+    CHECK(modes.current(true) == mode_text{"+", {}});
+    apply(modes, {"+lsk", "5", "pw"});
+    CHECK(modes.current(true) == mode_text{"+skl", {"pw", "5"}});
+    CHECK(modes.current(false) == mode_text{"+skl", {"*", "5"}});
+}
+
 TEST_CASE("modes: list masks are normalized", "[modes]")
 {
     CHECK(normalize_list_mask("bob") == "bob!*@*");
@@ -110,6 +281,55 @@ TEST_CASE("modes: list masks match nick!user@host, or the account", "[modes]")
     CHECK_FALSE(list_mask_matches("$a:*", "$a:x!u@h", ""));
 }
 
+TEST_CASE("modes: list add, duplicates, removal and bounds", "[modes]")
+{
+    channel_modes modes;
+    const auto added = apply(modes, {"+bbe", "bob", "BOB!*@*", "user@host"}, op, 1234);
+    CHECK(echo(added) == mode_text{"+be", {"bob!*@*", "*!user@host"}});
+    REQUIRE(modes.entries(mode_list::ban).size() == 1);
+    CHECK(modes.entries(mode_list::ban).front().set_by == "Alice!a@host");
+    CHECK(modes.entries(mode_list::ban).front().set_at == 1234);
+    CHECK(masks(modes, mode_list::ban_exception) == std::vector<std::string>{"*!user@host"});
+
+    SECTION("removal by the mask in any case and spelling, echoed as stored")
+    {
+        CHECK(echo(apply(modes, {"-b", "Bob"})) == mode_text{"-b", {"bob!*@*"}});
+        CHECK(modes.entries(mode_list::ban).empty());
+        CHECK(apply(modes, {"-b", "bob"}).applied.empty());
+        CHECK(modes.remove(mode_list::invite_exception, "x") == channel_modes::list_edit::not_listed);
+    }
+    SECTION("a bad mask is refused")
+    {
+        CHECK(apply(modes, {"+I", "$q:x"}).problems
+              == std::vector<mode_problem>{{mode_error::bad_param, 'I', "$q:x"}});
+    }
+    SECTION("each list holds at most max_list_entries")
+    {
+        for (std::size_t i = modes.entries(mode_list::ban).size(); i < max_list_entries; ++i)
+            CHECK(modes.add(mode_list::ban, "n" + std::to_string(i), "op", 0) == channel_modes::list_edit::added);
+        CHECK(modes.add(mode_list::ban, "one-more", "op", 0) == channel_modes::list_edit::full);
+        CHECK(modes.add(mode_list::ban, "n1", "op", 0) == channel_modes::list_edit::duplicate);
+        const auto outcome = apply(modes, {"+b-b+I", "late", "n1", "ok"});
+        CHECK(outcome.problems == std::vector<mode_problem>{{mode_error::list_full, 'b', "late"}});
+        CHECK(echo(outcome) == mode_text{"-b+I", {"n1!*@*", "ok!*@*"}});
+    }
+}
+
+TEST_CASE("modes: applied changes keep the requested order, signs collapsed", "[modes]")
+{
+    channel_modes modes;
+    const auto outcome = apply(modes, {"+o-t+vb-n+m", "bob", "bob", "x"});
+    CHECK(outcome.applied
+          == std::vector<mode_change>{{true, 'o', "Bob"},
+                                      {false, 't', ""},
+                                      {true, 'v', "Bob"},
+                                      {true, 'b', "x!*@*"},
+                                      {false, 'n', ""},
+                                      {true, 'm', ""}});
+    CHECK(echo(outcome) == mode_text{"+o-t+vb-n+m", {"Bob", "Bob", "x!*@*"}});
+    CHECK(render_mode_changes({}) == mode_text{});
+}
+
 TEST_CASE("modes: status prefixes", "[modes]")
 {
     CHECK(status_prefixes({}, false).empty());
@@ -118,4 +338,11 @@ TEST_CASE("modes: status prefixes", "[modes]")
     CHECK(status_prefixes({false, true}, false) == "+");
     CHECK(status_prefixes({true, true}, false) == "@");
     CHECK(status_prefixes({true, true}, true) == "@+");
+}
+
+TEST_CASE("modes: ISUPPORT tokens", "[modes]")
+{
+    CHECK(channel_mode_isupport()
+          == std::vector<std::string>{"PREFIX=(ov)@+", "CHANMODES=beI,k,l,imnst", "MODES=6", "EXCEPTS=e", "INVEX=I",
+                                      "STATUSMSG=@+", "MAXLIST=beI:100", "KEYLEN=23"});
 }
