@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/channel_access.hpp"
 #include "core/channel_mask.hpp"
 #include "core/channel_modes.hpp"
 #include "core/member_status.hpp"
@@ -328,6 +329,122 @@ TEST_CASE("modes: applied changes keep the requested order, signs collapsed", "[
                                       {true, 'm', ""}});
     CHECK(echo(outcome) == mode_text{"+o-t+vb-n+m", {"Bob", "Bob", "x!*@*"}});
     CHECK(render_mode_changes({}) == mode_text{});
+}
+
+TEST_CASE("modes: who may join", "[modes]")
+{
+    channel_modes modes;
+    const std::string mask = "bob!b@home.example";
+    join_attempt bob{mask, "", false, "", 3};
+    CHECK(may_join(modes, bob) == join_verdict::ok);
+
+    SECTION("bans, lifted by an exception by mask or account")
+    {
+        modes.add(mode_list::ban, "*!*@*.example", "op", 0);
+        CHECK(may_join(modes, bob) == join_verdict::banned);
+        bob.invited = true;
+        CHECK(may_join(modes, bob) == join_verdict::banned);
+        modes.add(mode_list::ban_exception, "$a:bob", "op", 0);
+        CHECK(may_join(modes, bob) == join_verdict::banned);
+        bob.account = "Bob";
+        CHECK(may_join(modes, bob) == join_verdict::ok);
+    }
+    SECTION("an account ban")
+    {
+        modes.add(mode_list::ban, "$a:troll", "op", 0);
+        CHECK(may_join(modes, bob) == join_verdict::ok);
+        bob.account = "troll";
+        CHECK(may_join(modes, bob) == join_verdict::banned);
+    }
+    SECTION("invite only: an invitation or an invite exception lets in")
+    {
+        apply(modes, {"+i"});
+        CHECK(may_join(modes, bob) == join_verdict::invite_only);
+        bob.invited = true;
+        CHECK(may_join(modes, bob) == join_verdict::ok);
+        bob.invited = false;
+        modes.add(mode_list::invite_exception, "*!b@*", "op", 0);
+        CHECK(may_join(modes, bob) == join_verdict::ok);
+    }
+    SECTION("the key, compared exactly; an invitation does not replace it")
+    {
+        apply(modes, {"+k", "Secret"});
+        CHECK(may_join(modes, bob) == join_verdict::bad_key);
+        bob.key = "secret";
+        CHECK(may_join(modes, bob) == join_verdict::bad_key);
+        bob.invited = true;
+        CHECK(may_join(modes, bob) == join_verdict::bad_key);
+        bob.key = "Secret";
+        CHECK(may_join(modes, bob) == join_verdict::ok);
+    }
+    SECTION("the limit counts members before the join")
+    {
+        apply(modes, {"+l", "4"});
+        CHECK(may_join(modes, bob) == join_verdict::ok);
+        bob.member_count = 4;
+        CHECK(may_join(modes, bob) == join_verdict::full);
+    }
+    SECTION("a ban is reported before invite-only, the key and the limit")
+    {
+        apply(modes, {"+iklb", "k", "1", "bob"});
+        bob.member_count = 9;
+        CHECK(may_join(modes, bob) == join_verdict::banned);
+        modes.remove(mode_list::ban, "bob");
+        CHECK(may_join(modes, bob) == join_verdict::invite_only);
+        bob.invited = true;
+        CHECK(may_join(modes, bob) == join_verdict::bad_key);
+        bob.key = "k";
+        CHECK(may_join(modes, bob) == join_verdict::full);
+    }
+}
+
+TEST_CASE("modes: who may speak", "[modes]")
+{
+    channel_modes modes;
+    const std::string mask = "bob!b@home.example";
+    speaker outsider{mask, "", false, {}};
+    speaker member{mask, "", true, {}};
+    speaker voiced{mask, "", true, {false, true}};
+    speaker chanop{mask, "", true, {true, false}};
+
+    CHECK(may_speak(modes, outsider) == speak_verdict::not_member);
+    CHECK(may_speak(modes, member) == speak_verdict::ok);
+    apply(modes, {"-n"});
+    CHECK(may_speak(modes, outsider) == speak_verdict::ok);
+
+    SECTION("moderated: voice or op needed")
+    {
+        apply(modes, {"+m"});
+        CHECK(may_speak(modes, outsider) == speak_verdict::moderated);
+        CHECK(may_speak(modes, member) == speak_verdict::moderated);
+        CHECK(may_speak(modes, voiced) == speak_verdict::ok);
+        CHECK(may_speak(modes, chanop) == speak_verdict::ok);
+    }
+    SECTION("banned members are silent unless excepted, voiced or op")
+    {
+        modes.add(mode_list::ban, "bob", "op", 0);
+        CHECK(may_speak(modes, member) == speak_verdict::banned);
+        CHECK(may_speak(modes, outsider) == speak_verdict::banned);
+        CHECK(may_speak(modes, voiced) == speak_verdict::ok);
+        CHECK(may_speak(modes, chanop) == speak_verdict::ok);
+        modes.add(mode_list::ban_exception, "*!*@home.example", "op", 0);
+        CHECK(may_speak(modes, member) == speak_verdict::ok);
+    }
+    SECTION("a status held outside the channel counts for nothing")
+    {
+        apply(modes, {"+nm"});
+        speaker ghost{mask, "", false, {true, true}};
+        CHECK(may_speak(modes, ghost) == speak_verdict::not_member);
+    }
+}
+
+TEST_CASE("modes: topic needs op under +t", "[modes]")
+{
+    channel_modes modes;
+    CHECK(may_set_topic(modes, {true, false}));
+    CHECK_FALSE(may_set_topic(modes, {false, true}));
+    apply(modes, {"-t"});
+    CHECK(may_set_topic(modes, {}));
 }
 
 TEST_CASE("modes: status prefixes", "[modes]")
