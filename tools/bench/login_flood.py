@@ -3,13 +3,16 @@
 
 Starts chat-server, registers an account, and has two logged-in users in a
 channel bounce a line back and forth: each round trip is timed from the send
-to the echo's arrival at the other end. Then a storm of SASL PLAIN logins
-with the right password (each one an argon2id hash, tens of milliseconds and
-19 MiB) runs from many sockets for a fixed time, keeping the hashing pool
-full, while the two users go on chatting. Prints the round-trip percentiles
-without and with the storm, how many logins the pool took and how many it
-told to try later, and the server's CPU time; medians over several runs,
-each on a fresh server.
+to the echo's arrival at the other end. Then, while the two go on chatting,
+two storms run in turn from another process, each for a fixed time from many
+sockets: connections that ask for a SASL mechanism the server does not have
+(answered at once: the cost of the connections alone), then connections that
+log in with SASL PLAIN and the right password (each an argon2id hash, tens
+of milliseconds and 19 MiB, which keeps the hashing pool full). The
+difference between the two is what hashing costs the chat. Prints the
+round-trip percentiles in quiet, churn and login periods, the logins done
+and refused, and the server's CPU time; medians over several runs, each on a
+fresh server.
 
     tools/bench/login_flood.py [--server BIN] [--seconds S] [--sockets N] [--runs R]
 
@@ -17,6 +20,7 @@ Loopback only; every loop is bounded in count and time.
 """
 import argparse
 import base64
+import multiprocessing
 import os
 import re
 import socket
@@ -71,12 +75,14 @@ def numeric(line):
     return parts[1] if len(parts) > 1 and line.startswith(":") else ""
 
 
-def login(port, nick, account):
-    """A connection that tries SASL PLAIN; returns (connection, 903 or 904 line)."""
+def login(port, nick, account, mechanism="PLAIN"):
+    """A connection that tries SASL; returns (connection, 903 or 904 line)."""
     c = Line(port)
     c.send(f"CAP LS 302\r\nNICK {nick}\r\nUSER {nick} 0 * :{nick}\r\nCAP REQ :sasl\r\n")
     c.until(lambda l: " ACK " in l)
-    c.send("AUTHENTICATE PLAIN\r\n")
+    c.send(f"AUTHENTICATE {mechanism}\r\n")
+    if mechanism != "PLAIN":
+        return c, c.until(lambda l: numeric(l) == "904")
     c.until(lambda l: l == "AUTHENTICATE +")
     token = base64.b64encode(f"\0{account}\0{PASSWORD}".encode()).decode()
     c.send(f"AUTHENTICATE {token}\r\n")
@@ -120,9 +126,13 @@ def round_trips(a, b, label, seconds, limit):
     return times
 
 
-def storm(port, seconds, sockets, counts, lock):
-    """`sockets` threads, each logging in again and again until the time is up."""
+def storm(port, seconds, sockets, mechanism, results):
+    """In its own process (the chat's timing must not share a GIL with it):
+    `sockets` threads, each logging in again and again until the time is up;
+    puts the counts of 903, 904 and errors on `results`."""
     stop_at = time.monotonic() + seconds
+    counts = {"903": 0, "904": 0, "error": 0}
+    lock = threading.Lock()
 
     def worker(index):
         n = 0
@@ -131,7 +141,7 @@ def storm(port, seconds, sockets, counts, lock):
                 if counts["903"] + counts["904"] + counts["error"] >= MAX_LOGINS:
                     return
             try:
-                c, answer = login(port, f"storm{index}x{n}", "target")
+                c, answer = login(port, f"storm{index}x{n}", "target", mechanism)
                 c.close()
                 key = numeric(answer)
             except (OSError, TimeoutError, ConnectionError):
@@ -143,7 +153,19 @@ def storm(port, seconds, sockets, counts, lock):
     threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(sockets)]
     for t in threads:
         t.start()
-    return threads
+    for t in threads:
+        t.join(WAIT_S + seconds)
+    results.put(counts)
+
+
+def stormy_round_trips(port, a, b, label, seconds, sockets, mechanism):
+    results = multiprocessing.Queue()
+    proc = multiprocessing.Process(target=storm, args=(port, seconds, sockets, mechanism, results))
+    proc.start()
+    trips = round_trips(a, b, label, seconds, 100_000)
+    counts = results.get(timeout=WAIT_S + seconds)
+    proc.join(WAIT_S)
+    return trips, counts
 
 
 def cpu_seconds(pid):
@@ -179,16 +201,13 @@ def one_run(server, seconds, sockets):
             a, b = user(port, "alice"), user(port, "bob")
             quiet = round_trips(a, b, "quiet", seconds, 100_000)
             cpu_before = cpu_seconds(proc.pid)
-            counts = {"903": 0, "904": 0, "error": 0}
-            lock = threading.Lock()
-            threads = storm(port, seconds, sockets, counts, lock)
-            loud = round_trips(a, b, "storm", seconds, 100_000)
-            for t in threads:
-                t.join(WAIT_S)
-            cpu = cpu_seconds(proc.pid) - cpu_before
+            churn, churn_counts = stormy_round_trips(port, a, b, "churn", seconds, sockets, "NONE")
+            cpu_churn = cpu_seconds(proc.pid) - cpu_before
+            loud, counts = stormy_round_trips(port, a, b, "logins", seconds, sockets, "PLAIN")
+            cpu_logins = cpu_seconds(proc.pid) - cpu_before - cpu_churn
             a.close()
             b.close()
-            return quiet, loud, counts, cpu
+            return quiet, churn, churn_counts, cpu_churn, loud, counts, cpu_logins
         finally:
             proc.terminate()
             proc.wait(WAIT_S)
@@ -203,18 +222,19 @@ def main():
     args = parser.parse_args()
     rows = []
     for run in range(args.runs):
-        quiet, loud, counts, cpu = one_run(args.server, args.seconds, args.sockets)
+        quiet, churn, churn_counts, cpu_churn, loud, counts, cpu_logins = one_run(
+            args.server, args.seconds, args.sockets)
         row = {
-            "quiet_p50": percentile(quiet, 0.5) * 1e3, "quiet_p99": percentile(quiet, 0.99) * 1e3,
-            "storm_p50": percentile(loud, 0.5) * 1e3, "storm_p99": percentile(loud, 0.99) * 1e3,
-            "trips_quiet": len(quiet), "trips_storm": len(loud),
-            "logged_in": counts["903"], "try_later": counts["904"], "errors": counts["error"], "cpu_s": cpu,
+            "quiet_p50_ms": percentile(quiet, 0.5) * 1e3, "quiet_p99_ms": percentile(quiet, 0.99) * 1e3,
+            "churn_p50_ms": percentile(churn, 0.5) * 1e3, "churn_p99_ms": percentile(churn, 0.99) * 1e3,
+            "logins_p50_ms": percentile(loud, 0.5) * 1e3, "logins_p99_ms": percentile(loud, 0.99) * 1e3,
+            "trips_quiet": len(quiet), "trips_churn": len(churn), "trips_logins": len(loud),
+            "churn_connections": churn_counts["904"], "logged_in": counts["903"], "try_later": counts["904"],
+            "errors": counts["error"] + churn_counts["error"], "cpu_churn_s": cpu_churn, "cpu_logins_s": cpu_logins,
         }
         rows.append(row)
-        print(f"run {run + 1}: round trip p50/p99 {row['quiet_p50']:.2f}/{row['quiet_p99']:.2f} ms quiet, "
-              f"{row['storm_p50']:.2f}/{row['storm_p99']:.2f} ms in the storm ({row['trips_quiet']} vs "
-              f"{row['trips_storm']} trips); logins {row['logged_in']} done, {row['try_later']} told to try later, "
-              f"{row['errors']} errors; server CPU {row['cpu_s']:.1f} s", flush=True)
+        print(f"run {run + 1}: " + ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}"
+                                              for k, v in row.items()), flush=True)
     print("median over runs:")
     for key in rows[0]:
         print(f"  {key}: {statistics.median(r[key] for r in rows):.2f}")
