@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <random>
 #include <utility>
 
@@ -188,6 +189,17 @@ std::string correspondent(const user_record& u)
 
 namespace {
 
+// WHO and WHOIS show it: since the last PRIVMSG or NOTICE, or the connection.
+std::int64_t idle_seconds(const user_record& u)
+{
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - u.last_spoke).count();
+}
+
+bool is_bot(const user_record& u)
+{
+    return u.modes.find('B') != std::string::npos;
+}
+
 irc::who_entry who_entry_of(const user_record& u, std::string channel)
 {
     irc::who_entry e;
@@ -198,9 +210,8 @@ irc::who_entry who_entry_of(const user_record& u, std::string channel)
     e.realname = u.realname;
     e.account = u.account;
     e.away = !u.away.empty();
-    e.bot = u.modes.find('B') != std::string::npos;
-    e.idle_seconds =
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - u.last_spoke).count();
+    e.bot = is_bot(u);
+    e.idle_seconds = idle_seconds(u);
     return e;
 }
 
@@ -257,12 +268,11 @@ std::optional<irc::whois_facts> directory::whois(std::string_view nick) const
     f.realname = u->realname;
     f.channels = u->channels;
     f.away = u->away;
-    f.bot = u->modes.find('B') != std::string::npos;
+    f.bot = is_bot(*u);
     f.secure = u->secure;
     f.account = u->account;
     f.certfp = u->certfp;
-    f.idle_seconds =
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - u->last_spoke).count();
+    f.idle_seconds = idle_seconds(*u);
     f.signon = std::chrono::duration_cast<std::chrono::seconds>(u->connected_at.time_since_epoch()).count();
     return f;
 }
