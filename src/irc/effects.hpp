@@ -69,7 +69,7 @@ struct set_topic {
     std::string line;  // the TOPIC line every member sees
 };
 
-enum class query_kind : std::uint8_t { topic, names, list, whois, channel_mode };
+enum class query_kind : std::uint8_t { topic, names, list, channel_mode };
 
 // A question about shared state; the server sends the reply text to the client.
 struct query {
@@ -83,6 +83,12 @@ struct who {
     bool whox = false;   // "%fields[,token]" given: 354 lines instead of 352
     std::string fields;  // WHOX field letters as asked, e.g. "tcuhnfar"
     std::string token;   // WHOX query type token, 1-3 digits, or empty
+};
+
+// WHOIS. Answer: session_protocol::whois_answered() with what the directory
+// knows of the nick, if anyone registered holds it.
+struct whois {
+    std::string nick;  // as the client wrote it: a 401 echoes it
 };
 
 // The user's own modes changed: published for WHO to respect (+i hides the
@@ -249,7 +255,7 @@ namespace sala::irc {
 using any_effect = std::variant<effect::send, effect::line_dropped, effect::close, effect::claim_nick,
     effect::registered, effect::join, effect::part, effect::check_channel, effect::set_topic, effect::query,
     effect::channel_message, effect::private_message, effect::set_away, effect::nick_changed, effect::who,
-    effect::modes_changed, effect::find_users, effect::whowas, effect::monitor, effect::set_realname,
+    effect::whois, effect::modes_changed, effect::find_users, effect::whowas, effect::monitor, effect::set_realname,
     effect::server_query, effect::history, effect::history_targets, effect::account_request, effect::login_failed,
     effect::account_changed>;
 

@@ -24,6 +24,7 @@
 #include "irc/user_facts.hpp"
 #include "irc/server_facts.hpp"
 #include "irc/who.hpp"
+#include "irc/whois.hpp"
 
 namespace sala::irc {
 
@@ -104,6 +105,9 @@ public:
     [[nodiscard]] effects private_delivered(const effect::private_message& sent, const std::optional<recipient>& to);
     // WHO: the users the server found for `asked`, at most max_who_entries.
     [[nodiscard]] effects who_answered(const effect::who& asked, const std::vector<who_entry>& found) const;
+    // WHOIS (session_protocol_whois.cpp): what the directory knows of the
+    // nick asked about, or nullopt when no registered user holds it.
+    [[nodiscard]] effects whois_answered(const effect::whois& asked, const std::optional<whois_facts>& found) const;
 
     // ---- users: USERHOST, ISON, WHOWAS, MONITOR, SETNAME, bot mode ----------
     // (session_protocol_users.cpp)
@@ -229,7 +233,7 @@ private:
     void on_topic(effects& out, const message& msg);
     void on_names(effects& out, const message& msg);
     void on_who(effects& out, const message& msg);
-    void on_whois(effects& out, const message& msg);
+    void on_whois(effects& out, const message& msg);  // session_protocol_whois.cpp
     void on_message(effects& out, const message& msg);
     [[nodiscard]] const std::string* joined_name(std::string_view key) const;
 

@@ -149,16 +149,6 @@ void session_protocol::on_names(effects& out, const message& msg)
         out.emplace_back(effect::query{effect::query_kind::names, std::move(name)});
 }
 
-void session_protocol::on_whois(effects& out, const message& msg)
-{
-    if (msg.params.empty()) {
-        reply(out, numeric::nonicknamegiven, {}, "No nickname given");
-        return;
-    }
-    // "WHOIS server nick" names the nick last too.
-    out.emplace_back(effect::query{effect::query_kind::whois, msg.params.back()});
-}
-
 void session_protocol::on_message(effects& out, const message& msg)
 {
     const std::string cmd = to_upper(msg.command);

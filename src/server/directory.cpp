@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <random>
 #include <utility>
 
@@ -188,6 +189,17 @@ std::string correspondent(const user_record& u)
 
 namespace {
 
+// WHO and WHOIS show it: since the last PRIVMSG or NOTICE, or the connection.
+std::int64_t idle_seconds(const user_record& u)
+{
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - u.last_spoke).count();
+}
+
+bool is_bot(const user_record& u)
+{
+    return u.modes.find('B') != std::string::npos;
+}
+
 irc::who_entry who_entry_of(const user_record& u, std::string channel)
 {
     irc::who_entry e;
@@ -198,9 +210,8 @@ irc::who_entry who_entry_of(const user_record& u, std::string channel)
     e.realname = u.realname;
     e.account = u.account;
     e.away = !u.away.empty();
-    e.bot = u.modes.find('B') != std::string::npos;
-    e.idle_seconds =
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - u.last_spoke).count();
+    e.bot = is_bot(u);
+    e.idle_seconds = idle_seconds(u);
     return e;
 }
 
@@ -245,42 +256,25 @@ std::vector<irc::who_entry> directory::who(std::string_view mask, const user_rec
     return found;
 }
 
-std::string directory::whois(std::string_view nick, std::string_view requester) const
+std::optional<irc::whois_facts> directory::whois(std::string_view nick) const
 {
-    const auto& server = ctx_.config.name;
     auto u = find_user(nick);
     if (!u || !u->registered)
-        return irc::numeric_reply(server, num::nosuchnick, requester, {nick}, "No such nick/channel")
-            + irc::numeric_reply(server, num::endofwhois, requester, {nick}, "End of /WHOIS list.");
-    std::string out = irc::numeric_reply(server, num::whoisuser, requester, {u->nick, u->user, u->host, "*"}, u->realname);
-    if (!u->channels.empty()) {
-        std::string chans;
-        for (const auto& c : u->channels)
-            chans += chans.empty() ? c : " " + c;
-        out += irc::numeric_reply(server, num::whoischannels, requester, {u->nick}, chans);
-    }
-    out += irc::numeric_reply(server, num::whoisserver, requester, {u->nick, server}, ctx_.config.description);
-    if (!u->away.empty())
-        out += irc::numeric_reply(server, num::away, requester, {u->nick}, u->away);
-    if (u->modes.find('B') != std::string::npos)
-        out += irc::numeric_reply(server, num::whoisbot, requester, {u->nick}, "is a bot on " + ctx_.config.network);
-    if (u->secure)
-        out += irc::numeric_reply(server, num::whoissecure, requester, {u->nick}, "is using a secure connection");
-    // A fingerprint identifies its holder across nicks: only they see it
-    // (and, with server operators, those too).
-    if (!u->account.empty())
-        out += irc::numeric_reply(server, num::whoisaccount, requester, {u->nick, u->account}, "is logged in as");
-    if (!u->certfp.empty() && irc::same_name(requester, u->nick))
-        out += irc::numeric_reply(server, num::whoiscertfp, requester, {u->nick},
-            "has client certificate fingerprint " + u->certfp);
-    const auto signon =
-        std::chrono::duration_cast<std::chrono::seconds>(u->connected_at.time_since_epoch()).count();
-    const auto idle =
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - u->last_spoke).count();
-    out += irc::numeric_reply(server, num::whoisidle, requester, {u->nick, std::to_string(idle), std::to_string(signon)},
-        "seconds idle, signon time");
-    out += irc::numeric_reply(server, num::endofwhois, requester, {u->nick}, "End of /WHOIS list.");
-    return out;
+        return std::nullopt;
+    irc::whois_facts f;
+    f.nick = u->nick;
+    f.user = u->user;
+    f.host = u->host;
+    f.realname = u->realname;
+    f.channels = u->channels;
+    f.away = u->away;
+    f.bot = is_bot(*u);
+    f.secure = u->secure;
+    f.account = u->account;
+    f.certfp = u->certfp;
+    f.idle_seconds = idle_seconds(*u);
+    f.signon = std::chrono::duration_cast<std::chrono::seconds>(u->connected_at.time_since_epoch()).count();
+    return f;
 }
 
 std::string directory::list(std::string_view requester, std::string_view filter) const

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -18,6 +19,7 @@
 #include "irc/server_facts.hpp"
 #include "irc/user_facts.hpp"
 #include "irc/who.hpp"
+#include "irc/whois.hpp"
 #include "server/context.hpp"
 #include "server/monitors.hpp"
 
@@ -95,12 +97,16 @@ public:
     [[nodiscard]] const std::unordered_map<std::string, std::shared_ptr<room>>& rooms() const { return rooms_; }
     [[nodiscard]] const std::unordered_map<std::string, user_ptr>& users() const { return users_; }
 
-    // Reply texts for queries, ready to send to `requester`.
+    // Queries. WHO and WHOIS answer with facts, which irc::session_protocol
+    // formats; LIST still answers with reply text for `requester`.
     // WHO: the members of a channel, one user by exact nick, or the users a
     // mask matches (nick, user, host or realname) who are not invisible or
     // share a channel with `requester`; at most irc::max_who_entries.
     [[nodiscard]] std::vector<irc::who_entry> who(std::string_view mask, const user_record& requester) const;
-    [[nodiscard]] std::string whois(std::string_view nick, std::string_view requester) const;
+    // WHOIS: what is known of the registered user holding `nick`, for
+    // whoever asks (irc::session_protocol decides what the asker may see);
+    // nullopt when nobody registered holds it.
+    [[nodiscard]] std::optional<irc::whois_facts> whois(std::string_view nick) const;
     // LIST: the channels `filter` admits (irc::list_filter; empty: all).
     [[nodiscard]] std::string list(std::string_view requester, std::string_view filter = {}) const;
 

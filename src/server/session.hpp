@@ -113,6 +113,7 @@ private:
     asio::awaitable<void> check_channel(const irc::effect::check_channel& e);
     asio::awaitable<void> answer_query(const irc::effect::query& e);
     asio::awaitable<void> answer_who(const irc::effect::who& e);
+    asio::awaitable<void> answer_whois(const irc::effect::whois& e);
     asio::awaitable<void> answer_server_query(const irc::effect::server_query& e);  // session_info.cpp
     asio::awaitable<void> send_private(const irc::effect::private_message& e);
     asio::awaitable<void> set_away(const irc::effect::set_away& e);

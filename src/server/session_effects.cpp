@@ -110,6 +110,8 @@ asio::awaitable<void> session::carry_out(irc::any_effect& e)
     }
     else if (auto* who = std::get_if<fx::who>(&e))
         co_await answer_who(*who);
+    else if (auto* whois = std::get_if<fx::whois>(&e))
+        co_await answer_whois(*whois);
     else if (auto* modes = std::get_if<fx::modes_changed>(&e)) {
         auto publish = [dir = ctx_.dir, record = me_, letters = modes->modes] { dir->set_modes(record, letters); };
         co_await call_on(ctx_.hub_executor(), std::move(publish));
@@ -251,8 +253,6 @@ asio::awaitable<void> session::answer_query(const irc::effect::query& e)
         switch (kind) {
         case kinds::list:
             return dir->list(nick, target);
-        case kinds::whois:
-            return dir->whois(target, nick);
         case kinds::topic:
         case kinds::names:
         case kinds::channel_mode:
@@ -278,6 +278,14 @@ asio::awaitable<void> session::answer_who(const irc::effect::who& e)
     auto lookup = [dir = ctx_.dir, mask = e.mask, me = me_] { return dir->who(mask, *me); };
     const auto found = co_await call_on(ctx_.hub_executor(), std::move(lookup));
     auto answer = proto_.who_answered(e, found);
+    co_await carry_out(std::move(answer));
+}
+
+asio::awaitable<void> session::answer_whois(const irc::effect::whois& e)
+{
+    auto lookup = [dir = ctx_.dir, nick = e.nick] { return dir->whois(nick); };
+    const auto found = co_await call_on(ctx_.hub_executor(), std::move(lookup));
+    auto answer = proto_.whois_answered(e, found);
     co_await carry_out(std::move(answer));
 }
 

@@ -186,6 +186,27 @@ private:
                 found.push_back(std::move(entry));
             }
             run(who, p.who_answered(*who_asked, found));
+        } else if (const auto* whois_asked = std::get_if<fx::whois>(&e)) {
+            // Everything set, with long names and many channels, as the worst case for line length.
+            std::optional<sala::irc::whois_facts> found;
+            if (const auto* q = find_registered(whois_asked->nick)) {
+                sala::irc::whois_facts f;
+                f.nick = q->nick();
+                f.user = std::string(16, 'u');
+                f.host = q->host();
+                f.realname = std::string(100, 'r');
+                for (const auto& [key, r] : rooms_)
+                    f.channels.push_back(r.name);
+                f.channels.resize(std::max<std::size_t>(f.channels.size(), 20), "#" + std::string(49, 'c'));
+                f.away = std::string(390, 'a');
+                f.bot = f.secure = true;
+                f.account = std::string(30, 'a');
+                f.certfp = std::string(64, 'f');
+                f.idle_seconds = 1'000'000;
+                f.signon = 1'700'000'000;
+                found = std::move(f);
+            }
+            run(who, p.whois_answered(*whois_asked, found));
         } else if (const auto* users = std::get_if<fx::find_users>(&e)) {
             check(!users->nicks.empty());
             check(users->kind == fx::user_lookup::ison || users->nicks.size() <= sala::irc::max_userhost_nicks);
