@@ -7,7 +7,7 @@ namespace sala::server {
 
 std::size_t outbox::size_of(const entry& e)
 {
-    return e.msg->prefix_for(e.variant).size() + e.msg->line.size();
+    return e.msg->prefix_for(e.variant).size() + e.msg->body_for().size();
 }
 
 bool outbox::push(const outgoing_ptr& m, std::uint8_t variant, std::size_t limit)
@@ -41,7 +41,7 @@ std::size_t outbox::prepare(std::span<std::string_view> out) const
     const auto last = std::min(queue_.size(), head_ + max_gather);
     for (auto i = head_; i < last; ++i) {
         const auto& e = queue_[i];
-        const std::string_view pieces[] = {e.msg->prefix_for(e.variant), e.msg->line};
+        const std::string_view pieces[] = {e.msg->prefix_for(e.variant), e.msg->body_for()};
         for (auto piece : pieces) {
             const auto skipped = std::min(skip, piece.size());
             piece.remove_prefix(skipped);

@@ -55,7 +55,6 @@ void spell_out(outgoing& m, std::uint8_t mask, const std::string& account, const
         }
         m.whole[v] = tags + ((v & extended) != 0 ? extended_line : m.line);
     }
-    m.line.clear();
 }
 
 outgoing_ptr make_tagged(std::string line, const std::string& time_tag, const std::string& client_tags,
@@ -95,11 +94,11 @@ outgoing_ptr make_run(const std::vector<outgoing_ptr>& parts, std::size_t first)
         auto& text = mask == 3 ? m->tag_prefix[v] : m->whole[v];
         std::size_t size = 0;
         for (auto i = first; i < parts.size(); ++i)
-            size += parts[i]->prefix_for(v).size() + parts[i]->line.size();
+            size += parts[i]->prefix_for(v).size() + parts[i]->body_for().size();
         text.reserve(size);
         for (auto i = first; i < parts.size(); ++i) {
             text += parts[i]->prefix_for(v);
-            text += parts[i]->line;
+            text += parts[i]->body_for();
         }
     }
     return m;

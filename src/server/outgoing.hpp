@@ -30,8 +30,9 @@ struct outgoing {
     std::array<std::string, 4> tag_prefix;
     // Messages whose recipients differ in more than server-time and
     // message-tags (a logged-in sender's account-tag, an extended JOIN) keep
-    // each variant's whole text here instead, indexed by variant & mask, and
-    // `line` empty. Most messages do without: the vector stays empty.
+    // each variant's whole text here instead, indexed by variant & mask;
+    // `line` stays the plain line (history keeps it) but is not written.
+    // Most messages do without: the vector stays empty.
     std::vector<std::string> whole;
     std::uint8_t mask = 3;
     // Capabilities a recipient must have to get this at all (TAGMSG needs
@@ -39,10 +40,12 @@ struct outgoing {
     irc::cap_set requires_caps = 0;
     bool is_chat = false;             // PRIVMSG/NOTICE, counted in the delivery totals
 
+    // What a recipient with tag variant `variant` is sent: this, then body_for().
     [[nodiscard]] const std::string& prefix_for(unsigned variant) const
     {
         return whole.empty() ? tag_prefix[variant & 3u] : whole[variant & mask];
     }
+    [[nodiscard]] std::string_view body_for() const { return whole.empty() ? std::string_view(line) : std::string_view(); }
 };
 
 using outgoing_ptr = std::shared_ptr<const outgoing>;

@@ -279,7 +279,8 @@ void room::apply_event(room_event ev)
         if (!roster_.contains(ev.user))
             return;
         const auto parted = stamp_line(core::history_kind::part, ev.line);
-        fan_out(make_tagged(std::move(ev.line), server_time_tag(parted.time_ms), {}, false, false, parted.msgid),
+        fan_out(make_tagged(std::move(ev.line), server_time_tag(parted.time_ms), {}, false, false, parted.msgid,
+                    ev.user->account),
             ev.origin, delivery::everyone);
         remove_member(ev.user);
         break;
@@ -310,7 +311,9 @@ void room::apply_event(room_event ev)
             return;
         roster_.set_topic({ev.text, ev.user->nick, std::chrono::system_clock::now()});
         const auto set = stamp_line(core::history_kind::topic, ev.line);
-        fan_out(make_tagged(std::move(ev.line), server_time_tag(set.time_ms), {}, false, false, set.msgid), ev.origin,
+        fan_out(make_tagged(std::move(ev.line), server_time_tag(set.time_ms), {}, false, false, set.msgid,
+                    ev.user->account),
+            ev.origin,
             delivery::everyone);
         break;
     }

@@ -504,7 +504,7 @@ void session::deliver(const outgoing_ptr& m, const void* origin, delivery mode)
         if (m->is_chat)
             ++home_.stats.delivered;
         labeled_answer_ += m->prefix_for(tag_variant_bits());
-        labeled_answer_ += m->line;
+        labeled_answer_ += m->body_for();
         return;
     }
     if (mode == delivery::others_once) {
@@ -589,7 +589,8 @@ asio::awaitable<void> session::leave_everything()
     if (!me_)
         co_return;
     if (proto_.registered()) {
-        auto shown = make_tagged(irc::relay(proto_.prefix(), "QUIT", {}, reason_), server_time_tag(), {}, false);
+        auto shown = make_tagged(irc::relay(proto_.prefix(), "QUIT", {}, reason_), server_time_tag(), {}, false, false,
+            {}, proto_.account());
         const auto rooms = std::move(rooms_);
         for (const auto& [key, r] : rooms) {
             room_event ev;

@@ -371,7 +371,7 @@ asio::awaitable<void> session::set_away(const irc::effect::set_away& e)
 
 asio::awaitable<void> session::announce_nick(const irc::effect::nick_changed& e)
 {
-    auto shown = make_tagged(e.line, server_time_tag(), {}, false);
+    auto shown = make_tagged(e.line, server_time_tag(), {}, false, false, {}, proto_.account());
     deliver(shown, this);
     room_event change;
     change.what = room_event::kind::nick;

@@ -84,7 +84,7 @@ queued_stream mixed_messages()
     s.pushes = {{reply, plain}, {chat, with_time}, {nothing, plain}, {chat, plain}, {run, with_time | with_client_tags},
         {tiny, plain}, {chat, with_time | with_client_tags}, {reply, with_time}};
     for (const auto& [m, variant] : s.pushes)
-        s.bytes += m->prefix_for(variant) + m->line;
+        s.bytes += m->prefix_for(variant) + std::string(m->body_for());
     return s;
 }
 
@@ -163,7 +163,7 @@ TEST_CASE("one write gathers at most max_gather messages and the next continues 
     for (std::size_t i = 0; i < count; ++i) {
         const auto m = message("line " + std::to_string(i) + "\r\n", "@time=" + std::to_string(i) + " ");
         REQUIRE(q.push(m, variant, no_limit));
-        expected += m->prefix_for(variant) + m->line;
+        expected += m->prefix_for(variant) + std::string(m->body_for());
     }
     std::string got;
     std::vector<std::size_t> messages_per_write;
