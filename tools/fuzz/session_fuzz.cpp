@@ -22,6 +22,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/auth/scram.hpp"
 #include "irc/history_lines.hpp"
 #include "irc/mask.hpp"
 #include "irc/names.hpp"
@@ -253,9 +254,27 @@ private:
             auto answer = p.history_targets_answered(*targets_asked, found);
             check_batches(answer);
             run(who, std::move(answer));
+        } else if (const auto* account_asked = std::get_if<fx::account_request>(&e)) {
+            run(who, p.account_answered(*account_asked, account_answer(*account_asked)));
         }
         // line_dropped, set_away, modes_changed and query touch only
         // counters and shared state that this world does not model.
+    }
+
+    // The account service's answer, every outcome in turn; SCRAM keys for a
+    // known password, so a fuzzed client-final can get as far as the proof.
+    sala::irc::account_outcome account_answer(const fx::account_request& asked)
+    {
+        static const auto keys = sala::core::auth::make_scram_credentials("password", "fuzz-salt");
+        sala::irc::account_outcome o;
+        o.status = static_cast<sala::irc::account_status>(accounts_asked_++ % 7);
+        o.account = asked.account.empty() ? std::string(30, 'a') : asked.account;
+        o.certfps = {std::string(64, 'f'), std::string(64, '0')};
+        if (asked.action == fx::account_action::scram_credentials) {
+            o.scram = keys;
+            o.server_nonce = "fuzz-nonce";
+        }
+        return o;
     }
 
     // The store's answer as the server would feed it back: nothing for a room
@@ -434,7 +453,8 @@ private:
     std::vector<bool> closed_;
     std::vector<std::vector<std::string>> monitoring_;  // per client: folded nicks
     std::vector<sala::irc::past_user> history_;        // WHOWAS, oldest first
-    std::size_t history_asked_ = 0;                    // CHATHISTORY requests answered
+    std::size_t history_asked_ = 0;
+    std::size_t accounts_asked_ = 0;                    // CHATHISTORY requests answered
     std::map<std::string, std::size_t> nicks_;  // folded nick -> client
     std::map<std::string, room> rooms_;         // folded name -> room
 };
