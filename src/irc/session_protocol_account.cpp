@@ -410,10 +410,9 @@ void session_protocol::on_register(effects& out, const message& msg)
 void session_protocol::on_verify(effects& out, const message& msg)
 {
     // Nothing is ever left to verify: REGISTER completes or fails at once.
-    effect::account_request asked{effect::account_action::register_account, effect::account_origin::register_command,
-        msg.params.empty() ? std::string() : msg.params[0], {}, {}};
-    std::string line = ":" + settings_.server_name + " FAIL VERIFY INVALID_CODE "
-        + (asked.account.empty() ? std::string("*") : asked.account) + " :No registration is waiting for a code\r\n";
+    const std::string account = msg.params.empty() || msg.params[0].empty() ? "*" : msg.params[0];
+    std::string line = ":" + settings_.server_name + " FAIL VERIFY INVALID_CODE " + account
+        + " :No registration is waiting for a code\r\n";
     fit_line(line);
     out.emplace_back(effect::send{std::move(line)});
 }

@@ -54,56 +54,14 @@ import tempfile
 import threading
 import time
 
-HOST = "127.0.0.1"
-DEADLINE_S = 60  # for any one wait; generous for sanitizer builds on a busy machine
+from loopback_checks import (DEADLINE_S, HOST, Failure, check, client_context, der_sha256, eventually,
+                             make_certificate)
+
 # The server's fixed windows (DESIGN.md, "Limits"): when a burst meant to fill
 # one window took longer than this, the window may have rolled over and the
 # limit cannot be judged; the case says so instead of failing.
 WINDOW_S = 60
 PASSWORD = "correct-horse-battery"
-
-
-class Failure(Exception):
-    pass
-
-
-def check(condition, what):
-    if not condition:
-        raise Failure(what)
-
-
-def eventually(predicate, what):
-    end = time.monotonic() + DEADLINE_S
-    while not predicate():
-        if time.monotonic() > end:
-            raise Failure(f"timed out waiting for {what}")
-        time.sleep(0.02)
-
-
-def make_certificate(directory, name, common_name="localhost"):
-    """A self-signed EC certificate and key; returns (cert, key) paths."""
-    cert = os.path.join(directory, f"{name}.crt")
-    key = os.path.join(directory, f"{name}.key")
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-         "-keyout", key, "-out", cert, "-days", "2", "-subj", f"/CN={common_name}",
-         "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
-        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return cert, key
-
-
-def der_sha256(cert_path):
-    with open(cert_path) as f:
-        return hashlib.sha256(ssl.PEM_cert_to_DER_cert(f.read())).hexdigest()
-
-
-def client_context(client_cert=None):
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    if client_cert:
-        ctx.load_cert_chain(*client_cert)
-    return ctx
 
 
 class Server:
