@@ -243,18 +243,4 @@ mode_text channel_modes::current(bool show_key) const
     return text;
 }
 
-std::vector<std::string> channel_mode_isupport()
-{
-    return {
-        "PREFIX=(ov)@+",
-        "CHANMODES=beI,k,l,imnst",
-        "MODES=" + std::to_string(max_param_changes),
-        "EXCEPTS=e",
-        "INVEX=I",
-        "STATUSMSG=@+",
-        "MAXLIST=beI:" + std::to_string(max_list_entries),
-        "KEYLEN=" + std::to_string(max_key_length),
-    };
-}
-
 }  // namespace sala::core

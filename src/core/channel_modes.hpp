@@ -132,7 +132,19 @@ private:
 };
 
 // The ISUPPORT (005) tokens that describe these modes, e.g. "PREFIX=(ov)@+",
-// "CHANMODES=beI,k,l,imnst", for the protocol to list with its own.
-[[nodiscard]] std::vector<std::string> channel_mode_isupport();
+// "CHANMODES=beI,k,l,imnst", for the protocol to list with its own. Inline:
+// src/irc reads it and does not link this library.
+[[nodiscard]] inline std::vector<std::string> channel_mode_isupport()
+{
+    return {
+        "PREFIX=(ov)@+",
+        "CHANMODES=beI,k,l,imnst",
+        "MODES=" + std::to_string(max_param_changes),
+        "EXCEPTS=e",
+        "INVEX=I",
+        "MAXLIST=beI:" + std::to_string(max_list_entries),
+        "KEYLEN=" + std::to_string(max_key_length),
+    };
+}
 
 }  // namespace sala::core

@@ -13,7 +13,9 @@ namespace sala::core {
 
 // Chat messages first: everything after tagmsg is an event, replayed only to
 // clients with draft/event-playback.
-enum class history_kind : std::uint8_t { privmsg, notice, tagmsg, join, part, quit, nick, topic, kick };
+enum class history_kind : std::uint8_t { privmsg, notice, tagmsg, join, part, quit, nick, topic, kick, mode };
+// The last kind: stored kinds above it mean damage.
+inline constexpr history_kind last_history_kind = history_kind::mode;
 
 [[nodiscard]] constexpr bool is_event(history_kind k) { return k > history_kind::tagmsg; }
 

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "core/member_status.hpp"
 #include "irc/names.hpp"
 
 namespace sala::core {
@@ -31,14 +32,15 @@ public:
     struct entry {
         Member member;
         std::string nick;
+        member_status status;
     };
 
     // False (and no change) when the member is already in.
-    bool join(Member m, std::string nick)
+    bool join(Member m, std::string nick, member_status status = {})
     {
         if (contains(m))
             return false;
-        entries_.push_back({m, std::move(nick)});
+        entries_.push_back({m, std::move(nick), status});
         index_.emplace(std::move(m), std::prev(entries_.end()));
         return true;
     }
@@ -63,7 +65,25 @@ public:
         return true;
     }
 
+    bool set_status(const Member& m, member_status status)
+    {
+        auto it = index_.find(m);
+        if (it == index_.end())
+            return false;
+        it->second->status = status;
+        return true;
+    }
+
     [[nodiscard]] bool contains(const Member& m) const { return index_.contains(m); }
+
+    // nullopt for someone not in.
+    [[nodiscard]] std::optional<member_status> status_of(const Member& m) const
+    {
+        auto it = index_.find(m);
+        if (it == index_.end())
+            return std::nullopt;
+        return it->second->status;
+    }
 
     [[nodiscard]] const entry* find_nick(std::string_view nick) const
     {

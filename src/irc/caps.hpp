@@ -33,6 +33,7 @@ enum class cap : std::uint32_t {
     account_tag = 1 << 17,
     extended_join = 1 << 18,
     account_registration = 1 << 19,
+    invite_notify = 1 << 20,
 };
 
 using cap_set = std::uint32_t;
@@ -45,13 +46,13 @@ struct cap_info {
 };
 
 // In the order CAP LS lists them.
-inline constexpr std::array<cap_info, 20> offered_caps = {{
+inline constexpr std::array<cap_info, 21> offered_caps = {{
     {"server-time", cap::server_time},
     {"message-tags", cap::message_tags},
     {"echo-message", cap::echo_message},
     {"batch", cap::batch},
     {"away-notify", cap::away_notify},
-    // No channel prefixes exist yet, so every list is complete with or without it.
+    // NAMES and WHO show every prefix a member holds (@+), not only the highest.
     {"multi-prefix", cap::multi_prefix},
     {"userhost-in-names", cap::userhost_in_names},
     // Only says the client understands FAIL/WARN/NOTE, which sala sends anyway.
@@ -75,6 +76,8 @@ inline constexpr std::array<cap_info, 20> offered_caps = {{
     {"extended-join", cap::extended_join},
     // REGISTER is accepted whether or not it is requested, as the draft asks.
     {"draft/account-registration", cap::account_registration},
+    // Members hear of invitations to their channel, not only the invitee.
+    {"invite-notify", cap::invite_notify},
 }};
 
 // Every capability offered.

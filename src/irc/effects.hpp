@@ -43,10 +43,12 @@ struct registered {
     std::string prefix;
 };
 
-// Answer: session_protocol::joined() with the room's own spelling of its name.
+// Answer: session_protocol::joined() with the room's own spelling of its
+// name; a room that refuses the join answers with room_fact::join_refused.
 struct join {
     std::string key;  // folded name
     std::string name;
+    std::string channel_key;  // the +k password given, "" for none
 };
 
 struct part {
@@ -55,7 +57,7 @@ struct part {
 };
 
 // Why a channel the client is not in was looked up: the answer's numerics differ.
-enum class lookup_purpose : std::uint8_t { part, message, ban_list, mode_change };
+enum class lookup_purpose : std::uint8_t { part, kick, invite };
 
 // Does a channel the client is not in exist? Answer: session_protocol::channel_checked().
 struct check_channel {
@@ -99,11 +101,36 @@ struct modes_changed {
 
 struct channel_message {
     std::string key;
+    std::string name;         // as the client wrote it: a 401 for a channel that does not exist names it
+    bool joined = true;       // false: sent from outside, which the channel's modes decide (+n)
     std::string line;         // ":prefix PRIVMSG #chan :text\r\n", never tags
     std::string client_tags;  // the sender's "+tag=value" list when it may relay them
     bool is_chat;             // PRIVMSG/NOTICE rather than TAGMSG
     bool echo = false;        // the sender gets its own copy back (echo-message)
     bool notice = false;      // NOTICE, kept apart from PRIVMSG in history
+};
+
+// ---- moderation: channel MODE, KICK, INVITE ---------------------------------
+// The room carries these out and answers with a room_fact (channel_facts.hpp)
+// when something goes back to the client beyond the line every member sees.
+
+// MODE on a channel with changes or list queries (MODE #c alone is a query).
+struct channel_mode {
+    std::string key;
+    std::string name;
+    std::vector<std::string> params;  // after the channel name: "+ov-b", "alice", ...
+    bool joined = true;  // false: the client is not on it (list queries still work)
+};
+
+struct kick {
+    std::string key;
+    std::string target;  // a nick, as written
+    std::string reason;  // cut to the topic length; never empty
+};
+
+struct invite {
+    std::string key;
+    std::string target;  // a nick, as written
 };
 
 // Answer: session_protocol::private_delivered().
@@ -242,6 +269,9 @@ constexpr bool answered_through_room(const join&) { return true; }
 constexpr bool answered_through_room(const part&) { return true; }
 constexpr bool answered_through_room(const set_topic&) { return true; }
 constexpr bool answered_through_room(const channel_message& m) { return m.echo; }
+constexpr bool answered_through_room(const channel_mode&) { return true; }
+constexpr bool answered_through_room(const kick&) { return true; }
+constexpr bool answered_through_room(const invite&) { return true; }
 template <class Other>
 constexpr bool answered_through_room(const Other&)
 {
@@ -257,7 +287,7 @@ using any_effect = std::variant<effect::send, effect::line_dropped, effect::clos
     effect::channel_message, effect::private_message, effect::set_away, effect::nick_changed, effect::who,
     effect::whois, effect::modes_changed, effect::find_users, effect::whowas, effect::monitor, effect::set_realname,
     effect::server_query, effect::history, effect::history_targets, effect::account_request, effect::login_failed,
-    effect::account_changed>;
+    effect::account_changed, effect::channel_mode, effect::kick, effect::invite>;
 
 inline bool answered_through_room(const any_effect& e)
 {

@@ -27,16 +27,22 @@ constexpr help_topic topics[] = {
     {"HELP", "HELP [<command>]", "Lists the commands, or explains one of them."},
     {"HELPOP", "HELPOP [<command>]", "The same as HELP, for clients that ask this way."},
     {"INFO", "INFO [<server>]", "What software runs this server, and since when."},
+    {"INVITE", "INVITE <nick> <channel>",
+        "Invites someone to a channel you are on; on an invite-only (+i) channel only operators may."},
     {"ISON", "ISON <nick>{ <nick>}", "Which of these nicks are online now, in one 303 line."},
-    {"JOIN", "JOIN <channel>{,<channel>} | JOIN 0",
-        "Joins channels; one that does not exist yet is created.\n"
+    {"JOIN", "JOIN <channel>{,<channel>} [<key>{,<key>}] | JOIN 0",
+        "Joins channels; one that does not exist yet is created, with you as its operator.\n"
         "JOIN 0 leaves every channel you are in."},
+    {"KICK", "KICK <channel> <nick>{,<nick>} [:<reason>]",
+        "Removes someone from a channel: for its operators (@)."},
     {"LINKS", "LINKS [<mask>]", "Lists the servers of the network: this server alone."},
     {"LIST", "LIST", "Lists the channels with their member counts and topics."},
     {"LUSERS", "LUSERS", "Counts the users, invisible users, unknown connections and channels."},
-    {"MODE", "MODE <nick> [(+|-)<modes>] | MODE <channel>",
+    {"MODE", "MODE <nick> [(+|-)<modes>] | MODE <channel> [(+|-)<modes> [<parameters>]]",
         "Shows or sets your own modes: +i hides you from WHO masks, +B marks you a bot.\n"
-        "On a channel, shows its modes; channels have no operators yet."},
+        "On a channel, shows or (for its operators) changes its modes: o v (operator, voice),\n"
+        "b e I (bans, ban exceptions, invite exceptions; alone they list), k (key), l (limit),\n"
+        "i (invite only), m (moderated), n (no outside messages), s (secret), t (topic by operators)."},
     {"MONITOR", "MONITOR + <nick>{,<nick>} | MONITOR - <nick>{,<nick>} | MONITOR C | L | S",
         "Tells you when the nicks you follow come online (730) or leave (731).\n"
         "+ adds, - removes, C clears the list, L lists it, S asks for each one's state."},

@@ -65,4 +65,18 @@ std::string relay(std::string_view prefix, std::string_view command, std::initia
     return line;
 }
 
+std::string mode_change_line(std::string_view prefix, std::string_view channel, std::string_view modes,
+    std::span<const std::string> params)
+{
+    auto line = build(prefix, "MODE", channel, {modes}, std::nullopt);
+    line.resize(line.size() - 2);
+    for (const auto& p : params) {
+        line.push_back(' ');
+        append_clean(line, p);
+    }
+    line += "\r\n";
+    fit_line(line);
+    return line;
+}
+
 }  // namespace sala::irc

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -28,5 +29,10 @@ void fit_line(std::string& line, std::size_t max_bytes = wire_line_max);
 [[nodiscard]] std::string relay(std::string_view prefix, std::string_view command,
     std::initializer_list<std::string_view> middles, std::optional<std::string_view> trailing = std::nullopt,
     std::size_t max_bytes = wire_line_max);
+
+// ":prefix MODE channel modes param...\r\n": a channel's mode change as
+// its members see it, each parameter a word of its own.
+[[nodiscard]] std::string mode_change_line(std::string_view prefix, std::string_view channel,
+    std::string_view modes, std::span<const std::string> params);
 
 }  // namespace sala::irc

@@ -5,6 +5,7 @@
 #include <array>
 #include <charconv>
 
+#include "core/channel_modes.hpp"
 #include "irc/labeled.hpp"
 #include "irc/names.hpp"
 #include "irc/numerics.hpp"
@@ -145,8 +146,10 @@ std::span<const session_protocol::command> session_protocol::command_table()
         {"HELP", 0, false, &session_protocol::on_help},
         {"HELPOP", 0, false, &session_protocol::on_help},
         {"INFO", 0, false, &session_protocol::on_info},
+        {"INVITE", 2, false, &session_protocol::on_invite},
         {"ISON", 0, false, &session_protocol::on_ison},
         {"JOIN", 1, false, &session_protocol::on_join},
+        {"KICK", 2, false, &session_protocol::on_kick},
         {"LINKS", 0, false, &session_protocol::on_links},
         {"LIST", 0, false, &session_protocol::on_list},
         {"LUSERS", 0, false, &session_protocol::on_lusers},
@@ -429,7 +432,7 @@ void session_protocol::try_complete_registration(effects& out)
     out.emplace_back(effect::server_query{effect::server_topic::lusers});
     send_motd(out);
     for (const auto& chan : settings_.autojoin)
-        join_one(out, chan);
+        join_one(out, chan, {});
 }
 
 void session_protocol::send_welcome(effects& out) const
@@ -438,7 +441,8 @@ void session_protocol::send_welcome(effects& out) const
     reply(out, numeric::welcome, {}, "Welcome to the " + s.network + " IRC Network " + prefix_);
     reply(out, numeric::yourhost, {}, "Your host is " + s.server_name + ", running version " + s.version);
     reply(out, numeric::created, {}, "This server was created " + s.created_text);
-    reply(out, numeric::myinfo, {s.server_name, s.version, "Bi", "b"});
+    // The channel modes, then those of them that take a parameter.
+    reply(out, numeric::myinfo, {s.server_name, s.version, "Bi", "Ibeiklmnostv", "Ibeklov"});
     send_isupport(out);
 }
 
@@ -446,12 +450,11 @@ void session_protocol::send_welcome(effects& out) const
 void session_protocol::send_isupport(effects& out) const
 {
     const auto& s = settings_;
-    const std::string tokens[] = {
+    std::vector<std::string> tokens = {
         "AWAYLEN=" + std::to_string(s.topic_len),
         "BOT=B",
         "CASEMAPPING=ascii",
         "CHANLIMIT=#:" + std::to_string(s.max_channels),
-        "CHANMODES=b,,,",
         "CHANNELLEN=" + std::to_string(s.channel_len),
         "CHANTYPES=#",
         "CHATHISTORY=" + std::to_string(max_history_limit),
@@ -463,19 +466,21 @@ void session_protocol::send_isupport(effects& out) const
         "NAMELEN=" + std::to_string(s.realname_len),
         "NETWORK=" + s.network,
         "NICKLEN=" + std::to_string(s.nick_len),
-        "PREFIX=",  // no channel prefixes yet: an empty value, as ISUPPORT allows
         "TOPICLEN=" + std::to_string(s.topic_len),
         "UTF8ONLY",
         "WHOX",
     };
+    for (auto& token : core::channel_mode_isupport())
+        tokens.push_back(std::move(token));
+    std::sort(tokens.begin(), tokens.end());
     // At most 13 tokens a line: with the nick and the trailing text that
     // makes the 15 parameters RFC 1459 parsers can hold.
     constexpr std::size_t per_line = 13;
     const std::string head = ":" + s.server_name + " 005 " + nick_;
     std::string text;
-    for (std::size_t first = 0; first < std::size(tokens); first += per_line) {
+    for (std::size_t first = 0; first < tokens.size(); first += per_line) {
         std::string line = head;
-        for (std::size_t i = first; i < std::min(first + per_line, std::size(tokens)); ++i)
+        for (std::size_t i = first; i < std::min(first + per_line, tokens.size()); ++i)
             line += " " + tokens[i];
         text += line + " :are supported by this server\r\n";
     }
@@ -515,15 +520,7 @@ void session_protocol::on_mode(effects& out, const message& msg)
     }
     const std::string& target = msg.params[0];
     if (is_channel(target)) {
-        const bool ban_list = msg.params.size() > 1 && (msg.params[1] == "b" || msg.params[1] == "+b");
-        if (msg.params.size() == 1)
-            out.emplace_back(effect::query{effect::query_kind::channel_mode, target});
-        else if (joined_name(fold(target)) == nullptr)  // 403 if it does not exist
-            out.emplace_back(effect::check_channel{target, ban_list ? effect::lookup_purpose::ban_list : effect::lookup_purpose::mode_change});
-        else if (ban_list)
-            reply(out, numeric::endofbanlist, {target}, "End of channel ban list");
-        else
-            reply(out, numeric::chanoprivsneeded, {target}, "You're not channel operator");
+        on_channel_mode(out, msg);
         return;
     }
     if (!same_name(target, nick_)) {

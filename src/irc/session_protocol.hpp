@@ -19,6 +19,7 @@
 #include "core/history.hpp"
 #include "irc/account_facts.hpp"
 #include "irc/caps.hpp"
+#include "irc/channel_facts.hpp"
 #include "irc/effects.hpp"
 #include "irc/message.hpp"
 #include "irc/user_facts.hpp"
@@ -108,6 +109,11 @@ public:
     // WHOIS (session_protocol_whois.cpp): what the directory knows of the
     // nick asked about, or nullopt when no registered user holds it.
     [[nodiscard]] effects whois_answered(const effect::whois& asked, const std::optional<whois_facts>& found) const;
+
+    // ---- moderation: MODE, KICK, INVITE (session_protocol_moderation.cpp) ---
+    // What a room answered about this client's own request.
+    [[nodiscard]] effects room_answered(const any_room_fact& fact);
+    // -------------------------------------------------------------------------
 
     // ---- users: USERHOST, ISON, WHOWAS, MONITOR, SETNAME, bot mode ----------
     // (session_protocol_users.cpp)
@@ -227,7 +233,6 @@ private:
 
     // Channels and messages (session_protocol_chat.cpp)
     void on_join(effects& out, const message& msg);
-    void join_one(effects& out, const std::string& name);
     void on_part(effects& out, const message& msg);
     void part_one(effects& out, const std::string& name, std::string_view reason);
     void on_topic(effects& out, const message& msg);
@@ -236,6 +241,14 @@ private:
     void on_whois(effects& out, const message& msg);  // session_protocol_whois.cpp
     void on_message(effects& out, const message& msg);
     [[nodiscard]] const std::string* joined_name(std::string_view key) const;
+    void join_one(effects& out, const std::string& name, std::string_view channel_key);
+    void left(std::string_view key);
+
+    // ---- moderation (session_protocol_moderation.cpp) -------------------------
+    void on_channel_mode(effects& out, const message& msg);
+    void on_kick(effects& out, const message& msg);
+    void on_invite(effects& out, const message& msg);
+    // -------------------------------------------------------------------------
 
     // ---- users (session_protocol_users.cpp) ---------------------------------
     void on_userhost(effects& out, const message& msg);

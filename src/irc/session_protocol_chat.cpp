@@ -28,11 +28,14 @@ void session_protocol::on_join(effects& out, const message& msg)
             part_one(out, c.second, "Left all channels");
         return;
     }
-    for (const auto& name : split_list(msg.params[0], ','))
-        join_one(out, name);
+    // Keys pair with channels in order (JOIN #a,#b keyA,keyB).
+    const auto names = split_list(msg.params[0], ',');
+    const auto keys = msg.params.size() > 1 ? split_list(msg.params[1], ',') : std::vector<std::string>();
+    for (std::size_t i = 0; i < names.size(); ++i)
+        join_one(out, names[i], i < keys.size() ? std::string_view(keys[i]) : std::string_view());
 }
 
-void session_protocol::join_one(effects& out, const std::string& name)
+void session_protocol::join_one(effects& out, const std::string& name, std::string_view channel_key)
 {
     if (!valid_channel(name, settings_.channel_len)) {
         reply(out, numeric::nosuchchannel, {name}, "No such channel");
@@ -48,7 +51,12 @@ void session_protocol::join_one(effects& out, const std::string& name)
     // Counted as joined now, so a later JOIN in the same line sees it; the
     // room's own spelling of the name arrives with joined().
     channels_.emplace_back(key, name);
-    out.emplace_back(effect::join{std::move(key), name});
+    out.emplace_back(effect::join{std::move(key), name, std::string(channel_key)});
+}
+
+void session_protocol::left(std::string_view key)
+{
+    std::erase_if(channels_, [&](const auto& c) { return c.first == key; });
 }
 
 void session_protocol::joined(std::string_view key, std::string_view name)
@@ -87,28 +95,10 @@ session_protocol::effects session_protocol::channel_checked(const effect::check_
 {
     effects out;
     const auto& name = asked.name;
-    using purpose = effect::lookup_purpose;
-    if (!exists) {
-        if (asked.purpose == purpose::message)
-            reply(out, numeric::nosuchnick, {name}, "No such nick/channel");
-        else
-            reply(out, numeric::nosuchchannel, {name}, "No such channel");
-        return out;
-    }
-    switch (asked.purpose) {
-    case purpose::part:
+    if (!exists)
+        reply(out, numeric::nosuchchannel, {name}, "No such channel");
+    else
         reply(out, numeric::notonchannel, {name}, "You're not on that channel");
-        break;
-    case purpose::message:
-        reply(out, numeric::cannotsendtochan, {name}, "Cannot send to channel");
-        break;
-    case purpose::ban_list:
-        reply(out, numeric::endofbanlist, {name}, "End of channel ban list");
-        break;
-    case purpose::mode_change:
-        reply(out, numeric::chanoprivsneeded, {name}, "You're not channel operator");
-        break;
-    }
     return out;
 }
 
@@ -205,14 +195,10 @@ void session_protocol::on_message(effects& out, const message& msg)
         }
         auto key = fold(target);
         const auto* shown = joined_name(key);
-        if (shown == nullptr) {
-            if (!notice)
-                out.emplace_back(effect::check_channel{std::move(target), effect::lookup_purpose::message});
-            continue;
-        }
-        auto line = make_line(*shown);
-        out.emplace_back(effect::channel_message{
-            std::move(key), std::move(line), client_tags, !tagmsg, has(cap::echo_message), notice});
+        // From outside the channel: its modes decide (+n), in the room.
+        auto line = make_line(shown != nullptr ? std::string_view(*shown) : std::string_view(target));
+        out.emplace_back(effect::channel_message{std::move(key), std::move(target), shown != nullptr, std::move(line),
+            client_tags, !tagmsg, has(cap::echo_message), notice});
     }
 }
 

@@ -20,12 +20,12 @@ bool valid_token(std::string_view token)
         && std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-std::string flags_of(const who_entry& e)
+std::string flags_of(const who_entry& e, bool multi_prefix)
 {
     std::string flags = e.away ? "G" : "H";
     if (e.bot)
         flags += 'B';
-    return flags;
+    return flags + core::status_prefixes(e.status, multi_prefix);
 }
 
 }  // namespace
@@ -53,7 +53,7 @@ session_protocol::effects session_protocol::who_answered(const effect::who& aske
     std::string text;
     for (const auto& e : found) {
         if (!asked.whox) {
-            text += numeric_line(numeric::whoreply, {e.channel, e.user, e.host, server, e.nick, flags_of(e)},
+            text += numeric_line(numeric::whoreply, {e.channel, e.user, e.host, server, e.nick, flags_of(e, has(cap::multi_prefix))},
                 "0 " + e.realname);
             continue;
         }
@@ -70,7 +70,7 @@ session_protocol::effects session_protocol::who_answered(const effect::who& aske
             case 'h': value = e.host; break;
             case 's': value = server; break;
             case 'n': value = e.nick; break;
-            case 'f': value = flags_of(e); break;
+            case 'f': value = flags_of(e, has(cap::multi_prefix)); break;
             case 'd': value = "0"; break;  // hops: a single server
             case 'l': value = std::to_string(e.idle_seconds); break;
             case 'a': value = e.account.empty() ? "0" : e.account; break;

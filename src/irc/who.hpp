@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "core/member_status.hpp"
+
 namespace sala::irc {
 
 struct who_entry {
@@ -18,6 +20,7 @@ struct who_entry {
     bool away = false;
     bool bot = false;
     std::int64_t idle_seconds = 0;
+    core::member_status status;  // in `channel`; none for "*"
 };
 
 // Masks that match more users than this are cut off: a WHO * on a big

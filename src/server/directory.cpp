@@ -231,8 +231,10 @@ std::vector<irc::who_entry> directory::who(std::string_view mask, const user_rec
     if (irc::is_channel(mask)) {
         if (auto r = find_room(mask))
             for (const auto& e : r->roster().members())
-                if (found.size() < irc::max_who_entries)
+                if (found.size() < irc::max_who_entries) {
                     found.push_back(who_entry_of(*e.member, r->name()));
+                    found.back().status = e.status;
+                }
         return found;
     }
     if (!irc::is_mask(mask)) {

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "core/channel_access.hpp"
+#include "core/member_status.hpp"
 #include "irc/history_lines.hpp"
 #include "irc/names.hpp"
 #include "irc/numerics.hpp"
@@ -42,15 +44,22 @@ constexpr std::size_t max_run = 64;
 // wait, instead of memory growing while the disk is slow.
 constexpr std::uint64_t max_writes_in_flight = 8;
 
-void append_name(std::vector<std::string>& lines, const std::string& nick)
+void append_name(std::vector<std::string>& lines, std::string_view nick)
 {
     if (lines.empty() || lines.back().size() + nick.size() + 1 > names_line_budget) {
-        lines.push_back(nick);
+        lines.emplace_back(nick);
         return;
     }
     lines.back() += ' ';
     lines.back() += nick;
 }
+
+void append_member(std::array<std::vector<std::string>, 2>& lines, const std::string& nick, core::member_status status)
+{
+    for (const bool multi : {false, true})
+        append_name(lines[multi ? 1 : 0], core::status_prefixes(status, multi) + nick);
+}
+
 
 // The same message with a reference count of this shard's own: every
 // recipient's queue copies the pointer, and with one count for all shards
@@ -166,11 +175,14 @@ void room::flush_or_linger(const std::shared_ptr<room>& self)
 void room::add_member(const user_ptr& user, irc::cap_set caps)
 {
     const bool userhost_in_names = (caps & irc::bit(irc::cap::userhost_in_names)) != 0;
-    if (!roster_.join(user, user->nick))
+    const bool multi_prefix = (caps & irc::bit(irc::cap::multi_prefix)) != 0;
+    // Whoever opens a channel runs it, as on every common server.
+    const core::member_status status{roster_.empty(), false};
+    if (!roster_.join(user, user->nick, status))
         return;
     user->channels.push_back(name_);
     if (!names_stale_)
-        append_name(names_lines_, user->nick);
+        append_member(names_lines_, user->nick, status);
     // The joiner's greeting below bypasses the batch: whatever else is pending
     // (its own PART of this room just before, say) must reach it first.
     if (pending_urgent_)
@@ -204,7 +216,7 @@ void room::add_member(const user_ptr& user, irc::cap_set caps)
     // lines linger. Later batches reach its shard after this post, so the
     // joiner still sees the room's events in order from its JOIN on.
     const std::string topic = roster_.topic() ? topic_reply(user->nick) : std::string();
-    auto rest = make_plain(topic + names_reply(user->nick, userhost_in_names)
+    auto rest = make_plain(topic + names_reply(user->nick, userhost_in_names, multi_prefix)
         + (replay.empty() ? std::string() : irc::replay_on_join(ctx_.config.name, name_, caps, ctx_.dir->next_msgid(), replay)));
     // From the joiner itself, as far as labeled-response goes: its answer.
     // Held like a batch: the lines it replays, and whatever the joiner might
@@ -228,6 +240,8 @@ void room::handle(room_event ev)
     // Owed only once the event is applied: applying a join posts the
     // joiner's answer, which the word that it is queued must follow.
     auto sender = ev.wants_answer ? ev.user : nullptr;
+    if (ev.from_outside)
+        --pending_joins_;
     apply_event(std::move(ev));
     if (sender)
         answers_owed_.push_back(std::move(sender));
@@ -253,10 +267,11 @@ void room::apply_event(room_event ev)
     switch (ev.what) {
     case kind::join:
         --pending_joins_;
-        add_member(ev.user, ev.caps);
+        if (admits(ev))
+            add_member(ev.user, ev.caps);
         break;
     case kind::message: {
-        if (!roster_.contains(ev.user))
+        if (!lets_speak(ev))
             return;
         roster_.next_sequence();
         if (ev.is_chat) {
@@ -273,6 +288,11 @@ void room::apply_event(room_event ev)
         auto m = make_tagged(std::move(ev.line), server_time_tag(said.time_ms), ev.client_tags, ev.is_chat, !ev.is_chat,
             said.msgid, ev.user->account);
         fan_out(m, ev.origin, delivery::echo_if_asked);
+        // From outside (-n): no member's copy reaches the sender, so its echo goes to it alone.
+        if (ev.from_outside && ev.wants_answer)
+            release_or_hold([this, member = ev.user->owner, shard = ev.user->shard, m] {
+                asio::post(ctx_.shards[shard]->ctx, [member, m] { member->deliver(m, member.get(), delivery::echo_if_asked); });
+            });
         break;
     }
     case kind::part: {
@@ -307,8 +327,13 @@ void room::apply_event(room_event ev)
         fan_out(ev.shown_once, ev.origin, delivery::others_once);
         break;
     case kind::topic: {
-        if (!roster_.contains(ev.user))
+        const auto status = roster_.status_of(ev.user);
+        if (!status)
             return;
+        if (!core::may_set_topic(modes_, *status)) {
+            answer(ev.user, irc::room_fact::topic_refused{name_});
+            return;
+        }
         roster_.set_topic({ev.text, ev.user->nick, std::chrono::system_clock::now()});
         const auto set = stamp_line(core::history_kind::topic, ev.line);
         fan_out(make_tagged(std::move(ev.line), server_time_tag(set.time_ms), {}, false, false, set.msgid,
@@ -317,6 +342,15 @@ void room::apply_event(room_event ev)
             delivery::everyone);
         break;
     }
+    case kind::mode:
+        change_modes(ev);
+        break;
+    case kind::kick:
+        kick(ev);
+        break;
+    case kind::invite:
+        invite(ev);
+        break;
     }
 }
 
@@ -490,23 +524,24 @@ void room::join_run::seal()
 
 void room::rebuild_names() const
 {
-    names_lines_.clear();
+    for (auto& lines : names_lines_)
+        lines.clear();
     for (const auto& e : roster_.members())
-        append_name(names_lines_, e.nick);
+        append_member(names_lines_, e.nick, e.status);
     names_stale_ = false;
 }
 
-std::string room::names_reply(std::string_view requester, bool userhost) const
+std::string room::names_reply(std::string_view requester, bool userhost, bool multi_prefix) const
 {
     // userhost-in-names lists nick!user@host, built afresh: the reply is as
     // long as the roster anyway, and few clients ask for it.
     std::vector<std::string> full;
     if (userhost)
         for (const auto& e : roster_.members())
-            append_name(full, e.member->prefix());
+            append_name(full, core::status_prefixes(e.status, multi_prefix) + e.member->prefix());
     else if (names_stale_)
         rebuild_names();
-    const auto& lines = userhost ? full : names_lines_;
+    const auto& lines = userhost ? full : names_lines_[multi_prefix ? 1 : 0];
     const auto& server = ctx_.config.name;
     // ":server 353 requester = #room :" once, then each list appended as it
     // is: nicks are valid names already, with nothing to clean.

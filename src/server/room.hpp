@@ -10,6 +10,7 @@
 #include <boost/asio/experimental/concurrent_channel.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -18,10 +19,12 @@
 #include <string>
 #include <vector>
 
+#include "core/channel_modes.hpp"
 #include "core/history.hpp"
 #include "core/msgid.hpp"
 #include "core/history_ring.hpp"
 #include "core/roster.hpp"
+#include "irc/channel_facts.hpp"
 #include "server/directory.hpp"
 #include "server/outgoing.hpp"
 #include "server/session.hpp"
@@ -29,14 +32,18 @@
 namespace sala::server {
 
 struct room_event {
-    enum class kind : std::uint8_t { join, message, part, quit, nick, topic, away, realname, account };
+    enum class kind : std::uint8_t { join, message, part, quit, nick, topic, away, realname, account, mode, kick, invite };
     kind what = kind::message;
     user_ptr user;
-    std::string line;         // serialized, for message/part/topic
+    std::string line;         // serialized, for message/part/topic; kick: the reason
     outgoing_ptr shown_once;  // nick/quit/away/realname: one buffer for all the user's rooms, so members
                               // sharing several of them can show it once
     std::string client_tags;  // message: the sender's "+tag=value" list
-    std::string text;         // topic: the new topic
+    std::string text;         // topic: the new topic; join: the key given; kick, invite: the nick
+    std::vector<std::string> mode_params;  // mode: MODE's parameters after the channel name
+    // Sent by someone who is not a member, after room::expect_outsider(): the
+    // room stays alive for it (a message to a -n channel, a ban list query).
+    bool from_outside = false;
     bool is_chat = false;     // message: PRIVMSG/NOTICE rather than TAGMSG
     bool is_notice = false;   // message: NOTICE
     const void* origin = nullptr;  // the sending session, for echo-message
@@ -61,9 +68,14 @@ public:
     // Hub executor only. Announces that a join event for this room is on its
     // way, so the room stays alive until it arrives even if it is empty now.
     void expect_join() { ++pending_joins_; }
+    // The same for an event from someone who is not a member (from_outside).
+    void expect_outsider() { ++pending_joins_; }
+
+    [[nodiscard]] const core::channel_modes& modes() const { return modes_; }
 
     // 353 lines and 366; with `userhost`, nick!user@host (userhost-in-names).
-    [[nodiscard]] std::string names_reply(std::string_view requester, bool userhost = false) const;
+    [[nodiscard]] std::string names_reply(std::string_view requester, bool userhost = false,
+        bool multi_prefix = false) const;
     [[nodiscard]] std::string topic_reply(std::string_view requester) const;
     [[nodiscard]] const core::roster<user_ptr>& roster() const { return roster_; }
     [[nodiscard]] std::uint64_t message_count() const { return messages_; }
@@ -123,6 +135,18 @@ private:
     void flush_or_linger(const std::shared_ptr<room>& self);
     void rebuild_names() const;
 
+    // ---- Moderation: who may join, speak, and change what -------------------
+    [[nodiscard]] bool admits(const room_event& ev);  // a join; answers the joiner when refused
+    [[nodiscard]] bool lets_speak(const room_event& ev);  // answers the sender when refused
+    void change_modes(const room_event& ev);
+    void kick(const room_event& ev);
+    void invite(const room_event& ev);
+    // Tells `user`'s session something about its own request, after what
+    // is being written for history now, like every answer.
+    void answer(const user_ptr& user, irc::any_room_fact fact);
+    // Fans out a line about the channel itself (MODE, KICK) and keeps it as an event.
+    void fan_out_event(core::history_kind kind, std::string line, const room_event& ev);
+
     // ---- History: nothing goes out before the store has written it ----------
     // A line's place in history: its msgid, and the server-time it shows,
     // which is the time the msgid's sequence names.
@@ -163,8 +187,13 @@ private:
     // NAMES nick lists, one per 353 line, extended as members join so that a
     // join storm does not rebuild an O(n) list for every joiner. A leave or
     // rename marks them stale; the next NAMES rebuilds them.
-    mutable std::vector<std::string> names_lines_;
+    // [0]: each member with its highest prefix; [1]: with all (multi-prefix).
+    mutable std::array<std::vector<std::string>, 2> names_lines_;
     mutable bool names_stale_ = false;
+    core::channel_modes modes_;
+    // Folded nicks invited since they last joined (INVITE lifts +i), oldest
+    // first; bounded, so invitations cannot grow a room's memory.
+    std::deque<std::string> invited_;
     std::chrono::system_clock::time_point created_at_;
 
     std::string key_;  // folded name, as history knows the room

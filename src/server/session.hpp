@@ -61,6 +61,9 @@ public:
 
     // A room has queued the answer this session waits for (room_event::wants_answer).
     void room_answered();
+    // A room's word about this client's own request (a join refused, a MODE's
+    // problems, a kick): answered at once, ahead of room_answered().
+    void room_replied(irc::any_room_fact fact);
 
     // A nick this client monitors came online or went offline (MONITOR); from the hub.
     void monitor_changed(const irc::monitor_change& change);
@@ -140,6 +143,11 @@ private:
     // Hands `ev` to the room of the joined channel `key`. When the event
     // wants an answer, carry_out() then waits for it.
     asio::awaitable<void> tell_room(std::string_view key, room_event ev);
+    // To the room called `name` whether or not this client is in it (a
+    // message from outside, MODE from outside); `missing`, if any, is the
+    // answer when there is none.
+    asio::awaitable<void> tell_any_room(std::string_view key, const std::string& name, room_event ev,
+        std::optional<irc::any_room_fact> missing);
     asio::awaitable<void> tell_room(room& r, room_event ev);
     // A change of this user's that every room it is in shows once (NICK,
     // AWAY, SETNAME): `shown` is one buffer for all of them.

@@ -47,6 +47,18 @@ void session::room_answered()
     read_pause_.cancel();
 }
 
+void session::room_replied(irc::any_room_fact fact)
+{
+    if (const auto* refused = std::get_if<irc::room_fact::join_refused>(&fact))
+        (void)take_room(refused->key);
+    else if (const auto* removed = std::get_if<irc::room_fact::removed>(&fact))
+        (void)take_room(removed->key);
+    // Every answer to a room fact is lines for the client.
+    for (auto& e : proto_.room_answered(fact))
+        if (auto* send = std::get_if<irc::effect::send>(&e))
+            send_raw(std::move(send->text));
+}
+
 asio::awaitable<void> session::carry_out(irc::any_effect& e)
 {
     namespace fx = irc::effect;
@@ -88,7 +100,7 @@ asio::awaitable<void> session::carry_out(irc::any_effect& e)
     } else if (auto* q = std::get_if<fx::query>(&e))
         co_await answer_query(*q);
     else if (auto* msg = std::get_if<fx::channel_message>(&e)) {
-        if (msg->is_chat)
+        if (msg->is_chat && msg->joined)
             ++home_.stats.received;
         room_event ev;
         ev.what = room_event::kind::message;
@@ -99,7 +111,42 @@ asio::awaitable<void> session::carry_out(irc::any_effect& e)
         ev.is_notice = msg->notice;
         ev.origin = this;
         ev.wants_answer = irc::effect::answered_through_room(*msg);
-        co_await tell_room(msg->key, std::move(ev));
+        if (msg->joined) {
+            co_await tell_room(msg->key, std::move(ev));
+        } else {
+            // A NOTICE is never answered, not even with 401. Named before
+            // co_await: GCC 12 destroys such temporaries twice.
+            std::optional<irc::any_room_fact> missing;
+            if (!msg->notice)
+                missing = irc::room_fact::no_such_channel{msg->name, true};
+            co_await tell_any_room(msg->key, msg->name, std::move(ev), std::move(missing));
+        }
+    } else if (auto* mode = std::get_if<fx::channel_mode>(&e)) {
+        room_event ev;
+        ev.what = room_event::kind::mode;
+        ev.user = me_;
+        ev.mode_params = std::move(mode->params);
+        ev.origin = this;
+        ev.wants_answer = irc::effect::answered_through_room(*mode);
+        std::optional<irc::any_room_fact> missing = irc::room_fact::no_such_channel{mode->name};
+        co_await tell_any_room(mode->key, mode->name, std::move(ev), std::move(missing));
+    } else if (auto* kick = std::get_if<fx::kick>(&e)) {
+        room_event ev;
+        ev.what = room_event::kind::kick;
+        ev.user = me_;
+        ev.text = std::move(kick->target);
+        ev.line = std::move(kick->reason);
+        ev.origin = this;
+        ev.wants_answer = irc::effect::answered_through_room(*kick);
+        co_await tell_room(kick->key, std::move(ev));
+    } else if (auto* invite = std::get_if<fx::invite>(&e)) {
+        room_event ev;
+        ev.what = room_event::kind::invite;
+        ev.user = me_;
+        ev.text = std::move(invite->target);
+        ev.origin = this;
+        ev.wants_answer = irc::effect::answered_through_room(*invite);
+        co_await tell_room(invite->key, std::move(ev));
     } else if (auto* pm = std::get_if<fx::private_message>(&e))
         co_await send_private(*pm);
     else if (auto* away = std::get_if<fx::set_away>(&e))
@@ -159,6 +206,34 @@ asio::awaitable<void> session::tell_room(std::string_view key, room_event ev)
             co_return;
         }
     }
+}
+
+asio::awaitable<void> session::tell_any_room(std::string_view key, const std::string& name, room_event ev,
+    std::optional<irc::any_room_fact> missing)
+{
+    for (auto& [k, r] : rooms_) {
+        if (k == key) {
+            auto keep = r;  // the vector may change while this waits
+            co_await tell_room(*keep, std::move(ev));
+            co_return;
+        }
+    }
+    // Announced in the same hub call that finds the room, so the room cannot
+    // end before this event reaches it.
+    auto lookup = [dir = ctx_.dir, name] {
+        auto r = dir->find_room(name);
+        if (r)
+            r->expect_outsider();
+        return r;
+    };
+    auto r = co_await call_on(ctx_.hub_executor(), std::move(lookup));
+    if (!r) {
+        if (missing)
+            room_replied(std::move(*missing));
+        co_return;
+    }
+    ev.from_outside = true;
+    co_await tell_room(*r, std::move(ev));
 }
 
 asio::awaitable<void> session::tell_room(room& r, room_event ev)
@@ -230,6 +305,7 @@ asio::awaitable<void> session::join(const irc::effect::join& e)
     room_event ev;
     ev.what = room_event::kind::join;
     ev.user = me_;
+    ev.text = e.channel_key;
     ev.caps = proto_.caps();
     ev.wants_answer = irc::effect::answered_through_room(e);
     co_await tell_room(*r, std::move(ev));
@@ -247,8 +323,9 @@ asio::awaitable<void> session::check_channel(const irc::effect::check_channel& e
 
 asio::awaitable<void> session::answer_query(const irc::effect::query& e)
 {
-    auto query = [dir = ctx_.dir, kind = e.kind, target = e.target, nick = proto_.nick(),
-                     server = ctx_.config.name, userhost = proto_.has(irc::cap::userhost_in_names)]() -> std::string {
+    auto query = [dir = ctx_.dir, kind = e.kind, target = e.target, nick = proto_.nick(), me = me_,
+                     server = ctx_.config.name, userhost = proto_.has(irc::cap::userhost_in_names),
+                     multi_prefix = proto_.has(irc::cap::multi_prefix)]() -> std::string {
         using kinds = irc::effect::query_kind;
         switch (kind) {
         case kinds::list:
@@ -260,13 +337,18 @@ asio::awaitable<void> session::answer_query(const irc::effect::query& e)
         }
         const auto r = dir->find_room(target);
         if (kind == kinds::names)
-            return r ? r->names_reply(nick, userhost) : irc::numeric_reply(server, num::endofnames, nick, {target}, "End of /NAMES list.");
+            return r ? r->names_reply(nick, userhost, multi_prefix) : irc::numeric_reply(server, num::endofnames, nick, {target}, "End of /NAMES list.");
         if (!r)
             return irc::numeric_reply(server, num::nosuchchannel, nick, {target}, "No such channel");
         if (kind == kinds::topic)
             return r->topic_reply(nick);
         const auto created = std::chrono::duration_cast<std::chrono::seconds>(r->created_at().time_since_epoch()).count();
-        return irc::numeric_reply(server, num::channelmodeis, nick, {r->name(), "+"})
+        // Members see the key; others its place, so the parameters still line up.
+        const auto current = r->modes().current(r->roster().contains(me));
+        std::string modes = current.modes.empty() ? std::string("+") : current.modes;
+        for (const auto& p : current.params)
+            modes += ' ' + p;
+        return irc::numeric_reply(server, num::channelmodeis, nick, {r->name(), modes})
             + irc::numeric_reply(server, num::creationtime, nick, {r->name(), std::to_string(created)});
     };
     auto text = co_await call_on(ctx_.hub_executor(), std::move(query));

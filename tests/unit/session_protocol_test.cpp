@@ -116,7 +116,7 @@ TEST_CASE("CAP negotiation holds registration until CAP END", "[irc][protocol]")
 {
     const auto settings = test_settings();
     session_protocol p(settings, "10.0.0.1");
-    CHECK(sent(p.on_line("CAP LS 302")) == ":test.server CAP * LS :server-time message-tags echo-message batch away-notify multi-prefix userhost-in-names standard-replies labeled-response cap-notify chghost setname extended-monitor draft/chathistory draft/event-playback sasl=PLAIN,SCRAM-SHA-256 account-notify account-tag extended-join draft/account-registration=before-connect\r\n");
+    CHECK(sent(p.on_line("CAP LS 302")) == ":test.server CAP * LS :server-time message-tags echo-message batch away-notify multi-prefix userhost-in-names standard-replies labeled-response cap-notify chghost setname extended-monitor draft/chathistory draft/event-playback sasl=PLAIN,SCRAM-SHA-256 account-notify account-tag extended-join draft/account-registration=before-connect invite-notify\r\n");
     (void)p.on_line("NICK a");
     (void)p.nick_claimed(true);
     (void)p.on_line("USER u 0 * :R");
@@ -190,19 +190,27 @@ TEST_CASE("channel messages carry the sender, controls stripped, cut to the line
     CHECK(msgs[0].line.ends_with("xxx\r\n"));
 }
 
-TEST_CASE("messages to channels one is not in ask whether they exist", "[irc][protocol]")
+TEST_CASE("messages to channels one is not in go to the room, whose modes decide", "[irc][protocol]")
 {
     const auto settings = test_settings();
     session_protocol p(settings, "10.0.0.1");
     register_as(p, "a");
-    const auto checks = all_of<fx::check_channel>(p.on_line("PRIVMSG #other,bob :hi"));
-    REQUIRE(checks.size() == 1);
-    CHECK(sent(p.channel_checked(checks[0], true)) == ":test.server 404 a #other :Cannot send to channel\r\n");
-    CHECK(sent(p.channel_checked(checks[0], false)) == ":test.server 401 a #other :No such nick/channel\r\n");
-    CHECK(all_of<fx::check_channel>(p.on_line("NOTICE #other :hi")).empty());  // NOTICE never gets errors
+    const auto msgs = all_of<fx::channel_message>(p.on_line("PRIVMSG #Other,bob :hi"));
+    REQUIRE(msgs.size() == 1);
+    CHECK_FALSE(msgs[0].joined);
+    CHECK(msgs[0].key == "#other");
+    CHECK(msgs[0].name == "#Other");
+    CHECK(msgs[0].line == ":a!u@10.0.0.1 PRIVMSG #Other :hi\r\n");
+    // The room's answers: a channel that is not there, and one whose +n refuses.
+    CHECK(sent(p.room_answered(sala::irc::room_fact::no_such_channel{"#Other", true}))
+          == ":test.server 401 a #Other :No such nick/channel\r\n");
+    CHECK(sent(p.room_answered(sala::irc::room_fact::message_refused{"#other", sala::core::speak_verdict::not_member, false}))
+          .starts_with(":test.server 404 a #other :Cannot send to channel"));
+    CHECK(p.room_answered(sala::irc::room_fact::message_refused{"#other", sala::core::speak_verdict::moderated, true}).empty());
     const auto parts = all_of<fx::check_channel>(p.on_line("PART #other"));
     REQUIRE(parts.size() == 1);
     CHECK(sent(p.channel_checked(parts[0], true)) == ":test.server 442 a #other :You're not on that channel\r\n");
+    CHECK(sent(p.channel_checked(parts[0], false)) == ":test.server 403 a #other :No such channel\r\n");
 }
 
 TEST_CASE("private messages report missing and away recipients", "[irc][protocol]")
@@ -351,21 +359,87 @@ TEST_CASE("USER with an empty realname or username gets 461", "[irc][protocol]")
     CHECK(sent(p.on_line("USER u 0 * :again")) == ":test.server 462 alice :You may not reregister\r\n");
 }
 
-TEST_CASE("MODE on a channel one is not in asks whether it exists: 403, 368 or 482", "[irc][protocol]")
+TEST_CASE("channel MODE goes to the room with its parameters, and its answers become numerics", "[irc][protocol]")
 {
     const auto settings = test_settings();
     session_protocol p(settings, "10.0.0.1");
     register_as(p, "alice");
-    const auto change = all_of<fx::check_channel>(p.on_line("MODE #nowhere +i"));
-    REQUIRE(change.size() == 1);
-    CHECK(sent(p.channel_checked(change[0], false)) == ":test.server 403 alice #nowhere :No such channel\r\n");
-    CHECK(sent(p.channel_checked(change[0], true)).find(" 482 alice #nowhere ") != std::string::npos);
-    const auto bans = all_of<fx::check_channel>(p.on_line("MODE #nowhere b"));
-    REQUIRE(bans.size() == 1);
-    CHECK(sent(p.channel_checked(bans[0], false)).find(" 403 alice #nowhere ") != std::string::npos);
-    CHECK(sent(p.channel_checked(bans[0], true)).find(" 368 alice #nowhere ") != std::string::npos);
-    // In a channel of one's own, the answers need no lookup.
-    CHECK(sent(p.on_line("MODE #lobby +i")).find(" 482 alice #lobby ") != std::string::npos);
+    const auto outside = all_of<fx::channel_mode>(p.on_line("MODE #Nowhere +b-o mask bob"));
+    REQUIRE(outside.size() == 1);
+    CHECK_FALSE(outside[0].joined);
+    CHECK(outside[0].key == "#nowhere");
+    CHECK(outside[0].params == std::vector<std::string>{"+b-o", "mask", "bob"});
+    CHECK(all_of<fx::query>(p.on_line("MODE #nowhere")).size() == 1);
+    const auto inside = all_of<fx::channel_mode>(p.on_line("MODE #LOBBY b"));
+    REQUIRE(inside.size() == 1);
+    CHECK(inside[0].joined);
+    CHECK(inside[0].name == "#lobby");  // as the client holds it
+
+    using sala::core::mode_error;
+    sala::irc::room_fact::mode_answered answered{"#lobby",
+        {{mode_error::need_op, 'o', {}}, {mode_error::not_on_channel, 'o', "zed"}, {mode_error::unknown_mode, 'Z', "Z"},
+            {mode_error::list_full, 'b', "x!*@*"}, {mode_error::bad_param, 'l', "many"}},
+        {{sala::core::mode_list::ban, {{"x!*@*", "op!u@h", 1700000000}}}, {sala::core::mode_list::invite_exception, {}}}};
+    CHECK(sent(p.room_answered(answered))
+          == ":test.server 482 alice #lobby :You're not channel operator\r\n"
+             ":test.server 441 alice zed #lobby :They aren't on that channel\r\n"
+             ":test.server 472 alice Z :is unknown mode char to me\r\n"
+             ":test.server 478 alice #lobby x!*@* :Channel list is full\r\n"
+             ":test.server 696 alice #lobby l many :Invalid mode parameter\r\n"
+             ":test.server 367 alice #lobby x!*@* op!u@h 1700000000\r\n"
+             ":test.server 368 alice #lobby :End of channel ban list\r\n"
+             ":test.server 347 alice #lobby :End of channel invite list\r\n");
+}
+
+TEST_CASE("KICK and INVITE: checked for form here, decided by the room", "[irc][protocol]")
+{
+    const auto settings = test_settings();
+    session_protocol p(settings, "10.0.0.1");
+    register_as(p, "alice");
+    const auto kicks = all_of<fx::kick>(p.on_line("KICK #lobby bob,carol"));
+    REQUIRE(kicks.size() == 2);
+    CHECK(kicks[0].target == "bob");
+    CHECK(kicks[1].target == "carol");
+    CHECK(kicks[0].reason == "alice");  // no reason given: the kicker's nick, as common servers do
+    const auto long_kick = all_of<fx::kick>(p.on_line("KICK #lobby bob :" + std::string(450, 'r')));
+    REQUIRE(long_kick.size() == 1);
+    CHECK(long_kick[0].reason.size() == settings.topic_len);
+    const auto elsewhere = all_of<fx::check_channel>(p.on_line("KICK #other bob"));
+    REQUIRE(elsewhere.size() == 1);
+    CHECK(sent(p.channel_checked(elsewhere[0], true)).find(" 442 alice #other ") != std::string::npos);
+    CHECK(sent(p.on_line("KICK #lobby")).find(" 461 alice KICK ") != std::string::npos);
+
+    const auto invites = all_of<fx::invite>(p.on_line("INVITE bob #Lobby"));
+    REQUIRE(invites.size() == 1);
+    CHECK(invites[0].key == "#lobby");
+    CHECK(invites[0].target == "bob");
+    CHECK(all_of<fx::check_channel>(p.on_line("INVITE bob #other")).size() == 1);
+    using sala::irc::room_fact::refusal;
+    CHECK(sent(p.room_answered(sala::irc::room_fact::invite_answered{"#lobby", "Bob", true, refusal::need_op}))
+          == ":test.server 341 alice Bob #lobby\r\n");
+    CHECK(sent(p.room_answered(sala::irc::room_fact::invite_answered{"#lobby", "bob", false, refusal::target_on_channel}))
+          .find(" 443 alice bob #lobby ") != std::string::npos);
+    CHECK(sent(p.room_answered(sala::irc::room_fact::invite_answered{"#lobby", "zed", false, refusal::no_such_nick}))
+          .find(" 401 alice zed ") != std::string::npos);
+    CHECK(sent(p.room_answered(sala::irc::room_fact::kick_refused{"#lobby", "zed", refusal::target_not_on_channel}))
+          .find(" 441 alice zed #lobby ") != std::string::npos);
+}
+
+TEST_CASE("a join the room refuses leaves the channel and says why", "[irc][protocol]")
+{
+    const auto settings = test_settings();
+    session_protocol p(settings, "10.0.0.1");
+    register_as(p, "alice");
+    const auto joins = all_of<fx::join>(p.on_line("JOIN #a,#b key-a"));
+    REQUIRE(joins.size() == 2);
+    CHECK(joins[0].channel_key == "key-a");
+    CHECK(joins[1].channel_key.empty());
+    CHECK(sent(p.room_answered(sala::irc::room_fact::join_refused{"#b", "#b", sala::core::join_verdict::bad_key}))
+          == ":test.server 475 alice #b :Cannot join channel (+k)\r\n");
+    // No longer on it: a PART now asks whether it exists, a JOIN goes out again.
+    CHECK(all_of<fx::check_channel>(p.on_line("PART #b")).size() == 1);
+    CHECK(all_of<fx::join>(p.on_line("JOIN #b")).size() == 1);
+    CHECK(all_of<fx::join>(p.on_line("JOIN #a")).empty());
 }
 
 TEST_CASE("tag data over 4094 bytes gets 417 and is not relayed", "[irc][protocol]")
@@ -388,12 +462,14 @@ TEST_CASE("tag data over 4094 bytes gets 417 and is not relayed", "[irc][protoco
     CHECK(sent(over) == ":test.server 417 alice :Input line was too long\r\n");
 }
 
-TEST_CASE("ISUPPORT PREFIX is empty while channels have no prefixes", "[irc][protocol]")
+TEST_CASE("ISUPPORT describes the channel modes and prefixes", "[irc][protocol]")
 {
     const auto settings = test_settings();
     session_protocol p(settings, "10.0.0.1");
     const auto text = sent(register_as(p, "alice"));
-    CHECK(text.find(" PREFIX= ") != std::string::npos);
+    for (const auto* token : {" PREFIX=(ov)@+ ", " CHANMODES=beI,k,l,imnst ", " MODES=6 ", " EXCEPTS=e ", " INVEX=I "})
+        CHECK(text.find(token) != std::string::npos);
+    CHECK(text.find(" 004 alice test.server ") != std::string::npos);
 }
 
 TEST_CASE("labeled-response: the label of a line is kept, even when its command is malformed", "[irc][protocol]")

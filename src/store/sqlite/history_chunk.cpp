@@ -104,7 +104,7 @@ std::vector<core::history_entry> decode_chunk(std::string_view target, std::int6
         e.sequence = id;
         e.time_ms = core::msgid_source::time_of(id);
         const auto kind = static_cast<std::uint8_t>(in.take(1)[0]);
-        if (kind > static_cast<std::uint8_t>(core::history_kind::kick))
+        if (kind > static_cast<std::uint8_t>(core::last_history_kind))
             throw store_error("a stored history chunk is damaged");
         e.kind = static_cast<core::history_kind>(kind);
         e.msgid = in.text();
