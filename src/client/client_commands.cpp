@@ -14,7 +14,9 @@ namespace {
 // command the server may put in front when relaying it.
 constexpr std::size_t max_text_bytes = 400;
 
-std::pair<std::string_view, std::string_view> split_word(std::string_view s)
+}  // namespace
+
+std::pair<std::string_view, std::string_view> client_state::split_word(std::string_view s)
 {
     while (!s.empty() && s.front() == ' ')
         s.remove_prefix(1);
@@ -27,6 +29,8 @@ std::pair<std::string_view, std::string_view> split_word(std::string_view s)
     return {s.substr(0, space), rest};
 }
 
+namespace {
+
 std::string lower(std::string_view s) { return irc::fold(s); }
 
 const char* const help_lines[] = {
@@ -38,6 +42,11 @@ const char* const help_lines[] = {
     "/names [#room]     who is in the room",
     "/topic [text]      show or set the topic",
     "/away [text]       mark yourself away (no text: back)",
+    "/op nick...        give channel operator status (also /deop, /voice, /devoice)",
+    "/kick nick [why]   remove someone from the room",
+    "/ban [nick|mask]   ban (a nick bans nick!*@*; alone: list bans); /unban to lift",
+    "/invite nick [#room] invite someone to this room or #room",
+    "/mode [#room] [modes] show or change the room's modes (e.g. /mode +m, /mode +k key)",
     "/win N             switch to window N (also Alt-1..9)",
     "/quote RAW         send a raw IRC line",
     "/register PASSWORD register your nick as an account (the line is not kept in history)",
@@ -51,9 +60,10 @@ const char* const help_lines[] = {
 
 const std::vector<std::string>& client_state::command_names()
 {
-    static const std::vector<std::string> names = {"/away", "/help", "/join", "/me",  "/msg",  "/names",
-                                                   "/nick", "/part", "/quit", "/quote", "/register", "/topic",
-                                                   "/verify", "/win"};
+    static const std::vector<std::string> names = {
+        "/away", "/ban",  "/deop", "/devoice", "/help",     "/invite", "/join",   "/kick",  "/me",
+        "/mode", "/msg",  "/names", "/nick",   "/op",       "/part",   "/quit",   "/quote", "/register",
+        "/topic", "/unban", "/verify", "/voice", "/win"};
     return names;
 }
 
@@ -164,19 +174,27 @@ void client_state::say(const std::string& target, std::string_view text, bool ac
     }
 }
 
+bool client_state::usage_ok(bool ok, std::string_view usage, clock_time now)
+{
+    if (!ok)
+        info("usage: " + std::string(usage), now, true);
+    return ok;
+}
+
+bool client_state::online(clock_time now)
+{
+    if (state_ == connection_state::registered)
+        return true;
+    info("not connected", now, true);
+    return false;
+}
+
 void client_state::run_command(std::string_view name, std::string_view args, const std::string& here, clock_time now)
 {
-    auto need = [&](bool ok, const char* usage) {
-        if (!ok)
-            info(std::string("usage: ") + usage, now, true);
-        return ok;
-    };
-    auto online = [&] {
-        if (state_ == connection_state::registered)
-            return true;
-        info("not connected", now, true);
-        return false;
-    };
+    auto need = [&](bool ok, const char* usage) { return usage_ok(ok, usage, now); };
+    auto online = [&] { return client_state::online(now); };
+    if (run_moderation_command(name, args, here, now))
+        return;
 
     if (name == "join" || name == "j") {
         auto [room, key] = split_word(args);

@@ -28,29 +28,20 @@ bool folded_less(std::string_view a, std::string_view b)
 }
 
 // Where `nick` is in the sorted members of `w`, or would go.
-std::vector<std::string>::iterator member_slot(window& w, std::string_view nick)
+std::vector<member>::iterator member_slot(window& w, std::string_view nick)
 {
     return std::lower_bound(w.members.begin(), w.members.end(), nick,
-                            [](const std::string& m, std::string_view n) { return folded_less(m, n); });
-}
-
-bool remove_member(window& w, std::string_view nick)
-{
-    const auto it = member_slot(w, nick);
-    if (it == w.members.end() || !irc::same_name(*it, nick))
-        return false;
-    w.members.erase(it);
-    return true;
+                            [](const member& m, std::string_view n) { return folded_less(m.nick, n); });
 }
 
 // Sorted and without duplicates: a NAMES list of 100,000 costs n log n, not
 // one search per name.
-std::vector<std::string> member_list(std::vector<std::string> names)
+std::vector<member> member_list(std::vector<member> names)
 {
     std::stable_sort(names.begin(), names.end(),
-                     [](const std::string& a, const std::string& b) { return folded_less(a, b); });
+                     [](const member& a, const member& b) { return folded_less(a.nick, b.nick); });
     names.erase(std::unique(names.begin(), names.end(),
-                            [](const std::string& a, const std::string& b) { return irc::same_name(a, b); }),
+                            [](const member& a, const member& b) { return irc::same_name(a.nick, b.nick); }),
                 names.end());
     return names;
 }
@@ -58,8 +49,10 @@ std::vector<std::string> member_list(std::vector<std::string> names)
 // Only the capabilities we would request are remembered from CAP LS and ACK,
 // so an endless list costs nothing. History needs the last four: lines in
 // batches, with their msgid and time, and CHATHISTORY to ask for them.
-constexpr std::array<std::string_view, 5> wanted_caps = {"server-time", "echo-message", "batch", "message-tags",
-                                                         "draft/chathistory"};
+// multi-prefix: NAMES shows every status a member has ("@+carol"), so taking
+// op from a voiced member leaves them shown voiced.
+constexpr std::array<std::string_view, 6> wanted_caps = {"server-time", "echo-message", "batch", "message-tags",
+                                                         "draft/chathistory", "multi-prefix"};
 
 bool wanted(std::string_view cap) { return std::find(wanted_caps.begin(), wanted_caps.end(), cap) != wanted_caps.end(); }
 
@@ -86,6 +79,40 @@ std::vector<std::string> words(std::string_view s)
 bool parse_int(std::string_view s, int& out) { return std::from_chars(s.data(), s.data() + s.size(), out).ec == std::errc{}; }
 
 }  // namespace
+
+bool client_state::remove_member(window& w, std::string_view nick)
+{
+    const auto it = member_slot(w, nick);
+    if (it == w.members.end() || !irc::same_name(it->nick, nick))
+        return false;
+    w.members.erase(it);
+    return true;
+}
+
+std::vector<std::string> member_nicks(const window& w)
+{
+    std::vector<std::string> out;
+    out.reserve(w.members.size());
+    for (const auto& m : w.members)
+        out.push_back(m.nick);
+    return out;
+}
+
+std::vector<const member*> members_by_rank(const window& w, std::string_view ranks, std::size_t max)
+{
+    std::vector<const member*> out;
+    auto rank_of = [&](const member& m) {
+        return m.status.empty() ? ranks.size() : std::min(ranks.find(m.status.front()), ranks.size());
+    };
+    for (std::size_t rank = 0; rank <= ranks.size() && out.size() < max; ++rank)
+        for (const auto& m : w.members) {
+            if (out.size() >= max)
+                break;
+            if (rank_of(m) == rank)
+                out.push_back(&m);
+        }
+    return out;
+}
 
 std::optional<clock_time> parse_server_time(std::string_view v)
 {
@@ -157,8 +184,14 @@ void client_state::list_member(window& w, std::string_view nick)
     if (nick.size() > limits_.nick_bytes || w.members.size() >= limits_.members || names_held() >= limits_.all_members)
         return;
     const auto it = member_slot(w, nick);
-    if (it == w.members.end() || !irc::same_name(*it, nick))
-        w.members.insert(it, std::string(nick));
+    if (it == w.members.end() || !irc::same_name(it->nick, nick))
+        w.members.insert(it, member{std::string(nick), {}});
+}
+
+member* client_state::find_member(window& w, std::string_view nick)
+{
+    const auto it = member_slot(w, nick);
+    return it == w.members.end() || !irc::same_name(it->nick, nick) ? nullptr : &*it;
 }
 
 client_usage client_state::usage() const
@@ -278,7 +311,7 @@ std::vector<std::string> client_state::completion_nicks() const
         return {};
     if (!irc::is_channel(w->name))
         return {w->name, nick_};
-    return w->members;
+    return member_nicks(*w);
 }
 
 void client_state::on_connecting(clock_time now)
@@ -302,6 +335,8 @@ void client_state::on_connected(clock_time)
     sasl_conversation_.reset();
     account_.clear();
     names_pending_.clear();
+    modes_shown_.clear();
+    mode_rules_ = {};  // this server may rank members differently
     ping_sent_.reset();
     lag_.reset();
     nick_ = settings_.nick;
@@ -388,6 +423,12 @@ void client_state::on_line(std::string_view line, clock_time now)
         handle_quit(m, who, t);
     } else if (cmd == "NICK") {
         handle_nick(m, who, t);
+    } else if (cmd == "MODE") {
+        handle_mode(m, who, t);
+    } else if (cmd == "KICK") {
+        handle_kick(m, who, t);
+    } else if (cmd == "INVITE") {
+        handle_invite(m, who, t);
     } else if (cmd == "PRIVMSG" || cmd == "NOTICE") {
         handle_privmsg(m, who, t, history_batch);
     } else if (cmd == "BATCH") {
@@ -568,8 +609,12 @@ void client_state::handle_nick(const irc::message& m, std::string_view who, cloc
         nick_ = to;
     std::vector<std::string> where;
     for (auto& w : windows_) {
-        if (remove_member(w, who)) {
+        if (const auto* was = find_member(w, who)) {
+            const std::string status = was->status;
+            remove_member(w, who);
             list_member(w, to);
+            if (auto* now_member = find_member(w, to))
+                now_member->status = status;
             where.push_back(w.name);
         } else if (!irc::is_channel(w.name) && irc::same_name(w.name, who)) {
             w.name = to;
@@ -693,9 +738,12 @@ void client_state::handle_numeric(const irc::message& m, clock_time t)
         info(m.params[1] + " is away: " + m.params[2], t);
         return;
     }
+    if (handle_moderation_numeric(m, t))
+        return;
     if (code == num::isupport) {
         // CHATHISTORY=n: the most lines the server gives per request.
         for (std::size_t i = 1; i + 1 < m.params.size(); ++i) {
+            mode_rules_.apply_isupport(m.params[i]);
             constexpr std::string_view key = "CHATHISTORY=";
             std::size_t n = 0;
             const std::string_view p = m.params[i];
@@ -738,15 +786,15 @@ void client_state::gather_names(const std::string& channel, std::string_view lis
         it = std::prev(names_pending_.end());
     }
     auto held = names_held();
-    for (auto& n : words(list)) {
-        const auto start = n.find_first_not_of("~&@%+");
-        if (start == std::string::npos || n.size() - start > limits_.nick_bytes)
+    for (const auto& n : words(list)) {
+        auto entry = mode_rules_.split_names_entry(n);
+        if (entry.nick.empty() || entry.nick.size() > limits_.nick_bytes)
             continue;
         if (it->names.size() >= limits_.members || held >= limits_.all_members) {
             it->incomplete = true;
             return;
         }
-        it->names.push_back(n.substr(start));
+        it->names.push_back(member{std::move(entry.nick), std::move(entry.status)});
         ++held;
     }
 }
@@ -770,7 +818,7 @@ void client_state::end_of_names(const std::string& channel, clock_time t)
     if (names_shown_.erase(key) > 0) {
         std::string list;
         for (const auto& n : w->members)
-            list += (list.empty() ? "" : " ") + n;
+            list += (list.empty() ? "" : " ") + n.shown();
         info("members of " + w->name + " (" + std::to_string(w->members.size()) + "): " + list, t);
     }
 }

@@ -16,8 +16,10 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "client/channel_modes.hpp"
 #include "client/event.hpp"
 #include "client/history.hpp"
 #include "client/sasl.hpp"
@@ -58,9 +60,19 @@ struct client_usage {
     std::size_t history_batches = 0;  // history batches open
 };
 
+struct member {
+    std::string nick;
+    // Status symbols ("@+"), highest first as the server ranks them (PREFIX);
+    // empty for a plain member.
+    std::string status;
+
+    // The nick as member lists show it: with the highest status ("@alice").
+    [[nodiscard]] std::string shown() const { return status.empty() ? nick : status.front() + nick; }
+};
+
 struct window {
-    std::string name;                  // "#room" or a nick for a private chat
-    std::vector<std::string> members;  // sorted case-insensitively; channels only
+    std::string name;             // "#room" or a nick for a private chat
+    std::vector<member> members;  // sorted by nick case-insensitively; channels only
     std::string topic;
     bool joined = false;   // we are in the channel on the current connection
     bool unread = false;   // messages arrived while another window was current
@@ -131,6 +143,9 @@ public:
     // History of `window` is being fetched.
     [[nodiscard]] bool history_loading(std::string_view window) const { return history_.loading(window); }
     [[nodiscard]] const client_limits& limits() const { return limits_; }
+    // The server's channel modes (ISUPPORT PREFIX, CHANMODES, MODES on this
+    // connection; the RFC defaults until it says).
+    [[nodiscard]] const channel_mode_rules& mode_rules() const { return mode_rules_; }
     [[nodiscard]] client_usage usage() const;
 
     // Names to complete with Tab: members of the current window, and commands.
@@ -157,6 +172,10 @@ private:
     [[nodiscard]] std::size_t names_held() const;
     // Adds `nick` to the members of `w` unless a limit says no.
     void list_member(window& w, std::string_view nick);
+    // The member `nick` of `w`, or null.
+    static member* find_member(window& w, std::string_view nick);
+    // False when `nick` was not a member of `w`.
+    static bool remove_member(window& w, std::string_view nick);
     void mark_activity(const std::string& name, bool mention);
 
     // Server lines (client_state.cpp).
@@ -187,10 +206,26 @@ private:
     // Shows what history_ has to show and sends what it asks for.
     void drain_history();
     void handle_numeric(const irc::message& m, clock_time t);
+
+    // Moderation (client_moderation.cpp): MODE, KICK, INVITE and their
+    // error numerics, and the commands that send them.
+    void handle_mode(const irc::message& m, std::string_view who, clock_time t);
+    void handle_kick(const irc::message& m, std::string_view who, clock_time t);
+    void handle_invite(const irc::message& m, std::string_view who, clock_time t);
+    // True when `m` was a moderation reply or error, now shown.
+    bool handle_moderation_numeric(const irc::message& m, clock_time t);
+    // True when `name` is a moderation command (run, or refused with a usage line).
+    bool run_moderation_command(std::string_view name, std::string_view args, const std::string& here, clock_time now);
     void gather_names(const std::string& channel, std::string_view list);
     void end_of_names(const std::string& channel, clock_time t);
 
     // Typed lines (client_commands.cpp).
+    // "word rest" -> {"word", "rest"}, spaces around the word dropped.
+    static std::pair<std::string_view, std::string_view> split_word(std::string_view s);
+    // False (and a usage line shown) when !ok.
+    bool usage_ok(bool ok, std::string_view usage, clock_time now);
+    // False (and "not connected" shown) unless registered.
+    bool online(clock_time now);
     void execute(std::string_view line, const std::string& here, clock_time now);
     void run_command(std::string_view name, std::string_view args, const std::string& here, clock_time now);
     void say(const std::string& target, std::string_view text, bool action, clock_time now);
@@ -221,6 +256,8 @@ private:
     std::string account_;
     std::string login_failure_;
     std::set<std::string> names_shown_;   // channels whose NAMES the user asked to see
+    std::set<std::string> modes_shown_;   // channels whose modes (324) the user asked to see
+    channel_mode_rules mode_rules_;
     std::string switch_on_join_;          // folded name of a room /join asked for
 
     std::vector<window> windows_;
@@ -228,7 +265,7 @@ private:
     // 353 replies gathered until 366, only for channel windows.
     struct names_reply {
         std::string channel;  // folded
-        std::vector<std::string> names;
+        std::vector<member> names;
         bool incomplete = false;  // a limit cut the list short
     };
     std::vector<names_reply> names_pending_;
@@ -248,6 +285,15 @@ private:
     std::vector<std::string> outgoing_;
     std::vector<event> events_;
 };
+
+// The nicks of the members of `w`, in its order.
+[[nodiscard]] std::vector<std::string> member_nicks(const window& w);
+
+// The first `max` members of `w` as member lists show them: highest status
+// first in the order of `ranks` (channel_mode_rules::prefix_symbols), then
+// everyone else, by nick within each. Costs one pass over the members per
+// rank, so a view can call it on every redraw.
+[[nodiscard]] std::vector<const member*> members_by_rank(const window& w, std::string_view ranks, std::size_t max);
 
 // Parses an IRCv3 server-time value ("2024-05-01T12:34:56.789Z").
 [[nodiscard]] std::optional<clock_time> parse_server_time(std::string_view value);

@@ -316,12 +316,10 @@ void curses_view::draw_members(int rows, int left, int width)
     if (!cur)
         return;
     int r = 0;
-    for (const auto& m : cur->members) {
-        if (r >= rows)
-            break;
+    for (const auto* m : members_by_rank(*cur, state_->mode_rules().prefix_symbols, static_cast<std::size_t>(std::max(rows, 0)))) {
         move(r++, left + 1);
-        const short pair = has_colors() ? static_cast<short>(nick_colour(m, palette_size) + 1) : 0;
-        put_text(sanitize_text(m), width, A_NORMAL, pair);
+        const short pair = has_colors() ? static_cast<short>(nick_colour(m->nick, palette_size) + 1) : 0;
+        put_text(sanitize_text(m->shown()), width, A_NORMAL, pair);
     }
     attr_set(A_NORMAL, 0, nullptr);
 }

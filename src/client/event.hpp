@@ -19,6 +19,11 @@ enum class event_kind {
     quit,          // nick quit (text: reason); windows: where they were
     nick_change,   // nick is now known as text; windows: where they were
     topic,         // nick changed the topic to text (nick empty: topic on join)
+    mode,          // nick set modes text ("+o-v alice bob") on subject (a room, or a nick for user modes)
+    kick,          // nick kicked subject from window (text: reason)
+    kicked,        // nick kicked us from window (text: reason); the window is closed
+    invite,        // nick invited subject to window (invite-notify, or our /invite)
+    invited,       // nick invited us to window
     info,          // server or client information (MOTD, /names, /help, ...)
     error,         // an error reply or a bad command
     connecting,    // text: "host:port"
@@ -38,11 +43,12 @@ struct event {
     std::string nick;  // who did it
     std::string text;
     bool self = false;     // we did it
-    bool mention = false;  // someone else's message that names us
+    bool mention = false;  // someone else's message that names us, or a kick or invite of us
     // A line from the channel's history (replayed on join, or fetched with
     // CHATHISTORY), not said just now: `time` is when it was said. Views show
     // it set apart (dimmed, or marked) and do not beep for it.
     bool history = false;
+    std::string subject{};  // whom or what it was done to (mode, kick, invite)
 };
 
 }  // namespace sala::client

@@ -52,6 +52,16 @@ line_parts describe(const event& e)
         if (e.nick.empty())
             return {"*", "topic of " + where + ": " + e.text, true};
         return {"*", e.nick + " changed the topic of " + where + " to: " + e.text, true};
+    case event_kind::mode: return {"*", e.nick + " sets mode " + e.text + " on " + e.subject, true};
+    case event_kind::kick:
+        return {"*", e.subject + " was kicked from " + where + " by " + e.nick + (e.text.empty() ? "" : " (" + e.text + ")"),
+                true};
+    // Not dimmed: losing a room is news, not background.
+    case event_kind::kicked:
+        return {"-!-", "you were kicked from " + where + " by " + e.nick + (e.text.empty() ? "" : " (" + e.text + ")"),
+                false};
+    case event_kind::invite: return {"*", e.nick + " invites " + e.subject + " to " + where, true};
+    case event_kind::invited: return {"-!-", e.nick + " invites you to " + where + " (/join " + where + ")", false};
     case event_kind::info: return {"-!-", e.text, true};
     case event_kind::error: return {"-!-", "error: " + e.text, false};
     case event_kind::connecting: return {"-!-", "connecting to " + e.text, true};

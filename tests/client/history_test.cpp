@@ -478,7 +478,7 @@ TEST_CASE("the client shows a channel's history before its live lines, with thei
     CHECK_FALSE(events[3].history);
     CHECK(events[3].text == "live");
     // The JOIN in the batch was history, not a member arriving.
-    CHECK(c.windows().front().members == std::vector<std::string>{"alice", "bob"});
+    CHECK(member_nicks(c.windows().front()) == std::vector<std::string>{"alice", "bob"});
     CHECK(c.usage().history_batches == 0);
 }
 
