@@ -136,7 +136,10 @@ session_protocol::effects session_protocol::room_answered(const any_room_fact& f
                         reply(out, numeric::usernotinchannel, {p.param, f.channel}, not_there_text);
                         break;
                     case core::mode_error::unknown_mode:
-                        reply(out, numeric::unknownmode, {p.param}, "is unknown mode char to me");
+                        // A mode string is read byte by byte: a byte of a
+                        // UTF-8 character alone is not text to echo.
+                        if (p.letter > ' ' && p.letter < 0x7f)
+                            reply(out, numeric::unknownmode, {p.param}, "is unknown mode char to me");
                         break;
                     case core::mode_error::list_full:
                         reply(out, numeric::banlistfull, {f.channel, p.param}, "Channel list is full");

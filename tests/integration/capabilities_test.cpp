@@ -273,11 +273,11 @@ TEST_CASE("capabilities: userhost-in-names lists nick!user@host", "[integration]
     irc_client bob(server.port());
     alice.register_as("alice");
     const auto joined = bob.register_as("bob", "userhost-in-names");
-    CHECK(std::count(joined.begin(), joined.end(), ":sala 353 bob = #lobby :alice!alice@127.0.0.1 bob!bob@127.0.0.1") == 1);
+    CHECK(std::count(joined.begin(), joined.end(), ":sala 353 bob = #lobby :@alice!alice@127.0.0.1 bob!bob@127.0.0.1") == 1);
     bob.send_line("NAMES #lobby");
-    CHECK(bob.expect(" 353 ") == ":sala 353 bob = #lobby :alice!alice@127.0.0.1 bob!bob@127.0.0.1");
+    CHECK(bob.expect(" 353 ") == ":sala 353 bob = #lobby :@alice!alice@127.0.0.1 bob!bob@127.0.0.1");
     alice.send_line("NAMES #lobby");
-    CHECK(alice.expect(" 353 ") == ":sala 353 alice = #lobby :alice bob");
+    CHECK(alice.expect(" 353 ") == ":sala 353 alice = #lobby :@alice bob");
     require_clean_exit(server);
 }
 
@@ -306,7 +306,7 @@ TEST_CASE("capabilities: labeled-response labels every answer, through rooms too
     CHECK(start.starts_with("@label=j1 :sala BATCH +"));
     const auto id = start.substr(start.find('+') + 1, start.find(' ', start.find('+')) - start.find('+') - 1);
     CHECK(alice.read_line() == "@batch=" + id + " :alice!alice@127.0.0.1 JOIN #labeled");
-    CHECK(alice.read_line() == "@batch=" + id + " :sala 353 alice = #labeled :alice");
+    CHECK(alice.read_line() == "@batch=" + id + " :sala 353 alice = #labeled :@alice");
     CHECK(alice.read_line() == "@batch=" + id + " :sala 366 alice #labeled :End of /NAMES list.");
     CHECK(alice.read_line() == ":sala BATCH -" + id);
     // Room traffic from others while a labeled line is handled is not labeled.

@@ -300,7 +300,8 @@ TEST_CASE("channel: NAMES lists all members", "[integration][channel]")
     bob.send_line("NAMES #lobby");
     const auto names = bob.expect(numeric_line("353"));
     CHECK(names.starts_with(":sala 353 bob = #lobby :"));
-    CHECK(words(trailing(names)) == std::set<std::string>{"alice", "bob", "carol"});
+    // alice opened #lobby, so she is its operator.
+    CHECK(words(trailing(names)) == std::set<std::string>{"@alice", "bob", "carol"});
     CHECK(bob.expect(numeric_line("366")) == ":sala 366 bob #lobby :End of /NAMES list.");
 
     // The joiner's own names list at join time holds everyone who was there.
@@ -308,7 +309,7 @@ TEST_CASE("channel: NAMES lists all members", "[integration][channel]")
     const auto lines = dave.register_as("dave");
     const auto at_join = std::find_if(lines.begin(), lines.end(), numeric_line("353"));
     REQUIRE(at_join != lines.end());
-    CHECK(words(trailing(*at_join)) == std::set<std::string>{"alice", "bob", "carol", "dave"});
+    CHECK(words(trailing(*at_join)) == std::set<std::string>{"@alice", "bob", "carol", "dave"});
     require_clean_exit(server);
 }
 
@@ -345,7 +346,7 @@ TEST_CASE("channel: JOIN PART JOIN in quick succession leaves the client in the 
         const auto joined = bob.collect_until(" 366 bob #solo ");
         const auto names = std::find_if(joined.begin(), joined.end(), numeric_line("353"));
         REQUIRE(names != joined.end());
-        CHECK(words(trailing(*names)) == std::set<std::string>{"alice", "bob"});
+        CHECK(words(trailing(*names)) == std::set<std::string>{"@alice", "bob"});  // she created it again
         alice.expect([](const std::string& l) { return is_join(l, "bob", "#solo"); });
         alice.send_line("PRIVMSG #solo :hello bob");
         CHECK(bob.expect("hello bob") == ":alice!alice@127.0.0.1 PRIVMSG #solo :hello bob");

@@ -707,7 +707,7 @@ TEST_CASE("history: draft/event-playback adds JOIN TOPIC TAGMSG NICK PART and QU
     irc_client bob(server.port());
     bob.register_as("bob");
     saw(":bob!bob@127.0.0.1 JOIN");
-    bob.send_line("TOPIC #lobby :history on trial");
+    alice.send_line("TOPIC #lobby :history on trial");  // she opened #lobby: +t lets her
     saw(" TOPIC #lobby ");
     alice.send_line("@+typing=active TAGMSG #lobby");
     const auto tagmsg = alice.expect(" TAGMSG #lobby");

@@ -13,10 +13,17 @@ using namespace std::chrono_literals;
 
 namespace {
 
+// Each client's own channels: it opens them, so it is their operator and
+// its TOPIC is taken. Same width: no name is a prefix of another.
+std::string channel_of(const std::string& nick, int i)
+{
+    return "#o" + nick + std::to_string(100 + i);
+}
+
 // What each pipelined block must produce, in this order.
 std::vector<std::string> expected_answers(const std::string& nick, int i)
 {
-    const auto chan = "#o" + std::to_string(100 + i);  // same width: no name is a prefix of another
+    const auto chan = channel_of(nick, i);
     return {
         "JOIN " + chan,                     // its own JOIN, from the room
         "366 " + nick + " " + chan,         // end of the names that follow a JOIN
@@ -30,7 +37,7 @@ std::vector<std::string> expected_answers(const std::string& nick, int i)
 std::string block(const std::string& nick, int i)
 {
     const auto n = std::to_string(i);
-    const auto chan = "#o" + std::to_string(100 + i);
+    const auto chan = channel_of(nick, i);
     return "JOIN " + chan + "\r\nTOPIC " + chan + " :t" + n + "\r\nNAMES " + chan + "\r\nPRIVMSG " + chan + " :m" + n
         + "\r\nPING :" + nick + "-" + n + "\r\n";
 }
@@ -53,14 +60,14 @@ TEST_CASE("order: pipelined JOIN TOPIC NAMES PRIVMSG PING are answered in order 
     for (auto& c : clients) {
         std::string all;
         for (int i = 0; i < blocks; ++i)
-            all += block(c->nick() + "0", i);
+            all += block(c->nick(), i);
         REQUIRE(c->send_raw(all) == all.size());
     }
     for (auto& c : clients) {
         for (int i = 0; i < blocks; ++i) {
             const auto answers = expected_answers(c->nick(), i);
             std::size_t next = 0;
-            const auto pong = "PONG sala :" + c->nick() + "0-" + std::to_string(i);
+            const auto pong = "PONG sala :" + c->nick() + "-" + std::to_string(i);
             // Read up to this block's PONG; its answers must all come before it, in order.
             for (;;) {
                 const auto line = c->read_line(10s);

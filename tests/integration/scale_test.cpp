@@ -240,7 +240,11 @@ TEST_CASE("scale: one more JOIN into a room of thousands costs one line per memb
                 auto nicks = trailing_of(line);
                 while (!nicks.empty()) {
                     const auto sp = nicks.find(' ');
-                    fresh.names.emplace(nicks.substr(0, sp));
+                    // Without the status prefix: whoever opened #big is its operator.
+                    auto nick = nicks.substr(0, sp);
+                    if (nick.starts_with('@'))
+                        nick.remove_prefix(1);
+                    fresh.names.emplace(nick);
                     nicks = sp == std::string_view::npos ? std::string_view{} : nicks.substr(sp + 1);
                 }
             }

@@ -296,7 +296,8 @@ TEST_CASE("users: a bot (+B) shows in WHOIS (335) and WHO, and its messages carr
 
     CHECK(ask(alice, "WHO robot", " 315 ").front() == ":sala 352 alice * robot 127.0.0.1 sala robot HB :0 robot test user");
     const auto members = ask(alice, "WHO #lobby", " 315 ");
-    CHECK(has_line(members, ":sala 352 alice #lobby robot 127.0.0.1 sala robot HB :0 robot test user"));
+    // robot opened #lobby, so it is its operator.
+    CHECK(has_line(members, ":sala 352 alice #lobby robot 127.0.0.1 sala robot HB@ :0 robot test user"));
     CHECK(has_line(members, ":sala 352 alice #lobby alice 127.0.0.1 sala alice H :0 alice test user"));
 
     robot.send_line("PRIVMSG #lobby :beep");

@@ -88,7 +88,7 @@ TEST_CASE("who: WHOX answers the fields asked for, with the token", "[integratio
     asker.expect(" 315 ");
     asker.send_line("WHO #lobby %cnfr");
     const auto lines = asker.collect_until(" 315 ");
-    CHECK(std::count(lines.begin(), lines.end(), ":sala 354 otherNick #lobby coolNick H :coolNick test user") == 1);
+    CHECK(std::count(lines.begin(), lines.end(), ":sala 354 otherNick #lobby coolNick H@ :coolNick test user") == 1);
     // ISUPPORT says so.
     irc_client third(server.port());
     const auto welcome = third.register_as("third");

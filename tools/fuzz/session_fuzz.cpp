@@ -6,7 +6,8 @@
 // of at most 512 bytes (tags aside, which have 8191 of their own), valid
 // UTF-8 with no terminal control bytes, and the state machine keeps its own
 // limits. CHATHISTORY is answered from a few synthetic entries per room, made
-// as long as stored lines can get.
+// as long as stored lines can get. Channel modes, KICK and INVITE are
+// decided by the same core rules the server's rooms use.
 //
 // Input: lines separated by '\n'; the first byte of each picks the client.
 #include <algorithm>
@@ -23,9 +24,13 @@
 #include <vector>
 
 #include "core/auth/scram.hpp"
+#include "core/channel_access.hpp"
+#include "core/channel_modes.hpp"
+#include "core/mode_changes.hpp"
 #include "irc/history_lines.hpp"
 #include "irc/mask.hpp"
 #include "irc/names.hpp"
+#include "irc/replies.hpp"
 #include "irc/session_protocol.hpp"
 #include "irc/text.hpp"
 
@@ -101,6 +106,12 @@ public:
     }
 
 private:
+    struct room {
+        std::string name;
+        std::map<std::size_t, sala::core::member_status> members;
+        sala::core::channel_modes modes;
+    };
+
     void run(std::size_t who, session_protocol::effects effects)
     {
         for (auto& e : effects)
@@ -144,9 +155,14 @@ private:
         } else if (const auto* join = std::get_if<fx::join>(&e)) {
             check(sala::irc::valid_channel(join->name, settings_.channel_len));
             check(join->key == sala::irc::fold(join->name));
-            auto& r = rooms_.try_emplace(join->key, room{join->name, {}}).first->second;
-            r.members.insert(who);
+            auto& r = rooms_.try_emplace(join->key, room{join->name, {}, {}}).first->second;
             p.joined(join->key, r.name);
+            const auto verdict = sala::core::may_join(r.modes, {p.prefix(), p.account(), false, join->channel_key,
+                r.members.size()});
+            if (r.members.contains(who) || verdict == sala::core::join_verdict::ok)
+                r.members.try_emplace(who, sala::core::member_status{r.members.empty(), false});
+            else
+                run(who, p.room_answered(sala::irc::room_fact::join_refused{join->key, r.name, verdict}));
         } else if (const auto* part = std::get_if<fx::part>(&e)) {
             check_wire(part->line, max_line);
             leave(who, part->key);
@@ -158,7 +174,15 @@ private:
             check(is_member(who, topic->key));
         } else if (const auto* msg = std::get_if<fx::channel_message>(&e)) {
             check_wire(msg->line, max_line);
-            check(is_member(who, msg->key));
+            check(!msg->joined || is_member(who, msg->key));
+            speak(who, *msg);
+        } else if (const auto* mode = std::get_if<fx::channel_mode>(&e)) {
+            change_modes(who, *mode);
+        } else if (const auto* kick = std::get_if<fx::kick>(&e)) {
+            check(kick->reason.size() <= settings_.topic_len && !kick->reason.empty());
+            this->kick(who, *kick);
+        } else if (const auto* invite = std::get_if<fx::invite>(&e)) {
+            this->invite(who, *invite);
         } else if (const auto* pm = std::get_if<fx::private_message>(&e)) {
             check_wire(pm->line, max_line);
             std::optional<sala::irc::recipient> to;
@@ -420,6 +444,118 @@ private:
         return f;
     }
 
+    // ---- a room's rules, as the server's rooms apply them ---------------------
+    void speak(std::size_t who, const fx::channel_message& msg)
+    {
+        auto& p = *protocols_[who];
+        const auto it = rooms_.find(msg.key);
+        if (it == rooms_.end()) {
+            check(!msg.joined);
+            if (!msg.notice)
+                run(who, p.room_answered(sala::irc::room_fact::no_such_channel{msg.name, true}));
+            return;
+        }
+        const auto member = it->second.members.find(who);
+        const bool in = member != it->second.members.end();
+        const auto verdict = sala::core::may_speak(it->second.modes,
+            {p.prefix(), p.account(), in, in ? member->second : sala::core::member_status{}});
+        if (verdict != sala::core::speak_verdict::ok)
+            run(who, p.room_answered(sala::irc::room_fact::message_refused{it->second.name, verdict, msg.notice}));
+    }
+
+    // The member of `r` holding `nick`, as the room's roster finds it.
+    std::optional<std::size_t> member_named(const room& r, std::string_view nick) const
+    {
+        for (const auto& [m, status] : r.members)
+            if (sala::irc::same_name(protocols_[m]->nick(), nick))
+                return m;
+        return std::nullopt;
+    }
+
+    void change_modes(std::size_t who, const fx::channel_mode& asked)
+    {
+        auto& p = *protocols_[who];
+        check(!asked.params.empty());
+        const auto it = rooms_.find(asked.key);
+        if (it == rooms_.end()) {
+            run(who, p.room_answered(sala::irc::room_fact::no_such_channel{asked.name}));
+            return;
+        }
+        auto& r = it->second;
+        const auto request = sala::core::parse_mode_request(asked.params);
+        check(request.changes.size() <= asked.params.front().size());
+        const auto mine = r.members.find(who);
+        const sala::core::mode_actor actor{mine != r.members.end() && mine->second.op, false};
+        const auto lookup = [&](std::string_view nick) -> std::optional<sala::core::channel_member> {
+            const auto m = member_named(r, nick);
+            if (!m)
+                return std::nullopt;
+            return sala::core::channel_member{protocols_[*m]->nick(), r.members.at(*m)};
+        };
+        auto outcome = r.modes.apply(request, actor, lookup, p.prefix(), 1'700'000'000);
+        check(outcome.applied.empty() || actor.is_op);
+        for (const auto& change : outcome.applied) {
+            if (sala::core::kind_of(change.letter) != sala::core::mode_kind::member_status)
+                continue;
+            const auto m = member_named(r, change.param);
+            check(m.has_value());
+            (change.letter == 'o' ? r.members.at(*m).op : r.members.at(*m).voice) = change.adding;
+        }
+        for (const auto list : {sala::core::mode_list::ban, sala::core::mode_list::ban_exception,
+                 sala::core::mode_list::invite_exception})
+            check(r.modes.entries(list).size() <= sala::core::max_list_entries);
+        if (!outcome.applied.empty()) {
+            const auto text = sala::core::render_mode_changes(outcome.applied);
+            check_wire(sala::irc::mode_change_line(p.prefix(), r.name, text.modes, text.params), settings_.max_line);
+        }
+        sala::irc::room_fact::mode_answered answered{r.name, std::move(outcome.problems), {}};
+        for (const auto list : outcome.queries)
+            answered.lists.emplace_back(list, r.modes.entries(list));
+        run(who, p.room_answered(answered));
+    }
+
+    void kick(std::size_t who, const fx::kick& asked)
+    {
+        using sala::irc::room_fact::refusal;
+        auto& p = *protocols_[who];
+        check(is_member(who, asked.key));
+        auto& r = rooms_.at(asked.key);
+        const auto target = member_named(r, asked.target);
+        if (!r.members.at(who).op || !target) {
+            run(who, p.room_answered(sala::irc::room_fact::kick_refused{r.name, asked.target,
+                         target ? refusal::need_op : refusal::target_not_on_channel}));
+            return;
+        }
+        check_wire(sala::irc::relay(p.prefix(), "KICK", {r.name, protocols_[*target]->nick()}, asked.reason),
+            settings_.max_line);
+        const auto key = asked.key;  // `asked` may go with the room
+        run(*target, protocols_[*target]->room_answered(sala::irc::room_fact::removed{key}));
+        leave(*target, key);
+    }
+
+    void invite(std::size_t who, const fx::invite& asked)
+    {
+        using sala::irc::room_fact::refusal;
+        auto& p = *protocols_[who];
+        check(is_member(who, asked.key));
+        auto& r = rooms_.at(asked.key);
+        sala::irc::room_fact::invite_answered answered{r.name, asked.target, false, refusal::need_op};
+        const auto* invitee = find_registered(asked.target);
+        if (r.modes.invite_only() && !r.members.at(who).op)
+            answered.why = refusal::need_op;
+        else if (invitee == nullptr)
+            answered.why = refusal::no_such_nick;
+        else if (member_named(r, asked.target))
+            answered.why = refusal::target_on_channel;
+        else {
+            answered.invited = true;
+            answered.target = invitee->nick();
+            check_wire(sala::irc::relay(p.prefix(), "INVITE", {invitee->nick(), r.name}), settings_.max_line);
+        }
+        run(who, p.room_answered(answered));
+    }
+    // ---------------------------------------------------------------------------
+
     [[nodiscard]] bool is_member(std::size_t who, const std::string& key) const
     {
         const auto it = rooms_.find(key);
@@ -442,11 +578,6 @@ private:
         }
         std::erase_if(nicks_, [&](const auto& n) { return n.second == who; });
     }
-
-    struct room {
-        std::string name;
-        std::set<std::size_t> members;
-    };
 
     sala::irc::protocol_settings settings_ = fuzz_settings();
     std::vector<std::unique_ptr<session_protocol>> protocols_;
