@@ -16,13 +16,16 @@ from loopback_checks import DEADLINE_S, HOST, Failure, check, eventually
 class Server:
     """A chat-server on ephemeral loopback ports, read back from its log."""
 
-    def __init__(self, binary, directory, extra=(), db=":memory:", tls=None, nick_grace=0):
+    def __init__(self, binary, directory, extra=(), db=":memory:", tls=None, nick_grace=0, line_rate=0):
         self.log_path = os.path.join(directory, f"server-{time.monotonic_ns()}.log")
         self.log = open(self.log_path, "w")
         tls_args = ["--tls-port", "0", "--tls-cert", tls[0], "--tls-key", tls[1]] if tls else []
+        # Off unless asked for, so a test's bursts are not taken for a flood;
+        # None keeps the server's own limit, for tests of the limit itself.
+        rate_args = ["--line-rate", str(line_rate)] if line_rate is not None else []
         self.proc = subprocess.Popen(
             [binary, "--bind", HOST, "--port", "0", "--status-port", "0", "--db", db, "--autojoin", "",
-             "--nick-grace", str(nick_grace), "--line-rate", "0", *tls_args, *extra],
+             "--nick-grace", str(nick_grace), *rate_args, *tls_args, *extra],
             stdout=self.log, stderr=subprocess.STDOUT)
         try:
             eventually(lambda: self.proc.poll() is not None or "listening on" in self.text(), "the server to start")
@@ -75,6 +78,16 @@ def command_of(line):
     """The command or numeric of a line: 'PRIVMSG', '900', ..."""
     words = split_tags(line)[1].split(" ")
     return words[1] if words[0].startswith(":") and len(words) > 1 else words[0]
+
+
+def params_of(line):
+    """A line's parameters, the trailing one last, without tags, source or command."""
+    rest = split_tags(line)[1]
+    if rest.startswith(":"):
+        rest = rest.partition(" ")[2]
+    middle, has_trailing, trailing = rest.partition(" :")
+    words = [w for w in middle.split(" ") if w][1:]
+    return words + [trailing] if has_trailing else words
 
 
 def numeric_in(*codes):
@@ -131,10 +144,11 @@ class Client:
         self.expect(keep, what)
         return seen
 
-    def fence(self, token):
+    def fence(self, token, what=None):
         """Every line the server sent before the answer to a PING of token."""
         self.send(f"PING :{token}\r\n")
-        return self.lines_until(lambda line: command_of(line) == "PONG" and line.endswith(token), f"PONG {token}")[:-1]
+        return self.lines_until(lambda line: command_of(line) == "PONG" and line.endswith(token),
+                                f"PONG {token}" + (f" after {what}" if what else ""))[:-1]
 
     def notice(self, fragment, what=None):
         """The next NickServ notice containing fragment."""
