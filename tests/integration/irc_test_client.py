@@ -62,6 +62,10 @@ class Server:
               f"server exit status {self.proc.returncode}, expected 0; log tail: {self.text()[-2000:]}")
 
 
+class Closed(Failure):
+    """The connection ended while a client waited for a line."""
+
+
 def split_tags(line):
     """(tags as a dict, the line without them)."""
     if not line.startswith("@"):
@@ -126,11 +130,11 @@ class Client:
             except socket.timeout:
                 chunk = None
             except (ConnectionError, ssl.SSLError) as e:
-                raise Failure(f"connection failed ({e}) while waiting for {what}; last lines seen: {list(self.seen)}")
+                raise Closed(f"connection failed ({e}) while waiting for {what}; last lines seen: {list(self.seen)}")
             if chunk is None:
                 continue
             if not chunk:
-                raise Failure(f"connection closed while waiting for {what}; last lines seen: {list(self.seen)}")
+                raise Closed(f"connection closed while waiting for {what}; last lines seen: {list(self.seen)}")
             self.buf += chunk
 
     def lines_until(self, predicate, what):

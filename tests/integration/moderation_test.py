@@ -39,14 +39,13 @@ that does not depend on this machine's speed; no case sleeps. Loopback only.
 Usage: moderation_test.py CHAT_SERVER [case ...]
 """
 import re
-import socket
 import sys
 import time
 
 from channel_checks import (SOURCE, answered, channel_of_members, check_error, expect_relay, is_error,
                             join, names, names_in, nothing_relayed, refused_join, said, sent_by, user)
-from irc_test_client import Client, Server, caps_offered, command_of, numeric_in, params_of
-from loopback_checks import DEADLINE_S, check, run_cases
+from irc_test_client import Client, Closed, Server, caps_offered, command_of, numeric_in, params_of
+from loopback_checks import check, run_cases
 
 # CHANMODES=beI,k,l,imnst with PREFIX=(ov): the letters that take a parameter
 # when set and when unset. l takes one only when set.
@@ -609,26 +608,17 @@ def flood_outcome(commands):
 
 def read_to_pong_or_close(c, token):
     """Lines until the PONG for token or the server closing c: (lines, closed)."""
-    end = time.monotonic() + DEADLINE_S
     lines = []
-    while True:
-        while b"\r\n" in c.buf:
-            raw, c.buf = c.buf.split(b"\r\n", 1)
-            line = raw.decode("utf-8", "replace")
-            lines.append(line)
-            if command_of(line) == "PONG" and line.endswith(token):
-                return lines, False
-        check(time.monotonic() < end, f"the flooder got neither PONG {token} nor closed; last lines {lines[-5:]}")
-        try:
-            chunk = c.sock.recv(65536)
-        except socket.timeout:
-            continue
-        except ConnectionError:
-            chunk = b""
-        if not chunk:
-            lines += [l.decode("utf-8", "replace") for l in c.buf.split(b"\r\n") if l]
-            return lines, True
-        c.buf += chunk
+
+    def keep(line):
+        lines.append(line)
+        return command_of(line) == "PONG" and line.endswith(token)
+
+    try:
+        c.expect(keep, f"the flooder's PONG {token} or its disconnection")
+        return lines, False
+    except Closed:
+        return lines, True
 
 
 def flood_round(binary, d, line_rate, label):
