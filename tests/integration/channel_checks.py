@@ -3,11 +3,14 @@ or wrong one fails at once rather than at the deadline; relays checked at
 the sender and at every member; proof that a line did not reach someone;
 joins and NAMES. Loopback only.
 
-The server answers one client's lines in order, and a channel's relays are
-handed to every member as the command is carried out. So everything a
+The server answers one client's commands in order, and a channel's relays
+are handed to every member as the command is carried out. So everything a
 command causes a client to be sent comes before the PONG of a PING sent
 after it (answered()), and a line relayed in a channel reaches each member
-before any line relayed there later (nothing_relayed())."""
+before any line relayed there later (nothing_relayed()). Messages to a
+channel are the exception: only a refusal answers them, and the server need
+not wait for the channel's verdict before it reads the sender's next line,
+so a 404 may come after a later PONG (cannot_send())."""
 import itertools
 import re
 
@@ -38,6 +41,15 @@ def check_error(c, code, params, what):
     check(errors and command_of(errors[0]) == code and params_of(errors[0])[1:1 + len(params)] == list(params),
           f"{what}: expected {code} {c.nick} {' '.join(params)}, got {errors[0] if errors else lines}")
     return errors[0]
+
+
+def cannot_send(c, channel, what):
+    """c's last message to channel was refused (404). Awaited, not fenced by a
+    PING (see above), so a message wrongly let through fails at the deadline."""
+    line = c.expect(is_error, f"404 for {what}")
+    check(command_of(line) == "404" and params_of(line)[1:2] == [channel],
+          f"{what}: expected 404 {c.nick} {channel}, got {line}")
+    return line
 
 
 def sent_by(nick, command, rest):

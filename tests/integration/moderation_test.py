@@ -42,7 +42,7 @@ import re
 import sys
 import time
 
-from channel_checks import (SOURCE, answered, channel_of_members, check_error, expect_relay, is_error,
+from channel_checks import (SOURCE, answered, cannot_send, channel_of_members, check_error, expect_relay, is_error,
                             join, names, names_in, nothing_relayed, refused_join, said, sent_by, user)
 from irc_test_client import Client, Closed, Server, caps_offered, command_of, numeric_in, params_of
 from loopback_checks import check, run_cases
@@ -268,7 +268,7 @@ def case_external(binary, d):
         alice, bob = channel_of_members(server.port, "#c", "alice", "bob")
         dave = user(server.port, "dave")
         dave.send("PRIVMSG #c :from outside\r\n")
-        check_error(dave, "404", ["#c"], "a non-member's PRIVMSG to a +n channel")
+        cannot_send(dave, "#c", "a non-member's PRIVMSG to a +n channel")
         nothing_relayed(alice, "#c", [bob], said("from outside"), "a non-member's line under +n")
 
         mode(alice, "#c", "-n", [bob], "MODE #c -n")
@@ -315,7 +315,7 @@ def case_moderated(binary, d):
         alice, bob, carol = channel_of_members(server.port, "#c", "alice", "bob", "carol")
         mode(alice, "#c", "+m", [bob, carol], "MODE #c +m")
         carol.send("PRIVMSG #c :unvoiced\r\n")
-        check_error(carol, "404", ["#c"], "an unvoiced member's PRIVMSG under +m")
+        cannot_send(carol, "#c", "an unvoiced member's PRIVMSG under +m")
         nothing_relayed(alice, "#c", [bob], said("unvoiced"), "an unvoiced line under +m")
 
         alice.send("PRIVMSG #c :the op speaks\r\n")
@@ -327,7 +327,7 @@ def case_moderated(binary, d):
             line = c.expect(said("voiced"), f"carol's voiced line, at {c.nick}")
             check(sent_by("carol", "PRIVMSG", "#c :voiced")(line), f"expected carol's line, got {line}")
         bob.send("PRIVMSG #c :still unvoiced\r\n")
-        check_error(bob, "404", ["#c"], "bob's PRIVMSG under +m, carol voiced")
+        cannot_send(bob, "#c", "bob's PRIVMSG under +m, carol voiced")
         nothing_relayed(alice, "#c", [carol], said("still unvoiced"), "an unvoiced line under +m")
 
         mode(alice, "#c", "-m", [bob, carol], "MODE #c -m")
@@ -467,7 +467,7 @@ def case_bans(binary, d):
         changes = mode(alice, "#c", "+b bob", [bob, dave], "MODE #c +b bob")
         check(changes == [("+", "b", "bob!*@*")], f"expected the relay '+b bob!*@*', got {changes}")
         bob.send("PRIVMSG #c :banned words\r\n")
-        check_error(bob, "404", ["#c"], "a banned member's PRIVMSG")
+        cannot_send(bob, "#c", "a banned member's PRIVMSG")
         nothing_relayed(alice, "#c", [dave], said("banned words"), "a banned member's line")
         changes = mode(alice, "#c", "-b bob", [bob, dave], "MODE #c -b bob")
         check(changes == [("-", "b", "bob!*@*")], f"-b bob: expected to remove bob!*@*, got {changes}")
@@ -519,7 +519,7 @@ def case_kick(binary, d):
         got = sorted(names(carol, "#c"))
         check(got == ["@alice", "carol"], f"NAMES after the kick: expected bob gone, got {got}")
         bob.send("PRIVMSG #c :still here?\r\n")
-        check_error(bob, "404", ["#c"], "a kicked user's PRIVMSG")
+        cannot_send(bob, "#c", "a kicked user's PRIVMSG")
         nothing_relayed(alice, "#c", [carol], said("still here?"), "a kicked user's line")
         join(bob, "#c")
         for c in (alice, carol):
