@@ -72,10 +72,11 @@ def expect_relay(sender, others, command, rest, what):
 
 
 def nothing_relayed(sender, channel, observers, unwanted, what):
-    """No observer received a line satisfying unwanted. The sender then speaks
-    in channel, which every observer is on: a channel's lines reach each
-    member in the order they happen, so a line sent before would arrive
-    before the marker. Call it only once the command judged was answered."""
+    """Neither the sender nor any observer was sent a line satisfying unwanted.
+    The sender speaks in channel, which every observer is on: a channel's
+    lines reach each member in the order they happen, so a line sent before
+    would arrive before this marker. Call it only once the command judged
+    was answered (or its 404 seen)."""
     token = f"marker-{next(_tokens)}"
     sender.send(f"PRIVMSG {channel} :{token}\r\n")
     bad = [l for l in answered(sender, f"the marker {token}") if unwanted(l) or is_error(l)]
