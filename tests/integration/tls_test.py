@@ -35,6 +35,7 @@ import time
 import urllib.request
 import warnings
 
+import irc_test_client
 from loopback_checks import (DEADLINE_S, HOST, Failure, check, client_context, der_sha256, eventually,
                              make_certificate)
 
@@ -45,8 +46,10 @@ def free_port():
         return s.getsockname()[1]
 
 
-class Server:
-    """A chat-server with a TLS port; ports are read from its log."""
+class Server(irc_test_client.Server):
+    """A chat-server with a TLS port and a status port; the ports are read from
+    its log, but for the status port, picked here to be known before /status
+    is asked for."""
 
     def __init__(self, binary, directory, cert, key, extra=()):
         self.log_path = os.path.join(directory, f"server-{time.monotonic_ns()}.log")
@@ -66,70 +69,13 @@ class Server:
         self.tls_port = int(re.search(r"tls on [0-9.]+:(\d+)", self.text()).group(1))
         self.port = int(re.search(r"listening on [0-9.]+:(\d+)", self.text()).group(1))
 
-    def text(self):
-        with open(self.log_path) as f:
-            return f.read()
-
     def status(self):
         with urllib.request.urlopen(f"http://{HOST}:{self.status_port}/status", timeout=DEADLINE_S) as r:
             return json.load(r)
 
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=DEADLINE_S)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
-        check(self.proc.returncode == 0, f"server exit status {self.proc.returncode}")
-
-
-class Client:
-    def __init__(self, port, nick=None, tls=None):
-        raw = socket.create_connection((HOST, port), timeout=DEADLINE_S)
-        self.sock = tls.wrap_socket(raw, server_hostname="localhost") if tls else raw
-        self.buf = b""
-        if nick:
-            self.send(f"NICK {nick}\r\nUSER {nick} 0 * :{nick}\r\n")
-            self.expect(lambda line: f" 001 {nick} " in line, "welcome")
-
-    def send(self, text):
-        self.sock.sendall(text.encode())
-
-    def expect(self, predicate, what):
-        """Reads lines until one satisfies predicate; returns it."""
-        end = time.monotonic() + DEADLINE_S
-        while True:
-            while b"\r\n" in self.buf:
-                raw, self.buf = self.buf.split(b"\r\n", 1)
-                line = raw.decode("utf-8", "replace")
-                if predicate(line):
-                    return line
-            if time.monotonic() > end:
-                raise Failure(f"timed out waiting for {what}")
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise Failure(f"connection closed while waiting for {what}")
-            self.buf += chunk
-
-    def lines_until(self, predicate, what):
-        """Every line up to and including the one satisfying predicate."""
-        seen = []
-
-        def keep(line):
-            seen.append(line)
-            return predicate(line)
-
-        self.expect(keep, what)
-        return seen
-
+class Client(irc_test_client.Client):
     def peer_sha256(self):
         return hashlib.sha256(self.sock.getpeercert(binary_form=True)).hexdigest()
-
-    def close(self):
-        self.sock.close()
 
 
 def closed_by_server(sock):
