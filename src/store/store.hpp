@@ -1,9 +1,9 @@
 #pragma once
 // Everything sala persists, behind one interface, so that the server knows
 // nothing of the engine: SQLite on one machine (sqlite_store), NATS JetStream
-// in a cluster (a later backend). Channel registrations and server
-// bans join this interface as their features arrive, each a group of calls
-// like the history group below and a table (or bucket) of its own.
+// in a cluster (a later backend). Each feature that keeps something is a
+// group of calls below with a table (or bucket) of its own: history,
+// accounts, server bans, registered channels.
 //
 // Calls return at once; the work runs on the backend's own thread(s) and
 // `done` is called there, never on a shard: a caller copies what it needs and
@@ -12,10 +12,13 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "core/account.hpp"
+#include "core/channel_registration.hpp"
 #include "core/history.hpp"
+#include "core/server_ban.hpp"
 
 namespace sala::store {
 
@@ -71,7 +74,10 @@ public:
     // ok, or why not: the name (or certificate) is taken, the account is
     // gone, or the database failed.
     enum class write_status : std::uint8_t { ok, exists, missing, failed };
-    using account_written_handler = std::function<void(write_status)>;
+    // Every group's writes answer with a write_status; the accounts' name
+    // for it predates the other groups.
+    using status_handler = std::function<void(write_status)>;
+    using account_written_handler = status_handler;
 
     virtual void find_account(std::string name, account_handler done) = 0;
     // The account a TLS client certificate was added to (SASL EXTERNAL).
@@ -85,6 +91,43 @@ public:
     // missing when the account does not have it.
     virtual void remove_account_certfp(std::string name, std::string certfp, account_written_handler done) = 0;
     virtual void drop_account(std::string name, account_written_handler done) = 0;
+
+    // ---- server bans (KLINE) --------------------------------------------------
+    // Masks are compared folded (irc::fold); each call is one transaction.
+    // A ban that has expired is no longer loaded, but stays stored until it
+    // is replaced or removed.
+    // nullopt: failed
+    using bans_handler = std::function<void(std::optional<std::vector<core::server_ban>> found)>;
+
+    // Every ban not expired at `now_ms`, oldest first.
+    virtual void load_server_bans(std::int64_t now_ms, bans_handler done) = 0;
+    // Adds the ban, or replaces the one with the same mask: ok; failed.
+    virtual void add_server_ban(core::server_ban ban, status_handler done) = 0;
+    // missing when no ban has that mask.
+    virtual void remove_server_ban(std::string mask, status_handler done) = 0;
+
+    // ---- registered channels (ChanServ) ---------------------------------------
+    // Names are looked up folded (irc::fold); each call is one transaction.
+    struct channel_lookup {
+        lookup_status status = lookup_status::failed;
+        core::channel_registration channel;  // when found
+    };
+    using channel_handler = std::function<void(channel_lookup)>;
+    // nullopt: failed
+    using channel_names_handler = std::function<void(std::optional<std::vector<std::string>> names)>;
+
+    virtual void find_channel(std::string name, channel_handler done) = 0;
+    // exists when the name is taken.
+    virtual void register_channel(core::channel_registration c, status_handler done) = 0;
+    // Replaces everything but the name's spelling, the founder and
+    // registered_ms, lists included: missing when `c.name` is not registered.
+    virtual void update_channel(core::channel_registration c, status_handler done) = 0;
+    // missing when not registered.
+    virtual void drop_channel(std::string name, status_handler done) = 0;
+    // The names (as registered) of every registered channel, in the order
+    // of their folded names: for LIST, ChanServ INFO and to restore them at
+    // start.
+    virtual void registered_channels(channel_names_handler done) = 0;
 
     [[nodiscard]] virtual store_stats stats() const = 0;
 };

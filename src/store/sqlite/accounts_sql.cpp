@@ -7,28 +7,6 @@ namespace sala::store::sqlite {
 
 namespace {
 
-// A transaction that rolls back unless committed, so a throwing statement
-// leaves no half-written account behind.
-class transaction {
-public:
-    explicit transaction(database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
-    transaction(const transaction&) = delete;
-    transaction& operator=(const transaction&) = delete;
-    ~transaction()
-    {
-        if (db_.in_transaction()) {
-            try {
-                db_.exec("ROLLBACK");
-            } catch (...) {  // NOLINT(bugprone-empty-catch): nothing more to undo
-            }
-        }
-    }
-    void commit() { db_.exec("COMMIT"); }
-
-private:
-    database& db_;
-};
-
 std::optional<core::account> load(database& db, std::string_view key)
 {
     statement_use row(db.prepare("SELECT name, password_hash, scram_salt, scram_iterations, scram_stored_key,"

@@ -86,4 +86,26 @@ private:
     statement& s_;
 };
 
+// A write transaction (BEGIN IMMEDIATE) that rolls back unless committed, so
+// a throwing statement or an early return leaves nothing half-written.
+class transaction {
+public:
+    explicit transaction(database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+    transaction(const transaction&) = delete;
+    transaction& operator=(const transaction&) = delete;
+    ~transaction()
+    {
+        if (db_.in_transaction()) {
+            try {
+                db_.exec("ROLLBACK");
+            } catch (...) {  // NOLINT(bugprone-empty-catch): nothing more to undo
+            }
+        }
+    }
+    void commit() { db_.exec("COMMIT"); }
+
+private:
+    database& db_;
+};
+
 }  // namespace sala::store::sqlite

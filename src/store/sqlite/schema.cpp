@@ -42,7 +42,7 @@ struct migration {
 };
 
 // Migration i takes a database from version i to version i + 1.
-constexpr std::array<migration, 4> migrations = {{
+constexpr std::array<migration, 5> migrations = {{
     // 1: history. `id` orders each room's lines as the room stamped them;
     // lookups are by room then position, by room then time (timestamp
     // references), and by room then msgid (msgid references). An event such
@@ -131,6 +131,42 @@ constexpr std::array<migration, 4> migrations = {{
             name_key    TEXT    NOT NULL
         ) WITHOUT ROWID;
         CREATE INDEX account_certfp_by_account ON account_certfp (name_key);
+    )sql", nullptr, ""},
+    // 5: server bans keyed by folded mask, and registered channels keyed by
+    // folded name. A channel's +b/+e/+I entries are numbered in the order
+    // they were set; the number, not the mask, is the key, so whatever list
+    // a room hands over is kept as it is. Lists go with their channel in
+    // the same transaction (no foreign keys: they are off by default).
+    {R"sql(
+        CREATE TABLE server_ban (
+            mask_key      TEXT    PRIMARY KEY,
+            mask          TEXT    NOT NULL,
+            reason        TEXT    NOT NULL,
+            set_by        TEXT    NOT NULL,
+            set_at_ms     INTEGER NOT NULL,
+            expires_at_ms INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE channel (
+            name_key        TEXT    PRIMARY KEY,
+            name            TEXT    NOT NULL,
+            founder         TEXT    NOT NULL,
+            registered_ms   INTEGER NOT NULL,
+            topic           TEXT    NOT NULL,
+            topic_set_by    TEXT    NOT NULL,
+            topic_set_at_ms INTEGER NOT NULL,
+            flags           TEXT    NOT NULL,
+            join_key        TEXT    NOT NULL,
+            user_limit      INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE channel_list (
+            name_key    TEXT    NOT NULL,
+            position    INTEGER NOT NULL,
+            list        TEXT    NOT NULL CHECK (length(list) = 1),
+            mask        TEXT    NOT NULL,
+            set_by      TEXT    NOT NULL,
+            set_at      INTEGER NOT NULL,
+            PRIMARY KEY (name_key, position)
+        ) WITHOUT ROWID;
     )sql", nullptr, ""},
 }};
 

@@ -7,8 +7,10 @@
 #include <filesystem>
 
 #include "store/sqlite/accounts_sql.hpp"
+#include "store/sqlite/channels_sql.hpp"
 #include "store/sqlite/history_sql.hpp"
 #include "store/sqlite/schema.hpp"
+#include "store/sqlite/server_bans_sql.hpp"
 #include "store/store_error.hpp"
 
 namespace sala::store::sqlite {
@@ -366,16 +368,16 @@ void sqlite_store::post_account_lookup(
     });
 }
 
-void sqlite_store::post_account_write(std::function<write_status(database&)> write, account_written_handler done)
+void sqlite_store::post_write(const char* what, std::function<write_status(database&)> write, status_handler done)
 {
     {
         std::lock_guard lock(writer_.mutex);
-        writer_.jobs.push_back([this, write = std::move(write), done = std::move(done)] {
+        writer_.jobs.push_back([this, what, write = std::move(write), done = std::move(done)] {
             auto status = write_status::failed;
             try {
                 status = write(writer_db_);
             } catch (const std::exception& e) {
-                spdlog::error("accounts: write failed: {}", e.what());
+                spdlog::error("{}: write failed: {}", what, e.what());
             }
             done(status);
         });
@@ -396,31 +398,108 @@ void sqlite_store::find_account_by_certfp(std::string certfp, account_handler do
 
 void sqlite_store::create_account(core::account a, account_written_handler done)
 {
-    post_account_write([a = std::move(a)](database& db) { return insert_account(db, a); }, std::move(done));
+    post_write("accounts", [a = std::move(a)](database& db) { return insert_account(db, a); }, std::move(done));
 }
 
 void sqlite_store::set_account_password(core::account a, account_written_handler done)
 {
-    post_account_write([a = std::move(a)](database& db) { return update_account_password(db, a); }, std::move(done));
+    post_write("accounts", [a = std::move(a)](database& db) { return update_account_password(db, a); },
+        std::move(done));
 }
 
 void sqlite_store::add_account_certfp(std::string name, std::string certfp, account_written_handler done)
 {
-    post_account_write([name = std::move(name), certfp = std::move(certfp)](
+    post_write("accounts", [name = std::move(name), certfp = std::move(certfp)](
                            database& db) { return insert_account_certfp(db, name, certfp); },
         std::move(done));
 }
 
 void sqlite_store::remove_account_certfp(std::string name, std::string certfp, account_written_handler done)
 {
-    post_account_write([name = std::move(name), certfp = std::move(certfp)](
+    post_write("accounts", [name = std::move(name), certfp = std::move(certfp)](
                            database& db) { return delete_account_certfp(db, name, certfp); },
         std::move(done));
 }
 
 void sqlite_store::drop_account(std::string name, account_written_handler done)
 {
-    post_account_write([name = std::move(name)](database& db) { return delete_account(db, name); }, std::move(done));
+    post_write("accounts", [name = std::move(name)](database& db) { return delete_account(db, name); },
+        std::move(done));
+}
+
+void sqlite_store::load_server_bans(std::int64_t now_ms, bans_handler done)
+{
+    post_query([this, now_ms, done = std::move(done)](database& db) {
+        ++queries_;
+        std::optional<std::vector<core::server_ban>> found;
+        try {
+            found = select_server_bans(db, now_ms);
+        } catch (const std::exception& e) {
+            spdlog::error("server bans: loading failed: {}", e.what());
+        }
+        done(std::move(found));
+    });
+}
+
+void sqlite_store::add_server_ban(core::server_ban ban, status_handler done)
+{
+    post_write("server bans", [ban = std::move(ban)](database& db) { return upsert_server_ban(db, ban); },
+        std::move(done));
+}
+
+void sqlite_store::remove_server_ban(std::string mask, status_handler done)
+{
+    post_write("server bans", [mask = std::move(mask)](database& db) { return delete_server_ban(db, mask); },
+        std::move(done));
+}
+
+void sqlite_store::find_channel(std::string name, channel_handler done)
+{
+    post_query([this, name = std::move(name), done = std::move(done)](database& db) {
+        ++queries_;
+        channel_lookup result;
+        try {
+            auto found = select_channel(db, name);
+            result.status = found ? lookup_status::found : lookup_status::missing;
+            if (found)
+                result.channel = std::move(*found);
+        } catch (const std::exception& e) {
+            spdlog::error("channels: looking up {} failed: {}", name, e.what());
+            result.status = lookup_status::failed;
+        }
+        done(std::move(result));
+    });
+}
+
+void sqlite_store::register_channel(core::channel_registration c, status_handler done)
+{
+    post_write("channels", [c = std::move(c)](database& db) { return insert_channel(db, c); }, std::move(done));
+}
+
+void sqlite_store::update_channel(core::channel_registration c, status_handler done)
+{
+    post_write("channels", [c = std::move(c)](database& db) { return rewrite_channel(db, c); },
+        std::move(done));
+}
+
+void sqlite_store::drop_channel(std::string name, status_handler done)
+{
+    post_write("channels", [name = std::move(name)](database& db) { return delete_channel(db, name); },
+        std::move(done));
+}
+
+void sqlite_store::registered_channels(channel_names_handler done)
+{
+    post_query([this, done = std::move(done)](database& db) {
+        ++queries_;
+        std::optional<std::vector<std::string>> names;
+        try {
+            names = select_channel_names(db);
+        } catch (const std::exception& e) {
+            spdlog::error("channels: listing failed: {}", e.what());
+        }
+        done(std::move(names));
+    });
 }
 
 store_stats sqlite_store::stats() const

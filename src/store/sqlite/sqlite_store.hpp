@@ -48,6 +48,14 @@ public:
     void add_account_certfp(std::string name, std::string certfp, account_written_handler done) override;
     void remove_account_certfp(std::string name, std::string certfp, account_written_handler done) override;
     void drop_account(std::string name, account_written_handler done) override;
+    void load_server_bans(std::int64_t now_ms, bans_handler done) override;
+    void add_server_ban(core::server_ban ban, status_handler done) override;
+    void remove_server_ban(std::string mask, status_handler done) override;
+    void find_channel(std::string name, channel_handler done) override;
+    void register_channel(core::channel_registration c, status_handler done) override;
+    void update_channel(core::channel_registration c, status_handler done) override;
+    void drop_channel(std::string name, status_handler done) override;
+    void registered_channels(channel_names_handler done) override;
     [[nodiscard]] store_stats stats() const override;
 
 private:
@@ -73,8 +81,9 @@ private:
     void prune_step(std::int64_t before_ms);
     void trim_step(std::string target, std::int64_t through_id);
     void post_query(std::function<void(database&)> job);
-    // An account change, on the writer's connection between its commits.
-    void post_account_write(std::function<write_status(database&)> write, account_written_handler done);
+    // An account, ban or channel change, on the writer's connection between
+    // its commits; `what` names the group in the log.
+    void post_write(const char* what, std::function<write_status(database&)> write, status_handler done);
     void post_account_lookup(std::function<std::optional<core::account>(database&)> find, account_handler done);
     void record_commit(std::uint64_t micros);
 
