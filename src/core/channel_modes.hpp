@@ -142,6 +142,7 @@ private:
         "MODES=" + std::to_string(max_param_changes),
         "EXCEPTS=e",
         "INVEX=I",
+        "STATUSMSG=@+",
         "MAXLIST=beI:" + std::to_string(max_list_entries),
         "KEYLEN=" + std::to_string(max_key_length),
     };

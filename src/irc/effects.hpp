@@ -103,6 +103,7 @@ struct channel_message {
     std::string key;
     std::string name;         // as the client wrote it: a 401 for a channel that does not exist names it
     bool joined = true;       // false: sent from outside, which the channel's modes decide (+n)
+    char status_prefix = 0;   // STATUSMSG: '@' to the channel's ops, '+' to its voiced and ops; 0 to all
     std::string line;         // ":prefix PRIVMSG #chan :text\r\n", never tags
     std::string client_tags;  // the sender's "+tag=value" list when it may relay them
     bool is_chat;             // PRIVMSG/NOTICE rather than TAGMSG
@@ -132,6 +133,39 @@ struct invite {
     std::string key;
     std::string target;  // a nick, as written
 };
+
+// ---- server operators: OPER, KILL, WALLOPS, KLINE, REHASH -------------------
+
+// Answer: session_protocol::oper_answered().
+struct oper {
+    std::string name;
+    std::string password;
+};
+
+// Answer: session_protocol::kill_answered().
+struct kill {
+    std::string nick;
+    std::string reason;  // "Killed (opernick (reason))", as the victim's channels see it
+};
+
+struct wallops {
+    std::string line;  // ":prefix WALLOPS :text\r\n" for every user with +w
+};
+
+// Answer: session_protocol::kline_answered().
+struct kline {
+    std::string mask;  // as given: the server normalizes it (core/server_ban_mask.hpp)
+    std::int64_t duration_seconds = 0;  // 0: until UNKLINE
+    std::string reason;
+};
+
+// Answer: session_protocol::kline_answered().
+struct unkline {
+    std::string mask;
+};
+
+// Reload what SIGHUP reloads (the MOTD, the TLS certificate).
+struct rehash {};
 
 // Answer: session_protocol::private_delivered().
 struct private_message {
@@ -287,7 +321,8 @@ using any_effect = std::variant<effect::send, effect::line_dropped, effect::clos
     effect::channel_message, effect::private_message, effect::set_away, effect::nick_changed, effect::who,
     effect::whois, effect::modes_changed, effect::find_users, effect::whowas, effect::monitor, effect::set_realname,
     effect::server_query, effect::history, effect::history_targets, effect::account_request, effect::login_failed,
-    effect::account_changed, effect::channel_mode, effect::kick, effect::invite>;
+    effect::account_changed, effect::channel_mode, effect::kick, effect::invite, effect::oper, effect::kill,
+    effect::wallops, effect::kline, effect::unkline, effect::rehash>;
 
 inline bool answered_through_room(const any_effect& e)
 {

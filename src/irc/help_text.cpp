@@ -35,11 +35,16 @@ constexpr help_topic topics[] = {
         "JOIN 0 leaves every channel you are in."},
     {"KICK", "KICK <channel> <nick>{,<nick>} [:<reason>]",
         "Removes someone from a channel: for its operators (@)."},
+    {"KILL", "KILL <nick> [:<reason>]", "Disconnects someone from the server: for server operators."},
+    {"KLINE", "KLINE [<minutes>] <nick!user@host | address | address/bits> [:<reason>]",
+        "Bans matching users from the server, now and when they come back, for the minutes given or until UNKLINE:\n"
+        "for server operators. Kept across restarts."},
     {"LINKS", "LINKS [<mask>]", "Lists the servers of the network: this server alone."},
     {"LIST", "LIST", "Lists the channels with their member counts and topics."},
     {"LUSERS", "LUSERS", "Counts the users, invisible users, unknown connections and channels."},
     {"MODE", "MODE <nick> [(+|-)<modes>] | MODE <channel> [(+|-)<modes> [<parameters>]]",
-        "Shows or sets your own modes: +i hides you from WHO masks, +B marks you a bot.\n"
+        "Shows or sets your own modes: +i hides you from WHO masks, +B marks you a bot, +w shows WALLOPS,\n"
+        "-o gives up being a server operator.\n"
         "On a channel, shows or (for its operators) changes its modes: o v (operator, voice),\n"
         "b e I (bans, ban exceptions, invite exceptions; alone they list), k (key), l (limit),\n"
         "i (invite only), m (moderated), n (no outside messages), s (secret), t (topic by operators)."},
@@ -55,6 +60,7 @@ constexpr help_topic topics[] = {
     {"NOTICE", "NOTICE <target>{,<target>} :<text>",
         "Like PRIVMSG, but nothing automatic may ever answer a notice."},
     {"NS", "NS <command> [<arguments>]", "The same as NICKSERV."},
+    {"OPER", "OPER <name> <password>", "Makes you a server operator (+o) with a name and password from the configuration."},
     {"PART", "PART <channel>{,<channel>} [:<reason>]", "Leaves channels; the members see <reason>."},
     {"PASS", "PASS <password>", "The server's connection password, sent before NICK and USER."},
     {"PING", "PING <token>",
@@ -66,6 +72,7 @@ constexpr help_topic topics[] = {
     {"REGISTER", "REGISTER * * <password>",
         "Registers your current nick as an account and logs you in (IRCv3\n"
         "account-registration). The same as /msg NickServ REGISTER <password>."},
+    {"REHASH", "REHASH", "Reloads the MOTD and the TLS certificate, as SIGHUP does: for server operators."},
     {"SETNAME", "SETNAME :<real name>", "Changes your real name; channel mates with the setname capability see it."},
     {"STATS", "STATS <letter> [<server>]", "Server statistics: u for uptime, m for how often each command was used."},
     {"TAGMSG", "TAGMSG <target>",
@@ -73,10 +80,12 @@ constexpr help_topic topics[] = {
         "Needs the message-tags capability."},
     {"TIME", "TIME [<server>]", "Shows the server's clock."},
     {"TOPIC", "TOPIC <channel> [:<topic>]", "Shows a channel's topic, or sets it for everyone in the channel."},
+    {"UNKLINE", "UNKLINE <mask>", "Lifts a K-line: for server operators."},
     {"USER", "USER <username> 0 * :<real name>", "Sent once with NICK to register: your username and real name."},
     {"USERHOST", "USERHOST <nick>{ <nick>}", "Up to five nicks' user@host, and whether each is away."},
     {"VERIFY", "VERIFY <account> <code>", "Completes a registration that needs a code; sala never asks for one."},
     {"VERSION", "VERSION [<server>]", "Shows the server's version and the features it supports (005)."},
+    {"WALLOPS", "WALLOPS :<text>", "A message to every user with mode +w: for server operators."},
     {"WHO", "WHO <channel|nick|mask> [%<fields>[,<token>]]",
         "Lists the members of a channel, or the users a mask matches.\n"
         "%<fields> asks for WHOX replies with just those fields."},

@@ -150,6 +150,8 @@ std::span<const session_protocol::command> session_protocol::command_table()
         {"ISON", 0, false, &session_protocol::on_ison},
         {"JOIN", 1, false, &session_protocol::on_join},
         {"KICK", 2, false, &session_protocol::on_kick},
+        {"KILL", 1, false, &session_protocol::on_kill},
+        {"KLINE", 1, false, &session_protocol::on_kline},
         {"LINKS", 0, false, &session_protocol::on_links},
         {"LIST", 0, false, &session_protocol::on_list},
         {"LUSERS", 0, false, &session_protocol::on_lusers},
@@ -161,6 +163,7 @@ std::span<const session_protocol::command> session_protocol::command_table()
         {"NICKSERV", 0, false, &session_protocol::on_nickserv_command},
         {"NOTICE", 0, false, &session_protocol::on_message},
         {"NS", 0, false, &session_protocol::on_nickserv_command},
+        {"OPER", 2, false, &session_protocol::on_oper},
         {"PART", 1, false, &session_protocol::on_part},
         {"PASS", 0, true, &session_protocol::on_pass},  // 462 comes first
         {"PING", 1, true, &session_protocol::on_ping},
@@ -168,15 +171,18 @@ std::span<const session_protocol::command> session_protocol::command_table()
         {"PRIVMSG", 0, false, &session_protocol::on_message},
         {"QUIT", 0, true, &session_protocol::on_quit},
         {"REGISTER", 0, true, &session_protocol::on_register},
+        {"REHASH", 0, false, &session_protocol::on_rehash},
         {"SETNAME", 1, false, &session_protocol::on_setname},
         {"STATS", 1, false, &session_protocol::on_stats},
         {"TAGMSG", 0, false, &session_protocol::on_message},
         {"TIME", 0, false, &session_protocol::on_time},
         {"TOPIC", 1, false, &session_protocol::on_topic},
+        {"UNKLINE", 1, false, &session_protocol::on_unkline},
         {"USER", 0, true, &session_protocol::on_user_command},  // 462 comes first
         {"USERHOST", 0, false, &session_protocol::on_userhost},
         {"VERIFY", 0, true, &session_protocol::on_verify},
         {"VERSION", 0, false, &session_protocol::on_version},
+        {"WALLOPS", 1, false, &session_protocol::on_wallops},
         {"WHO", 0, false, &session_protocol::on_who},
         {"WHOIS", 0, false, &session_protocol::on_whois},
         {"WHOWAS", 0, false, &session_protocol::on_whowas},
@@ -442,7 +448,7 @@ void session_protocol::send_welcome(effects& out) const
     reply(out, numeric::yourhost, {}, "Your host is " + s.server_name + ", running version " + s.version);
     reply(out, numeric::created, {}, "This server was created " + s.created_text);
     // The channel modes, then those of them that take a parameter.
-    reply(out, numeric::myinfo, {s.server_name, s.version, "Bi", "Ibeiklmnostv", "Ibeklov"});
+    reply(out, numeric::myinfo, {s.server_name, s.version, "Biow", "Ibeiklmnostv", "Ibeklov"});
     send_isupport(out);
 }
 
@@ -541,6 +547,12 @@ void session_protocol::on_mode(effects& out, const message& msg)
             invisible_ = adding;
         else if (c == 'B')
             bot_ = adding;
+        else if (c == 'w')
+            wallops_ = adding;
+        else if (c == 'o') {
+            if (!adding)  // only OPER gives it
+                server_operator_ = false;
+        }
         else
             unknown = true;
     }

@@ -115,6 +115,21 @@ public:
     [[nodiscard]] effects room_answered(const any_room_fact& fact);
     // -------------------------------------------------------------------------
 
+    // ---- server operators (session_protocol_operator.cpp) ------------------
+    enum class oper_result : std::uint8_t { ok, wrong_password, no_operators };
+    [[nodiscard]] effects oper_answered(const effect::oper& asked, oper_result result);
+    // `killed`: whether someone held the nick.
+    [[nodiscard]] effects kill_answered(const effect::kill& asked, bool killed) const;
+    struct kline_outcome {
+        enum class kind : std::uint8_t { added, removed, not_found, bad_mask, failed };
+        kind what = kind::failed;
+        std::size_t disconnected = 0;  // added: the users it cut off
+    };
+    // KLINE and UNKLINE: a server NOTICE saying what became of `mask`.
+    [[nodiscard]] effects kline_answered(std::string_view mask, kline_outcome outcome) const;
+    [[nodiscard]] bool server_operator() const { return server_operator_; }
+    // -------------------------------------------------------------------------
+
     // ---- users: USERHOST, ISON, WHOWAS, MONITOR, SETNAME, bot mode ----------
     // (session_protocol_users.cpp)
 
@@ -244,6 +259,16 @@ private:
     void join_one(effects& out, const std::string& name, std::string_view channel_key);
     void left(std::string_view key);
 
+    // ---- server operators (session_protocol_operator.cpp) ---------------------
+    void on_oper(effects& out, const message& msg);
+    void on_kill(effects& out, const message& msg);
+    void on_wallops(effects& out, const message& msg);
+    void on_kline(effects& out, const message& msg);
+    void on_unkline(effects& out, const message& msg);
+    void on_rehash(effects& out, const message& msg);
+    // False, after 481, for someone who is not a server operator.
+    bool operator_only(effects& out) const;
+
     // ---- moderation (session_protocol_moderation.cpp) -------------------------
     void on_channel_mode(effects& out, const message& msg);
     void on_kick(effects& out, const message& msg);
@@ -321,6 +346,8 @@ private:
     std::string label_;
     bool invisible_ = false;
     bool bot_ = false;  // user mode +B (IRCv3 bot-mode)
+    bool server_operator_ = false;  // user mode +o: given by OPER only, dropped with MODE -o
+    bool wallops_ = false;          // user mode +w: receives WALLOPS
     std::size_t last_command_ = no_command;
     std::uint64_t batches_ = 0;  // batch references handed out
 

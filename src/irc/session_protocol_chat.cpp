@@ -188,17 +188,25 @@ void session_protocol::on_message(effects& out, const message& msg)
                 nickserv(out, text);
             continue;
         }
-        if (!is_channel(target)) {
+        if (!is_channel(target) && !((target.front() == '@' || target.front() == '+')
+                                       && is_channel(std::string_view(target).substr(1)))) {
             auto line = make_line(target);
             out.emplace_back(effect::private_message{std::move(target), std::move(line), client_tags, !tagmsg, notice});
             continue;
         }
+        // STATUSMSG (@#chan, +#chan): to those members with that status or higher.
+        char status_prefix = 0;
+        if ((target.front() == '@' || target.front() == '+') && is_channel(std::string_view(target).substr(1))) {
+            status_prefix = target.front();
+            target.erase(0, 1);
+        }
         auto key = fold(target);
         const auto* shown = joined_name(key);
         // From outside the channel: its modes decide (+n), in the room.
-        auto line = make_line(shown != nullptr ? std::string_view(*shown) : std::string_view(target));
-        out.emplace_back(effect::channel_message{std::move(key), std::move(target), shown != nullptr, std::move(line),
-            client_tags, !tagmsg, has(cap::echo_message), notice});
+        const std::string_view name = shown != nullptr ? std::string_view(*shown) : std::string_view(target);
+        auto line = make_line(status_prefix == 0 ? std::string(name) : status_prefix + std::string(name));
+        out.emplace_back(effect::channel_message{std::move(key), std::move(target), shown != nullptr, status_prefix,
+            std::move(line), client_tags, !tagmsg, has(cap::echo_message), notice});
     }
 }
 

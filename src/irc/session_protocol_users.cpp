@@ -263,6 +263,10 @@ std::string session_protocol::user_modes() const
         letters += 'i';
     if (bot_)
         letters += 'B';
+    if (server_operator_)
+        letters += 'o';
+    if (wallops_)
+        letters += 'w';
     return letters;
 }
 

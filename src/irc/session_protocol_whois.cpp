@@ -41,6 +41,8 @@ session_protocol::effects session_protocol::whois_answered(
     text += numeric_line(numeric::whoisserver, {u.nick, settings_.server_name}, settings_.description);
     if (!u.away.empty())
         text += numeric_line(numeric::away, {u.nick}, u.away);
+    if (u.server_operator)
+        text += numeric_line(numeric::whoisoperator, {u.nick}, "is an IRC operator");
     if (u.bot)
         text += numeric_line(numeric::whoisbot, {u.nick}, "is a bot on " + settings_.network);
     if (u.secure)

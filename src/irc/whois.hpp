@@ -17,6 +17,7 @@ struct whois_facts {
     std::vector<std::string> channels;  // display names, in join order
     std::string away;                   // empty: not away
     bool bot = false;                   // user mode +B
+    bool server_operator = false;       // user mode +o (OPER)
     bool secure = false;                // connected over TLS
     std::string account;                // logged in to; empty: none
     // SHA-256 of the TLS client certificate; empty: none. It follows its

@@ -1,5 +1,6 @@
 #include "server/account_service.hpp"
 
+#include <algorithm>
 #include <openssl/evp.h>
 
 #include <chrono>
@@ -101,6 +102,30 @@ account_service::account_service(store::store& store, std::size_t hash_threads, 
       failures_by_account_(failures_per_account, throttle_window),
       registrations_by_ip_(registrations_per_ip, throttle_window)
 {
+}
+
+void account_service::check_operator(const std::string& name, const std::string& password, const std::string& ip,
+    const std::vector<server_config::operator_block>& blocks, std::function<void(bool)> done)
+{
+    const auto throttle_key = "oper:" + name;  // apart from the account of the same name
+    if (!may_try(ip, throttle_key))
+        return done(false);
+    const auto block = std::find_if(blocks.begin(), blocks.end(), [&](const auto& b) { return b.name == name; });
+    const bool exists = block != blocks.end();
+    auto check = [this, ip, throttle_key, password, hash = exists ? block->password_hash : stand_in_hash(), exists,
+                     done]() {
+        bool ok = false;
+        try {
+            ok = core::auth::verify_password(hash, password) && exists;
+        } catch (const std::exception&) {
+            ok = false;
+        }
+        if (!ok)
+            login_failed(ip, throttle_key);
+        done(ok);
+    };
+    if (!pool_.try_submit(std::move(check)))
+        done(false);
 }
 
 bool account_service::may_try(const std::string& ip, const std::string& account)

@@ -16,6 +16,7 @@
 #include "core/login_throttle.hpp"
 #include "irc/account_facts.hpp"
 #include "irc/effects.hpp"
+#include "server/config.hpp"
 #include "server/password_pool.hpp"
 
 namespace sala::store {
@@ -35,6 +36,11 @@ public:
     // client's address, `certfp` its TLS certificate's fingerprint (or empty).
     void handle(const irc::effect::account_request& request, const std::string& ip, const std::string& certfp,
         done_handler done);
+    // OPER: whether `password` is that of operator block `name` among
+    // `blocks`, checked on the password threads and throttled like logins.
+    // An unknown name costs a hash too, so names cannot be probed.
+    void check_operator(const std::string& name, const std::string& password, const std::string& ip,
+        const std::vector<server_config::operator_block>& blocks, std::function<void(bool)> done);
     // A login the protocol refused itself (a wrong SCRAM proof).
     void login_failed(const std::string& ip, const std::string& account);
     // Shutdown, before the store goes: finishes the hashes under way; later

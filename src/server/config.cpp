@@ -9,6 +9,7 @@
 #include <iostream>
 #include <thread>
 
+#include "core/auth/password_hash.hpp"
 #include "irc/names.hpp"
 
 namespace sala::server {
@@ -148,8 +149,38 @@ options_result parse_options(int argc, const char* const* argv)
            "Seconds clients keep to TLS once told (IRCv3 sts; raise it once the certificate is known good)")
         ->capture_default_str();
 
+    std::vector<std::string> oper_blocks;
+    app.add_option("--oper", oper_blocks,
+        "Server operator NAME:HASH (repeatable); HASH from --hash-password. OPER NAME password gives +o");
+    bool hash_password = false;
+    app.add_flag("--hash-password", hash_password,
+        "Read a password from standard input, print its argon2id hash for --oper, and exit");
+
     if (auto status = parse_command_line(app, argc, argv, "chat-server"))
         return {std::nullopt, *status};
+    if (hash_password) {
+        std::string password;
+        std::getline(std::cin, password);
+        if (!password.empty() && password.back() == '\r')
+            password.pop_back();
+        if (password.empty()) {
+            std::cerr << "chat-server: --hash-password: no password on standard input\n";
+            return {std::nullopt, 2};
+        }
+        std::cout << core::auth::hash_password(password) << "\n";
+        return {std::nullopt, 0};
+    }
+    for (const auto& block : oper_blocks) {
+        const auto colon = block.find(':');
+        const auto name = block.substr(0, colon);
+        const auto hash = colon == std::string::npos ? std::string() : block.substr(colon + 1);
+        if (!irc::valid_nick(name, 30) || !hash.starts_with("$argon2id$")) {
+            std::cerr << "chat-server: --oper: '" << name
+                      << "' must be NAME:HASH, a name without spaces and an argon2id hash from --hash-password\n";
+            return {std::nullopt, 2};
+        }
+        cfg.operators.push_back({name, hash});
+    }
 
     lim.registration_timeout = to_millis(registration_timeout);
     lim.ping_interval = to_millis(ping_interval);

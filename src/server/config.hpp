@@ -51,6 +51,13 @@ struct server_config {
     std::uint16_t tls_port = 6697;
     std::chrono::seconds sts_duration{300};  // how long clients keep to TLS once told (IRCv3 sts)
     [[nodiscard]] bool tls() const { return !tls_cert.empty(); }
+    // Operator blocks (--oper NAME:HASH): OPER NAME password becomes +o when
+    // the password verifies against the argon2id HASH.
+    struct operator_block {
+        std::string name;
+        std::string password_hash;
+    };
+    std::vector<operator_block> operators;
 };
 
 struct options_result {

@@ -271,6 +271,7 @@ std::optional<irc::whois_facts> directory::whois(std::string_view nick) const
     f.channels = u->channels;
     f.away = u->away;
     f.bot = is_bot(*u);
+    f.server_operator = u->is_server_operator();
     f.secure = u->secure;
     f.account = u->account;
     f.certfp = u->certfp;

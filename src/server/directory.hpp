@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/msgid.hpp"
+#include "core/server_ban.hpp"
 #include "core/whowas.hpp"
 #include "irc/effects.hpp"
 #include "irc/server_facts.hpp"
@@ -47,6 +48,8 @@ struct user_record {
     std::vector<std::string> channels;  // display names, in join order
 
     [[nodiscard]] std::string prefix() const { return nick + "!" + user + "@" + host; }
+    // OPER made it one (user mode +o); it may override channel rules.
+    [[nodiscard]] bool is_server_operator() const { return modes.find('o') != std::string::npos; }
 };
 using user_ptr = std::shared_ptr<user_record>;
 
@@ -123,6 +126,18 @@ public:
     }
     // -------------------------------------------------------------------------
 
+    // ---- server bans: K-lines (directory_bans.cpp) ---------------------------
+    // The bans the store holds, at start.
+    void set_server_bans(std::vector<core::server_ban> bans);
+    // Adds `ban` (replacing one with its mask) and disconnects the registered
+    // users it covers, operators excepted; returns how many.
+    std::size_t add_server_ban(core::server_ban ban);
+    // False when no ban had `mask`.
+    bool remove_server_ban(std::string_view mask);
+    // The ban covering `u` now, if any; expired bans are forgotten on the way.
+    [[nodiscard]] std::optional<core::server_ban> server_ban_for(const user_record& u, std::int64_t now_ms);
+    // -------------------------------------------------------------------------
+
     // Queues `m` on the session behind `user`, on that session's shard.
     void deliver_to(const user_record& user, std::shared_ptr<const struct outgoing> m) const;
 
@@ -150,6 +165,7 @@ private:
     std::size_t registered_ = 0;
     std::size_t invisible_ = 0;
     std::size_t max_registered_ = 0;
+    std::vector<core::server_ban> server_bans_;  // few: a K-line list is short
 };
 
 }  // namespace sala::server

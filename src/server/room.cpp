@@ -278,15 +278,20 @@ void room::apply_event(room_event ev)
             ++messages_;
             ev.user->last_spoke = std::chrono::steady_clock::now();  // the record is the hub's, and so is this coroutine
         }
-        // A TAGMSG without client tags carries nothing worth keeping.
+        // A TAGMSG without client tags carries nothing worth keeping; a
+        // STATUSMSG is for a few members, not for whoever reads history.
         std::optional<core::history_kind> kept;
-        if (ev.is_chat || !ev.client_tags.empty())
+        if ((ev.is_chat || !ev.client_tags.empty()) && ev.status_prefix == 0)
             kept = !ev.is_chat ? core::history_kind::tagmsg
                 : ev.is_notice ? core::history_kind::notice
                                : core::history_kind::privmsg;
         const auto said = stamp_line(kept, ev.line, ev.client_tags, ev.user->account);
         auto m = make_tagged(std::move(ev.line), server_time_tag(said.time_ms), ev.client_tags, ev.is_chat, !ev.is_chat,
             said.msgid, ev.user->account);
+        if (ev.status_prefix != 0) {
+            fan_out_to_status(m, ev.status_prefix, ev.origin);
+            break;
+        }
         fan_out(m, ev.origin, delivery::echo_if_asked);
         // From outside (-n): no member's copy reaches the sender, so its echo goes to it alone.
         if (ev.from_outside && ev.wants_answer)
@@ -330,7 +335,7 @@ void room::apply_event(room_event ev)
         const auto status = roster_.status_of(ev.user);
         if (!status)
             return;
-        if (!core::may_set_topic(modes_, *status)) {
+        if (!core::may_set_topic(modes_, *status) && !ev.user->is_server_operator()) {
             answer(ev.user, irc::room_fact::topic_refused{name_});
             return;
         }

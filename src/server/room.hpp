@@ -44,6 +44,7 @@ struct room_event {
     // Sent by someone who is not a member, after room::expect_outsider(): the
     // room stays alive for it (a message to a -n channel, a ban list query).
     bool from_outside = false;
+    char status_prefix = 0;  // message: STATUSMSG's '@' or '+', 0 for every member
     bool is_chat = false;     // message: PRIVMSG/NOTICE rather than TAGMSG
     bool is_notice = false;   // message: NOTICE
     const void* origin = nullptr;  // the sending session, for echo-message
@@ -146,6 +147,8 @@ private:
     void answer(const user_ptr& user, irc::any_room_fact fact);
     // Fans out a line about the channel itself (MODE, KICK) and keeps it as an event.
     void fan_out_event(core::history_kind kind, std::string line, const room_event& ev);
+    // STATUSMSG: `m` to the members with status `prefix` ('@' or '+') or higher.
+    void fan_out_to_status(const outgoing_ptr& m, char prefix, const void* origin);
 
     // ---- History: nothing goes out before the store has written it ----------
     // A line's place in history: its msgid, and the server-time it shows,

@@ -2,6 +2,7 @@
 // and INVITE. Decided on the hub, in the room's own order of events, so a
 // ban or +m applies from exactly the next event on.
 #include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 
@@ -46,6 +47,10 @@ bool room::admits(const room_event& ev)
     const auto prefix = user.prefix();
     const auto verdict = core::may_join(modes_,
         {prefix, user.account, invitation != invited_.end(), ev.text, roster_.size()});
+    if (verdict != core::join_verdict::ok && user.is_server_operator()) {
+        spdlog::warn("{} joins {} as server operator despite {}", prefix, name_, static_cast<int>(verdict));
+        return true;
+    }
     if (verdict != core::join_verdict::ok) {
         answer(ev.user, irc::room_fact::join_refused{key_, name_, verdict});
         return false;
@@ -82,11 +87,31 @@ void room::fan_out_event(core::history_kind kind, std::string line, const room_e
         ev.origin, delivery::everyone);
 }
 
+void room::fan_out_to_status(const outgoing_ptr& m, char prefix, const void* origin)
+{
+    // Rare, so a walk of the roster will do; what is pending goes first, so
+    // these copies keep their place among the room's lines.
+    flush();
+    std::vector<std::vector<std::shared_ptr<session>>> by_shard(locals_.size());
+    for (const auto& e : roster_.members())
+        if (e.status.op || (prefix == '+' && e.status.voice))
+            by_shard[e.member->shard].push_back(e.member->owner);
+    release_or_hold([this, m, origin, by_shard = std::move(by_shard)] {
+        for (std::size_t shard = 0; shard < by_shard.size(); ++shard)
+            if (!by_shard[shard].empty())
+                asio::post(ctx_.shards[shard]->ctx, [m, origin, members = by_shard[shard]] {
+                    for (const auto& s : members)
+                        if (s)
+                            s->deliver(m, origin, delivery::echo_if_asked);
+                });
+    });
+}
+
 void room::change_modes(const room_event& ev)
 {
     const auto request = core::parse_mode_request(ev.mode_params);
     const auto status = roster_.status_of(ev.user);
-    const core::mode_actor actor{status && status->op, false};
+    const core::mode_actor actor{status && status->op, ev.user->is_server_operator()};
     const auto members = [this](std::string_view nick) -> std::optional<core::channel_member> {
         const auto* e = roster_.find_nick(nick);
         if (e == nullptr)
@@ -107,6 +132,8 @@ void room::change_modes(const room_event& ev)
     }
     if (!outcome.applied.empty()) {
         const auto text = core::render_mode_changes(outcome.applied);
+        if (!actor.is_op)
+            spdlog::warn("{} changes modes of {} as server operator: {}", ev.user->prefix(), name_, text.modes);
         fan_out_event(core::history_kind::mode,
             irc::mode_change_line(ev.user->prefix(), name_, text.modes, text.params), ev);
     }
@@ -123,7 +150,8 @@ void room::kick(const room_event& ev)
     const auto status = roster_.status_of(ev.user);
     if (!status)
         return;  // left before this arrived
-    if (!status->op) {
+    const bool overriding = !status->op && ev.user->is_server_operator();
+    if (!status->op && !overriding) {
         answer(ev.user, irc::room_fact::kick_refused{name_, ev.text, irc::room_fact::refusal::need_op});
         return;
     }
@@ -133,6 +161,8 @@ void room::kick(const room_event& ev)
         return;
     }
     const auto target = found->member;  // found is gone once the target is removed
+    if (overriding)
+        spdlog::warn("{} kicks {} from {} as server operator", ev.user->prefix(), found->nick, name_);
     fan_out_event(core::history_kind::kick, irc::relay(ev.user->prefix(), "KICK", {name_, found->nick}, ev.line), ev);
     remove_member(target);
     answer(target, irc::room_fact::removed{key_});
@@ -146,7 +176,7 @@ void room::invite(const room_event& ev)
         return;  // left before this arrived
     irc::room_fact::invite_answered answered{name_, ev.text, false, refusal::need_op};
     const auto invitee = ctx_.dir->find_user(ev.text);
-    if (modes_.invite_only() && !status->op) {
+    if (modes_.invite_only() && !status->op && !ev.user->is_server_operator()) {
         answer(ev.user, std::move(answered));
         return;
     }

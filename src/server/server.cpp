@@ -11,6 +11,7 @@
 
 #include <csignal>
 #include <ctime>
+#include <future>
 #include <functional>
 #include <optional>
 #include <thread>
@@ -135,6 +136,18 @@ int run_server(server_config config)
         ctx.shards.push_back(std::make_unique<shard>(i));
     directory dir(ctx);
     ctx.dir = &dir;
+    // K-lines hold from the first connection on: read before anyone can come in.
+    if (history) {
+        std::promise<std::optional<std::vector<core::server_ban>>> loading;
+        auto loaded = loading.get_future();
+        history->load_server_bans(unix_millis_now(), [&loading](auto found) { loading.set_value(std::move(found)); });
+        auto bans = loaded.get();
+        if (!bans) {
+            spdlog::critical("cannot read the server bans from the database");
+            return 2;
+        }
+        dir.set_server_bans(std::move(*bans));
+    }
 
     if (ctx.config.tls()) {
         try {

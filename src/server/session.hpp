@@ -140,6 +140,13 @@ private:
     // The deadline passed: renames the user unless they logged in or moved on.
     static asio::awaitable<void> rename_to_guest(std::shared_ptr<session> self, std::string protected_nick);
     asio::awaitable<void> set_realname(const irc::effect::set_realname& e);
+    // Server operators (session_operator.cpp).
+    asio::awaitable<void> become_operator(const irc::effect::oper& e);
+    asio::awaitable<void> kill_user(const irc::effect::kill& e);
+    asio::awaitable<void> wallops(const irc::effect::wallops& e);
+    asio::awaitable<void> set_server_ban(const irc::effect::kline& e);
+    asio::awaitable<void> lift_server_ban(const irc::effect::unkline& e);
+    void rehash();
     // Hands `ev` to the room of the joined channel `key`. When the event
     // wants an answer, carry_out() then waits for it.
     asio::awaitable<void> tell_room(std::string_view key, room_event ev);

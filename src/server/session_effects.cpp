@@ -23,6 +23,10 @@ namespace num = irc::numeric;
 asio::awaitable<void> session::carry_out(irc::session_protocol::effects effects)
 {
     for (auto& e : effects) {
+        // A session that is closing (K-lined at registration, say) does
+        // nothing more for its client: its autojoin and the like are void.
+        if (closing_)
+            break;
         co_await carry_out(e);
         // Nothing more from this client until the room has queued its answer:
         // what follows (a PONG, say) must not overtake it. Given up when the
@@ -109,6 +113,7 @@ asio::awaitable<void> session::carry_out(irc::any_effect& e)
         ev.client_tags = std::move(msg->client_tags);
         ev.is_chat = msg->is_chat;
         ev.is_notice = msg->notice;
+        ev.status_prefix = msg->status_prefix;
         ev.origin = this;
         ev.wants_answer = irc::effect::answered_through_room(*msg);
         if (msg->joined) {
@@ -183,6 +188,18 @@ asio::awaitable<void> session::carry_out(irc::any_effect& e)
             ctx_.accounts->login_failed(proto_.host(), failed->account);
     } else if (auto* changed = std::get_if<fx::account_changed>(&e))
         co_await publish_account(*changed);
+    else if (auto* oper = std::get_if<fx::oper>(&e))
+        co_await become_operator(*oper);
+    else if (auto* kill = std::get_if<fx::kill>(&e))
+        co_await kill_user(*kill);
+    else if (auto* wall = std::get_if<fx::wallops>(&e))
+        co_await wallops(*wall);
+    else if (auto* kline = std::get_if<fx::kline>(&e))
+        co_await set_server_ban(*kline);
+    else if (auto* unkline = std::get_if<fx::unkline>(&e))
+        co_await lift_server_ban(*unkline);
+    else if (std::holds_alternative<fx::rehash>(e))
+        rehash();
 }
 
 std::shared_ptr<room> session::take_room(std::string_view key)
@@ -289,9 +306,21 @@ asio::awaitable<void> session::publish_registration(const irc::effect::registere
         record->secure = secure;
         record->certfp = certfp;
         record->account = account;
-        dir->complete_registration(record, user, realname);
+        record->user = user;  // for the K-line check, which sees the whole prefix
+        auto ban = dir->server_ban_for(*record, unix_millis_now());
+        if (!ban)
+            dir->complete_registration(record, user, realname);
+        return ban;
     };
-    co_await call_on(ctx_.hub_executor(), std::move(publish));
+    const auto ban = co_await call_on(ctx_.hub_executor(), std::move(publish));
+    if (ban) {
+        // Never announced: the nick is let go when the session ends.
+        spdlog::info("refuse {} as {}: K-lined ({})", proto_.host(), e.prefix, ban->mask);
+        send_raw(proto_.numeric_line(irc::numeric::yourebanned, {}, "You are banned from this server: " + ban->reason));
+        close_after_flush("Closing Link: " + proto_.host() + " (K-lined: " + ban->reason + ")", disconnect_reason::error,
+            "K-lined");
+        co_return;
+    }
     spdlog::info("register {} as {}", proto_.host(), e.prefix);
     nick_check_due_ = true;
 }

@@ -17,6 +17,7 @@ Cases:
   topic      +t: only ops set the topic (482); -t: any member may
   moderated  +m: only voiced members and ops speak (404 for the rest, and no
              one receives their lines)
+  statusmsg  PRIVMSG @#c reaches the ops alone, +#c the voiced and the ops
   key        +k: JOIN needs the key (475); 324 shows the key to members and
              '*' to others; -k lifts it
   limit      +l 2: a third JOIN is refused (471); -l lifts it
@@ -334,6 +335,29 @@ def case_moderated(binary, d):
         bob.send("PRIVMSG #c :after -m\r\n")
         alice.expect(said("after -m"), "bob's line after -m")
         for x in (alice, bob, carol):
+            x.close()
+    finally:
+        server.stop()
+
+
+def case_statusmsg(binary, d):
+    server = Server(binary, d)
+    try:
+        alice, bob, carol, dave = channel_of_members(server.port, "#c", "alice", "bob", "carol", "dave")
+        mode(alice, "#c", "+vo bob dave", [bob, carol, dave], "MODE #c +vo bob dave")
+        # @#c: the ops alone, whoever sends it.
+        carol.send("PRIVMSG @#c :ops only\r\n")
+        for op in (alice, dave):
+            line = op.expect(said("ops only"), f"carol's @#c line, at {op.nick}")
+            check(sent_by("carol", "PRIVMSG", "@#c :ops only")(line), f"expected it to @#c, got {line}")
+        nothing_relayed(carol, "#c", [bob], said("ops only"), "a @#c line at a voiced member")
+        # +#c: the voiced and the ops.
+        carol.send("PRIVMSG +#c :voices too\r\n")
+        for member in (alice, bob, dave):
+            line = member.expect(said("voices too"), f"carol's +#c line, at {member.nick}")
+            check(sent_by("carol", "PRIVMSG", r"\+#c :voices too")(line), f"expected it to +#c, got {line}")
+        nothing_relayed(bob, "#c", [carol], said("voices too"), "a +#c line at its plain sender")
+        for x in (alice, bob, carol, dave):
             x.close()
     finally:
         server.stop()
@@ -672,6 +696,7 @@ CASES = {
     "external": case_external,
     "topic": case_topic,
     "moderated": case_moderated,
+    "statusmsg": case_statusmsg,
     "key": case_key,
     "limit": case_limit,
     "invite": case_invite,

@@ -142,7 +142,7 @@ server_man=$(cat "$source_dir/packaging/chat-server.1")
 client_man=$(cat "$source_dir/packaging/chat-client.1")
 for opt in $server_options; do
     documents "$server_man" "$opt" || fail "chat-server.1 has no entry for --$opt"
-    case $opt in help | version | config) continue ;; esac
+    case $opt in help | version | config | hash-password) continue ;; esac  # actions, not settings
     grep -Fxq -- "$opt" <<<"$conf_keys" || fail "sala.conf has no line for --$opt (write '#$opt = DEFAULT')"
 done
 for key in $conf_keys; do

@@ -461,5 +461,5 @@ TEST_CASE("modes: ISUPPORT tokens", "[modes]")
 {
     CHECK(channel_mode_isupport()
           == std::vector<std::string>{"PREFIX=(ov)@+", "CHANMODES=beI,k,l,imnst", "MODES=6", "EXCEPTS=e", "INVEX=I",
-                                      "MAXLIST=beI:100", "KEYLEN=23"});
+                                      "STATUSMSG=@+", "MAXLIST=beI:100", "KEYLEN=23"});
 }

@@ -183,6 +183,24 @@ private:
             this->kick(who, *kick);
         } else if (const auto* invite = std::get_if<fx::invite>(&e)) {
             this->invite(who, *invite);
+        } else if (const auto* oper = std::get_if<fx::oper>(&e)) {
+            // Every answer in turn, so the fuzzer reaches the operator commands.
+            const auto result = static_cast<session_protocol::oper_result>(opers_asked_++ % 3);
+            run(who, p.oper_answered(*oper, result));
+        } else if (const auto* kill = std::get_if<fx::kill>(&e)) {
+            check(p.server_operator());
+            check_wire(":x!y@z QUIT :" + kill->reason + "\r\n", settings_.max_line + 200);
+            run(who, p.kill_answered(*kill, find_registered(kill->nick) != nullptr));
+        } else if (const auto* wall = std::get_if<fx::wallops>(&e)) {
+            check(p.server_operator());
+            check_wire(wall->line, max_line);
+        } else if (const auto* kline = std::get_if<fx::kline>(&e)) {
+            check(p.server_operator() && kline->duration_seconds >= 0 && !kline->reason.empty());
+            const auto what = static_cast<session_protocol::kline_outcome::kind>(opers_asked_++ % 5);
+            run(who, p.kline_answered(kline->mask, {what, 3}));
+        } else if (const auto* unkline = std::get_if<fx::unkline>(&e)) {
+            check(p.server_operator());
+            run(who, p.kline_answered(unkline->mask, {session_protocol::kline_outcome::kind::not_found, 0}));
         } else if (const auto* pm = std::get_if<fx::private_message>(&e)) {
             check_wire(pm->line, max_line);
             std::optional<sala::irc::recipient> to;
@@ -585,7 +603,8 @@ private:
     std::vector<std::vector<std::string>> monitoring_;  // per client: folded nicks
     std::vector<sala::irc::past_user> history_;        // WHOWAS, oldest first
     std::size_t history_asked_ = 0;
-    std::size_t accounts_asked_ = 0;                    // CHATHISTORY requests answered
+    std::size_t accounts_asked_ = 0;
+    std::size_t opers_asked_ = 0;                    // CHATHISTORY requests answered
     std::map<std::string, std::size_t> nicks_;  // folded nick -> client
     std::map<std::string, room> rooms_;         // folded name -> room
 };
