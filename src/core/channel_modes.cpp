@@ -226,6 +226,26 @@ std::optional<mode_change> channel_modes::apply_one(const mode_change& change, c
     return std::nullopt;
 }
 
+std::string channel_modes::flags() const
+{
+    std::string letters;
+    for (const char letter : flag_letters)
+        if (flag(letter))
+            letters += letter;
+    return letters;
+}
+
+void channel_modes::restore(std::string_view flags, std::string_view key, std::size_t limit)
+{
+    for (const char letter : flag_letters)
+        set_flag(letter, flags.find(letter) != std::string_view::npos);
+    key_ = valid_key(key) ? std::string(key) : std::string();
+    if (limit > 0)
+        limit_ = limit;
+    else
+        limit_.reset();
+}
+
 mode_text channel_modes::current(bool show_key) const
 {
     mode_text text{"+", {}};

@@ -111,6 +111,13 @@ public:
     list_edit add(mode_list list, std::string_view mask, std::string set_by, std::int64_t set_at);
     list_edit remove(mode_list list, std::string_view mask);
 
+    // The flag letters set, e.g. "nt"; and all of them, the key and the
+    // limit at once, as a registered channel brings them back. Letters
+    // other than i m n s t, a key that MODE would refuse and a limit of 0
+    // are left out.
+    [[nodiscard]] std::string flags() const;
+    void restore(std::string_view flags, std::string_view key, std::size_t limit);
+
     // The current modes for RPL_CHANNELMODEIS (324), e.g. "+klnt" {"secret",
     // "10"}: flags then k then l. The key is shown to members only; others
     // see "*" in its place, so the parameters still line up with the letters.

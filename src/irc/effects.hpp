@@ -134,6 +134,16 @@ struct invite {
     std::string target;  // a nick, as written
 };
 
+// ---- ChanServ: registered channels -------------------------------------------
+
+enum class chanserv_action : std::uint8_t { register_channel, info, drop };
+
+// Answer: session_protocol::chanserv_answered().
+struct chanserv {
+    chanserv_action action;
+    std::string channel;  // as written; a valid channel name
+};
+
 // ---- server operators: OPER, KILL, WALLOPS, KLINE, REHASH -------------------
 
 // Answer: session_protocol::oper_answered().
@@ -322,7 +332,7 @@ using any_effect = std::variant<effect::send, effect::line_dropped, effect::clos
     effect::whois, effect::modes_changed, effect::find_users, effect::whowas, effect::monitor, effect::set_realname,
     effect::server_query, effect::history, effect::history_targets, effect::account_request, effect::login_failed,
     effect::account_changed, effect::channel_mode, effect::kick, effect::invite, effect::oper, effect::kill,
-    effect::wallops, effect::kline, effect::unkline, effect::rehash>;
+    effect::wallops, effect::kline, effect::unkline, effect::rehash, effect::chanserv>;
 
 inline bool answered_through_room(const any_effect& e)
 {

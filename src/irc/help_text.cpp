@@ -20,10 +20,13 @@ constexpr help_topic topics[] = {
     {"CAP", "CAP LS [302] | CAP LIST | CAP REQ :<capabilities> | CAP END",
         "Negotiates IRCv3 capabilities such as server-time and echo-message.\n"
         "Once CAP LS or CAP REQ is sent, registration waits for CAP END."},
+    {"CHANSERV", "CHANSERV <command> [<#channel>]",
+        "ChanServ: REGISTER a channel you run to your account, INFO, DROP. /msg ChanServ HELP lists them."},
     {"CHATHISTORY", "CHATHISTORY LATEST|BEFORE|AFTER|AROUND|BETWEEN <target> <ref> [<ref>] <limit>",
         "Fetches earlier messages of a channel you are in, at most 100 at a time.\n"
         "<ref> is msgid=<id>, timestamp=<time>, or * (LATEST only).\n"
         "CHATHISTORY TARGETS <time> <time> <limit> lists where there was talk."},
+    {"CS", "CS <command> [<#channel>]", "Short for CHANSERV."},
     {"HELP", "HELP [<command>]", "Lists the commands, or explains one of them."},
     {"HELPOP", "HELPOP [<command>]", "The same as HELP, for clients that ask this way."},
     {"INFO", "INFO [<server>]", "What software runs this server, and since when."},

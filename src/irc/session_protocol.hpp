@@ -115,6 +115,23 @@ public:
     [[nodiscard]] effects room_answered(const any_room_fact& fact);
     // -------------------------------------------------------------------------
 
+    // ---- ChanServ (session_protocol_chanserv.cpp) ----------------------------
+    struct chanserv_outcome {
+        enum class kind : std::uint8_t {
+            done,            // registered, dropped, or (info) found
+            not_registered,
+            already_registered,
+            not_op,          // REGISTER: the asker is not an operator of the channel
+            not_founder,     // DROP: the channel is another account's
+            failed,          // the store failed
+        };
+        kind what = kind::failed;
+        std::string founder;             // info
+        std::int64_t registered_ms = 0;  // info
+    };
+    [[nodiscard]] effects chanserv_answered(const effect::chanserv& asked, const chanserv_outcome& outcome) const;
+    // -------------------------------------------------------------------------
+
     // ---- server operators (session_protocol_operator.cpp) ------------------
     enum class oper_result : std::uint8_t { ok, wrong_password, no_operators };
     [[nodiscard]] effects oper_answered(const effect::oper& asked, oper_result result);
@@ -258,6 +275,11 @@ private:
     [[nodiscard]] const std::string* joined_name(std::string_view key) const;
     void join_one(effects& out, const std::string& name, std::string_view channel_key);
     void left(std::string_view key);
+
+    // ---- ChanServ (session_protocol_chanserv.cpp) ------------------------------
+    void on_chanserv_command(effects& out, const message& msg);  // CHANSERV, CS
+    void chanserv(effects& out, std::string_view text);
+    void chanserv_reply(effects& out, std::string_view text) const;
 
     // ---- server operators (session_protocol_operator.cpp) ---------------------
     void on_oper(effects& out, const message& msg);

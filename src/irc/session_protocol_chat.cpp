@@ -188,6 +188,11 @@ void session_protocol::on_message(effects& out, const message& msg)
                 nickserv(out, text);
             continue;
         }
+        if (same_name(target, "ChanServ")) {
+            if (cmd == "PRIVMSG")
+                chanserv(out, text);
+            continue;
+        }
         if (!is_channel(target) && !((target.front() == '@' || target.front() == '+')
                                        && is_channel(std::string_view(target).substr(1)))) {
             auto line = make_line(target);

@@ -106,6 +106,22 @@ asio::awaitable<void> room::run(std::shared_ptr<room> self)
             co_await self->store_wait_.async_wait(use_nothrow);
         }
     }
+    // A registered channel comes back with its founder, topic, modes and
+    // lists before anyone joins: a ban holds from the first join on.
+    if (self->ctx_.store != nullptr) {
+        self->ctx_.store->find_channel(self->key_, [self](store::store::channel_lookup found) {
+            asio::post(self->ctx_.hub_executor(), [self, found = std::move(found)] {
+                if (found.status == store::store::lookup_status::found)
+                    self->restore(found.channel);
+                self->registration_loaded_ = true;
+                self->store_wait_.cancel();
+            });
+        });
+        while (!self->registration_loaded_) {
+            self->store_wait_.expires_at(asio::steady_timer::time_point::max());
+            co_await self->store_wait_.async_wait(use_nothrow);
+        }
+    }
     for (;;) {
         auto [ec, ev] = co_await self->inbox_.async_receive(use_nothrow);
         if (ec)
@@ -176,8 +192,11 @@ void room::add_member(const user_ptr& user, irc::cap_set caps)
 {
     const bool userhost_in_names = (caps & irc::bit(irc::cap::userhost_in_names)) != 0;
     const bool multi_prefix = (caps & irc::bit(irc::cap::multi_prefix)) != 0;
-    // Whoever opens a channel runs it, as on every common server.
-    const core::member_status status{roster_.empty(), false};
+    // Whoever opens a channel runs it, as on every common server; a
+    // registered channel is run by its founder instead.
+    const bool op = founder_.empty() ? roster_.empty()
+                                     : !user->account.empty() && irc::same_name(user->account, founder_);
+    const core::member_status status{op, false};
     if (!roster_.join(user, user->nick, status))
         return;
     user->channels.push_back(name_);
@@ -340,6 +359,7 @@ void room::apply_event(room_event ev)
             return;
         }
         roster_.set_topic({ev.text, ev.user->nick, std::chrono::system_clock::now()});
+        save_registration();
         const auto set = stamp_line(core::history_kind::topic, ev.line);
         fan_out(make_tagged(std::move(ev.line), server_time_tag(set.time_ms), {}, false, false, set.msgid,
                     ev.user->account),

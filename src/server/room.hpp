@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/channel_modes.hpp"
+#include "core/channel_registration.hpp"
 #include "core/history.hpp"
 #include "core/msgid.hpp"
 #include "core/history_ring.hpp"
@@ -73,6 +74,15 @@ public:
     void expect_outsider() { ++pending_joins_; }
 
     [[nodiscard]] const core::channel_modes& modes() const { return modes_; }
+
+    // ---- Registration (ChanServ), hub executor only (room_registration.cpp) --
+    // The founder's account; empty while the channel is not registered.
+    [[nodiscard]] const std::string& founder() const { return founder_; }
+    // What the store keeps of this channel, registered to `founder` at `now_ms`.
+    [[nodiscard]] core::channel_registration registration(const std::string& founder, std::int64_t now_ms) const;
+    // The store took the registration (or dropped it: empty founder). From
+    // now on changes to the topic, modes and lists are written back.
+    void set_founder(std::string founder, std::int64_t registered_ms);
 
     // 353 lines and 366; with `userhost`, nick!user@host (userhost-in-names).
     [[nodiscard]] std::string names_reply(std::string_view requester, bool userhost = false,
@@ -171,6 +181,10 @@ private:
     void written(std::uint64_t write);
     // The replay ring as the store had it when the room started.
     void loaded(std::vector<core::history_entry> found);
+    // The registration as the store had it when the room started, if any.
+    void restore(const core::channel_registration& kept);
+    // A registered channel's topic, modes or lists changed: written back.
+    void save_registration();
 
     server_context& ctx_;
     std::string name_;
@@ -197,6 +211,9 @@ private:
     // Folded nicks invited since they last joined (INVITE lifts +i), oldest
     // first; bounded, so invitations cannot grow a room's memory.
     std::deque<std::string> invited_;
+    std::string founder_;  // registered to this account; empty: not registered
+    std::int64_t registered_ms_ = 0;
+    bool registration_loaded_ = false;
     std::chrono::system_clock::time_point created_at_;
 
     std::string key_;  // folded name, as history knows the room

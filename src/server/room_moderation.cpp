@@ -130,6 +130,9 @@ void room::change_modes(const room_event& ev)
         roster_.set_status(e->member, changed);
         names_stale_ = true;
     }
+    if (std::any_of(outcome.applied.begin(), outcome.applied.end(),
+            [](const auto& c) { return core::kind_of(c.letter) != core::mode_kind::member_status; }))
+        save_registration();
     if (!outcome.applied.empty()) {
         const auto text = core::render_mode_changes(outcome.applied);
         if (!actor.is_op)

@@ -140,6 +140,10 @@ private:
     // The deadline passed: renames the user unless they logged in or moved on.
     static asio::awaitable<void> rename_to_guest(std::shared_ptr<session> self, std::string protected_nick);
     asio::awaitable<void> set_realname(const irc::effect::set_realname& e);
+    // ChanServ (session_chanserv.cpp).
+    asio::awaitable<void> answer_chanserv(const irc::effect::chanserv& e);
+    asio::awaitable<irc::session_protocol::chanserv_outcome> register_channel(const irc::effect::chanserv& e);
+    asio::awaitable<irc::session_protocol::chanserv_outcome> look_up_or_drop_channel(const irc::effect::chanserv& e);
     // Server operators (session_operator.cpp).
     asio::awaitable<void> become_operator(const irc::effect::oper& e);
     asio::awaitable<void> kill_user(const irc::effect::kill& e);

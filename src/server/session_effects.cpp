@@ -200,6 +200,8 @@ asio::awaitable<void> session::carry_out(irc::any_effect& e)
         co_await lift_server_ban(*unkline);
     else if (std::holds_alternative<fx::rehash>(e))
         rehash();
+    else if (auto* cs = std::get_if<fx::chanserv>(&e))
+        co_await answer_chanserv(*cs);
 }
 
 std::shared_ptr<room> session::take_room(std::string_view key)

@@ -26,6 +26,9 @@ Cases:
   bans       +b keeps a user out (474) unless +e excepts them; a banned member
              cannot speak; masks are normalized; b, e and I lists (367/368,
              348/349, 346/347); the $a: account extban
+  registered ChanServ REGISTER needs a logged-in op; a registered channel keeps
+             its topic, modes and bans across a restart, its first joiner is
+             not op but its founder is; INFO; DROP by the founder only
   listfull   100 bans fit, the 101st is refused (478) and not listed
   kick       KICK is seen by every member and the kicked one, who is then out
              (NAMES, 404) and may rejoin; 482, 441 and 442; a default reason
@@ -39,6 +42,7 @@ Users connect from 127.0.0.1 with user name = nick. Every wait has a deadline
 that does not depend on this machine's speed; no case sleeps. Loopback only.
 Usage: moderation_test.py CHAT_SERVER [case ...]
 """
+import os
 import re
 import sys
 import time
@@ -50,6 +54,8 @@ from loopback_checks import check, run_cases
 
 # CHANMODES=beI,k,l,imnst with PREFIX=(ov): the letters that take a parameter
 # when set and when unset. l takes one only when set.
+PASSWORD = "correct-horse-battery"
+
 PARAM_ALWAYS = set("ovbeIk")
 PARAM_WHEN_SET = set("l")
 
@@ -512,6 +518,61 @@ def case_bans(binary, d):
         server.stop()
 
 
+def chanserv(c, text, fragment):
+    c.send(f"PRIVMSG ChanServ :{text}\r\n")
+    return c.expect(lambda l: l.startswith(":ChanServ!ChanServ@services. NOTICE ") and fragment in l,
+                    f"ChanServ's answer to {text!r} containing {fragment!r}")
+
+
+def case_registered(binary, d):
+    db = os.path.join(d, "registered.db")
+    server = Server(binary, d, db=db)
+    try:
+        founder = user(server.port, "founder")
+        founder.nickserv(f"REGISTER {PASSWORD}", "registered")
+        join(founder, "#reg")
+        bob = user(server.port, "bob")
+        join(bob, "#reg")
+        chanserv(bob, "REGISTER #reg", "not logged in")
+        bob.nickserv(f"REGISTER {PASSWORD}", "registered")
+        chanserv(bob, "REGISTER #reg", "must be an operator")
+        chanserv(founder, "REGISTER #reg", "#reg is now registered to founder")
+        chanserv(bob, "REGISTER #reg", "must be an operator")  # not founder either way
+        chanserv(bob, "INFO #reg", "registered by founder")
+        founder.send("TOPIC #reg :kept across restarts\r\n")
+        expect_relay(founder, [bob], "TOPIC", "#reg :kept across restarts", "the founder's TOPIC")
+        mode(founder, "#reg", "+ml-t 50", [bob], "MODE #reg +ml-t 50")
+        mode(founder, "#reg", "+b troll!*@*", [bob], "MODE #reg +b troll!*@*")
+        chanserv(bob, "DROP #reg", "not registered by you")
+        for x in (founder, bob):
+            x.close()
+    finally:
+        server.stop()
+
+    # A restart on the same database: the channel comes back as it was left.
+    server = Server(binary, d, db=db)
+    try:
+        carol = user(server.port, "carol")
+        join(carol, "#reg")
+        check(names(carol, "#reg") == ["carol"], "the first joiner of a registered channel got op")
+        check(topic_of(carol, "#reg") == "kept across restarts", "the registered channel's topic after a restart")
+        modes, _ = channel_modes(carol, "#reg")
+        check("m" in modes and modes.get("l") == "50" and "t" not in modes,
+              f"the registered channel's modes after a restart: {modes}")
+        bans = [e[0] for e in list_entries(carol, "#reg", "b")]
+        check(bans == ["troll!*@*"], f"the registered channel's bans after a restart: {bans}")
+        founder = user(server.port, "founder")
+        founder.nickserv(f"IDENTIFY {PASSWORD}", "logged in")
+        join(founder, "#reg")
+        check(sorted(names(carol, "#reg")) == ["@founder", "carol"], "the founder did not get op on joining")
+        chanserv(founder, "DROP #reg", "#reg is no longer registered")
+        chanserv(carol, "INFO #reg", "#reg is not registered")
+        for x in (founder, carol):
+            x.close()
+    finally:
+        server.stop()
+
+
 def case_listfull(binary, d):
     server = Server(binary, d)
     try:
@@ -701,6 +762,7 @@ CASES = {
     "limit": case_limit,
     "invite": case_invite,
     "bans": case_bans,
+    "registered": case_registered,
     "listfull": case_listfull,
     "kick": case_kick,
     "scope": case_scope,

@@ -463,3 +463,19 @@ TEST_CASE("modes: ISUPPORT tokens", "[modes]")
           == std::vector<std::string>{"PREFIX=(ov)@+", "CHANMODES=beI,k,l,imnst", "MODES=6", "EXCEPTS=e", "INVEX=I",
                                       "STATUSMSG=@+", "MAXLIST=beI:100", "KEYLEN=23"});
 }
+
+TEST_CASE("modes: a registered channel's flags, key and limit come back as they were", "[modes]")
+{
+    channel_modes modes;
+    CHECK(modes.flags() == "nt");
+    modes.restore("imt", "sesame", 12);
+    CHECK(modes.flags() == "imt");
+    CHECK(modes.key() == "sesame");
+    CHECK(modes.limit() == std::optional<std::size_t>(12));
+    CHECK(modes.current(true) == mode_text{"+imtkl", {"sesame", "12"}});
+    // What MODE would refuse stays out, whatever the database held.
+    modes.restore("zn", "has space", 0);
+    CHECK(modes.flags() == "n");
+    CHECK(modes.key().empty());
+    CHECK_FALSE(modes.limit());
+}

@@ -130,3 +130,30 @@ TEST_CASE("operators: KLINE takes optional minutes, a mask and a reason", "[oper
     CHECK(sent(p.kline_answered("x", {outcome::kind::failed, 0})).find("database failed") != std::string::npos);
     CHECK(all_of<fx::unkline>(p.on_line("UNKLINE troll!*@*"))[0].mask == "troll!*@*");
 }
+
+TEST_CASE("ChanServ: commands are checked for form and login before the server is asked", "[chanserv]")
+{
+    const auto settings = settings_for_test();
+    session_protocol p(settings, "10.0.0.1");
+    register_as(p, "alice");
+    const auto chanserv_said = [](const session_protocol::effects& out) {
+        const auto text = sent(out);
+        CHECK(text.starts_with(":ChanServ!ChanServ@services. NOTICE alice :"));
+        return text;
+    };
+    CHECK(chanserv_said(p.on_line("PRIVMSG ChanServ :REGISTER #room")).find("not logged in") != std::string::npos);
+    CHECK(chanserv_said(p.on_line("CS FLY #room")).find("Unknown command FLY") != std::string::npos);
+    CHECK(chanserv_said(p.on_line("CS INFO nochannel")).find("Usage: INFO <#channel>") != std::string::npos);
+    CHECK(chanserv_said(p.on_line("CHANSERV HELP")).find("REGISTER <#channel>") != std::string::npos);
+    // INFO needs no login; the answer comes from the server.
+    const auto infos = all_of<fx::chanserv>(p.on_line("CS INFO #room"));
+    REQUIRE(infos.size() == 1);
+    CHECK(infos[0].action == fx::chanserv_action::info);
+    using outcome = session_protocol::chanserv_outcome;
+    CHECK(chanserv_said(p.chanserv_answered(infos[0], {outcome::kind::done, "bob", 1'700'000'000'000}))
+          == ":ChanServ!ChanServ@services. NOTICE alice :#room was registered by bob on 2023-11-14 22:13:20 UTC.\r\n");
+    CHECK(chanserv_said(p.chanserv_answered(infos[0], {outcome::kind::not_registered, {}, 0}))
+          .find("#room is not registered") != std::string::npos);
+    // Nothing said to ChanServ is relayed anywhere.
+    CHECK(all_of<fx::private_message>(p.on_line("PRIVMSG ChanServ :INFO #room")).empty());
+}

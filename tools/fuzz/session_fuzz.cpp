@@ -198,6 +198,10 @@ private:
             check(p.server_operator() && kline->duration_seconds >= 0 && !kline->reason.empty());
             const auto what = static_cast<session_protocol::kline_outcome::kind>(opers_asked_++ % 5);
             run(who, p.kline_answered(kline->mask, {what, 3}));
+        } else if (const auto* cs = std::get_if<fx::chanserv>(&e)) {
+            check(sala::irc::valid_channel(cs->channel, settings_.channel_len));
+            const auto what = static_cast<session_protocol::chanserv_outcome::kind>(opers_asked_++ % 6);
+            run(who, p.chanserv_answered(*cs, {what, std::string(30, 'f'), -1}));
         } else if (const auto* unkline = std::get_if<fx::unkline>(&e)) {
             check(p.server_operator());
             run(who, p.kline_answered(unkline->mask, {session_protocol::kline_outcome::kind::not_found, 0}));
