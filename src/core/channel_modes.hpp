@@ -61,6 +61,7 @@ enum class mode_error {
     unknown_mode = 472,    // ERR_UNKNOWNMODE, the letter in param
     list_full = 478,       // ERR_BANLISTFULL, the mask in param
     bad_param = 696,       // ERR_INVALIDMODEPARAM, the parameter in param
+    no_such_nick = 401,    // ERR_NOSUCHNICK: not_on_channel, where no one holds the nick at all (the room tells)
 };
 
 struct mode_problem {

@@ -144,9 +144,18 @@ session_protocol::effects session_protocol::room_answered(const any_room_fact& f
                     case core::mode_error::list_full:
                         reply(out, numeric::banlistfull, {f.channel, p.param}, "Channel list is full");
                         break;
-                    case core::mode_error::bad_param:
-                        reply(out, numeric::invalidmodeparam, {f.channel, std::string(1, p.letter), p.param},
+                    case core::mode_error::bad_param: {
+                        // A key is never echoed (it may be a near-miss of a
+                        // real one), nor text that is not one word.
+                        const bool echo = p.letter != 'k' && !p.param.empty()
+                            && p.param.find(' ') == std::string::npos && p.param.front() != ':';
+                        reply(out, numeric::invalidmodeparam,
+                            {f.channel, std::string(1, p.letter), echo ? std::string_view(p.param) : "*"},
                             "Invalid mode parameter");
+                        break;
+                    }
+                    case core::mode_error::no_such_nick:
+                        reply(out, numeric::nosuchnick, {p.param}, "No such nick/channel");
                         break;
                     }
                 }

@@ -23,6 +23,8 @@ bool valid_token(std::string_view token)
 std::string flags_of(const who_entry& e, bool multi_prefix)
 {
     std::string flags = e.away ? "G" : "H";
+    if (e.server_operator)
+        flags += '*';
     if (e.bot)
         flags += 'B';
     return flags + core::status_prefixes(e.status, multi_prefix);

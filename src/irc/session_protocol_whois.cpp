@@ -29,15 +29,24 @@ session_protocol::effects session_protocol::whois_answered(
     }
     const auto& u = *found;
     std::string text = numeric_line(numeric::whoisuser, {u.nick, u.user, u.host, "*"}, u.realname);
-    if (!u.channels.empty()) {
-        std::string chans;
-        for (const auto& c : u.channels) {
-            if (!chans.empty())
-                chans += ' ';
-            chans += c;
+    // Each channel with the user's status in it; as many 319 lines as the
+    // line limit needs, so a user in many long-named channels is never cut.
+    const std::string head_of_319 = numeric_line(numeric::whoischannels, {u.nick}, "");
+    const std::size_t room_for_channels = settings_.max_line > head_of_319.size() ? settings_.max_line - head_of_319.size() : 0;
+    std::string chans;
+    const bool multi_prefix = has(cap::multi_prefix);
+    for (const auto& c : u.channels) {
+        auto shown = core::status_prefixes(c.status, multi_prefix) + c.name;
+        if (!chans.empty() && chans.size() + 1 + shown.size() > room_for_channels) {
+            text += numeric_line(numeric::whoischannels, {u.nick}, chans);
+            chans.clear();
         }
-        text += numeric_line(numeric::whoischannels, {u.nick}, chans);
+        if (!chans.empty())
+            chans += ' ';
+        chans += shown;
     }
+    if (!chans.empty())
+        text += numeric_line(numeric::whoischannels, {u.nick}, chans);
     text += numeric_line(numeric::whoisserver, {u.nick, settings_.server_name}, settings_.description);
     if (!u.away.empty())
         text += numeric_line(numeric::away, {u.nick}, u.away);

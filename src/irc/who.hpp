@@ -19,6 +19,7 @@ struct who_entry {
     std::string account;  // empty: not logged in
     bool away = false;
     bool bot = false;
+    bool server_operator = false;  // shown as '*' in the flags
     std::int64_t idle_seconds = 0;
     core::member_status status;  // in `channel`; none for "*"
 };

@@ -7,14 +7,24 @@
 #include <string>
 #include <vector>
 
+#include "core/member_status.hpp"
+
 namespace sala::irc {
+
+// One channel the user is in, as the asker may see it.
+struct whois_channel {
+    std::string name;
+    core::member_status status;
+};
 
 struct whois_facts {
     std::string nick;
     std::string user;
     std::string host;
     std::string realname;
-    std::vector<std::string> channels;  // display names, in join order
+    // In join order, only those the asker may see: secret channels (+s) and
+    // the channels of an invisible user (+i) only when the asker shares them.
+    std::vector<whois_channel> channels;
     std::string away;                   // empty: not away
     bool bot = false;                   // user mode +B
     bool server_operator = false;       // user mode +o (OPER)

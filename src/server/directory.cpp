@@ -200,6 +200,18 @@ bool is_bot(const user_record& u)
     return u.modes.find('B') != std::string::npos;
 }
 
+// Secret channels (+s) are shown to their members and to server operators;
+// the rest to anyone.
+bool sees_channel(const room& r, const user_ptr& requester)
+{
+    return !r.modes().secret() || r.roster().contains(requester) || requester->is_server_operator();
+}
+
+bool is_invisible(const user_record& u)
+{
+    return u.modes.find('i') != std::string::npos;
+}
+
 irc::who_entry who_entry_of(const user_record& u, std::string channel)
 {
     irc::who_entry e;
@@ -211,6 +223,7 @@ irc::who_entry who_entry_of(const user_record& u, std::string channel)
     e.account = u.account;
     e.away = !u.away.empty();
     e.bot = is_bot(u);
+    e.server_operator = u.is_server_operator();
     e.idle_seconds = idle_seconds(u);
     return e;
 }
@@ -225,16 +238,20 @@ bool share_a_channel(const user_record& a, const user_record& b)
 
 }  // namespace
 
-std::vector<irc::who_entry> directory::who(std::string_view mask, const user_record& requester) const
+std::vector<irc::who_entry> directory::who(std::string_view mask, const user_ptr& requester) const
 {
     std::vector<irc::who_entry> found;
     if (irc::is_channel(mask)) {
-        if (auto r = find_room(mask))
-            for (const auto& e : r->roster().members())
-                if (found.size() < irc::max_who_entries) {
-                    found.push_back(who_entry_of(*e.member, r->name()));
-                    found.back().status = e.status;
-                }
+        const auto r = find_room(mask);
+        if (!r || !sees_channel(*r, requester))
+            return found;
+        // Outside a channel, its invisible members stay hidden (RFC 2812 3.6.1).
+        const bool member = r->roster().contains(requester) || requester->is_server_operator();
+        for (const auto& e : r->roster().members())
+            if (found.size() < irc::max_who_entries && (member || !is_invisible(*e.member))) {
+                found.push_back(who_entry_of(*e.member, r->name()));
+                found.back().status = e.status;
+            }
         return found;
     }
     if (!irc::is_mask(mask)) {
@@ -248,8 +265,7 @@ std::vector<irc::who_entry> directory::who(std::string_view mask, const user_rec
             break;
         if (!u->registered)
             continue;
-        const bool visible = u->modes.find('i') == std::string::npos || u.get() == &requester
-            || share_a_channel(*u, requester);
+        const bool visible = !is_invisible(*u) || u == requester || share_a_channel(*u, *requester);
         if (visible
             && (irc::mask_match(mask, u->nick) || irc::mask_match(mask, u->user) || irc::mask_match(mask, u->host)
                 || irc::mask_match(mask, u->realname)))
@@ -258,7 +274,7 @@ std::vector<irc::who_entry> directory::who(std::string_view mask, const user_rec
     return found;
 }
 
-std::optional<irc::whois_facts> directory::whois(std::string_view nick) const
+std::optional<irc::whois_facts> directory::whois(std::string_view nick, const user_ptr& requester) const
 {
     auto u = find_user(nick);
     if (!u || !u->registered)
@@ -268,7 +284,16 @@ std::optional<irc::whois_facts> directory::whois(std::string_view nick) const
     f.user = u->user;
     f.host = u->host;
     f.realname = u->realname;
-    f.channels = u->channels;
+    const bool sees_all = u == requester || requester->is_server_operator();
+    for (const auto& name : u->channels) {
+        const auto r = find_room(name);
+        if (!r)
+            continue;
+        const bool shared = r->roster().contains(requester);
+        if (!sees_all && !shared && (r->modes().secret() || is_invisible(*u)))
+            continue;
+        f.channels.push_back({name, r->roster().status_of(u).value_or(core::member_status{})});
+    }
     f.away = u->away;
     f.bot = is_bot(*u);
     f.server_operator = u->is_server_operator();
@@ -280,19 +305,19 @@ std::optional<irc::whois_facts> directory::whois(std::string_view nick) const
     return f;
 }
 
-std::string directory::list(std::string_view requester, std::string_view filter) const
+std::string directory::list(const user_ptr& requester, std::string_view filter) const
 {
     const auto& server = ctx_.config.name;
     const irc::list_filter admits(filter);
     std::string out;
     for (const auto& [key, r] : rooms_) {
-        if (!admits.admits(r->name(), r->roster().size()))
+        if (!admits.admits(r->name(), r->roster().size()) || !sees_channel(*r, requester))
             continue;
         const auto& topic = r->roster().topic();
-        out += irc::numeric_reply(server, num::list, requester, {r->name(), std::to_string(r->roster().size())},
+        out += irc::numeric_reply(server, num::list, requester->nick, {r->name(), std::to_string(r->roster().size())},
             topic ? topic->text : "");
     }
-    out += irc::numeric_reply(server, num::listend, requester, {}, "End of /LIST");
+    out += irc::numeric_reply(server, num::listend, requester->nick, {}, "End of /LIST");
     return out;
 }
 

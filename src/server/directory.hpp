@@ -102,16 +102,18 @@ public:
 
     // Queries. WHO and WHOIS answer with facts, which irc::session_protocol
     // formats; LIST still answers with reply text for `requester`.
+    // What each answers leaves out what `requester` may not see: secret
+    // channels (+s) they are not in, and invisible users (+i) they share no
+    // channel with; server operators see everything.
     // WHO: the members of a channel, one user by exact nick, or the users a
-    // mask matches (nick, user, host or realname) who are not invisible or
-    // share a channel with `requester`; at most irc::max_who_entries.
-    [[nodiscard]] std::vector<irc::who_entry> who(std::string_view mask, const user_record& requester) const;
-    // WHOIS: what is known of the registered user holding `nick`, for
-    // whoever asks (irc::session_protocol decides what the asker may see);
+    // mask matches (nick, user, host or realname); at most irc::max_who_entries.
+    [[nodiscard]] std::vector<irc::who_entry> who(std::string_view mask, const user_ptr& requester) const;
+    // WHOIS: what is known of the registered user holding `nick`
+    // (irc::session_protocol decides the rest of what the asker may see);
     // nullopt when nobody registered holds it.
-    [[nodiscard]] std::optional<irc::whois_facts> whois(std::string_view nick) const;
+    [[nodiscard]] std::optional<irc::whois_facts> whois(std::string_view nick, const user_ptr& requester) const;
     // LIST: the channels `filter` admits (irc::list_filter; empty: all).
-    [[nodiscard]] std::string list(std::string_view requester, std::string_view filter = {}) const;
+    [[nodiscard]] std::string list(const user_ptr& requester, std::string_view filter = {}) const;
 
     // ---- users: USERHOST, ISON, WHOWAS, MONITOR (directory_users.cpp) ------
     // Those of `nicks` who are registered, in the order asked.

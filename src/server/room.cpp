@@ -556,21 +556,26 @@ void room::rebuild_names() const
     names_stale_ = false;
 }
 
-std::string room::names_reply(std::string_view requester, bool userhost, bool multi_prefix) const
+std::string room::names_reply(std::string_view requester, bool userhost, bool multi_prefix, bool member) const
 {
-    // userhost-in-names lists nick!user@host, built afresh: the reply is as
-    // long as the roster anyway, and few clients ask for it.
+    // userhost-in-names lists nick!user@host, and an outsider sees no
+    // invisible (+i) member: both built afresh, as the reply is as long as
+    // the roster anyway, and few ask for them.
+    const bool afresh = userhost || !member;
     std::vector<std::string> full;
-    if (userhost)
+    if (afresh) {
         for (const auto& e : roster_.members())
-            append_name(full, core::status_prefixes(e.status, multi_prefix) + e.member->prefix());
-    else if (names_stale_)
+            if (member || e.member->modes.find('i') == std::string::npos)
+                append_name(full, core::status_prefixes(e.status, multi_prefix) + (userhost ? e.member->prefix() : e.nick));
+    } else if (names_stale_) {
         rebuild_names();
-    const auto& lines = userhost ? full : names_lines_[multi_prefix ? 1 : 0];
+    }
+    const auto& lines = afresh ? full : names_lines_[multi_prefix ? 1 : 0];
     const auto& server = ctx_.config.name;
     // ":server 353 requester = #room :" once, then each list appended as it
     // is: nicks are valid names already, with nothing to clean.
-    auto head = irc::numeric_reply(server, num::namreply, requester, {"=", name_}, "");
+    // '@' marks a secret channel (RFC 2812), '=' a public one.
+    auto head = irc::numeric_reply(server, num::namreply, requester, {modes_.secret() ? "@" : "=", name_}, "");
     head.resize(head.size() - 2);
     auto tail = irc::numeric_reply(server, num::endofnames, requester, {name_}, "End of /NAMES list.");
     std::size_t size = tail.size();

@@ -84,9 +84,10 @@ public:
     // now on changes to the topic, modes and lists are written back.
     void set_founder(std::string founder, std::int64_t registered_ms);
 
-    // 353 lines and 366; with `userhost`, nick!user@host (userhost-in-names).
+    // 353 lines and 366; with `userhost`, nick!user@host (userhost-in-names);
+    // without `member`, for someone outside, invisible members left out.
     [[nodiscard]] std::string names_reply(std::string_view requester, bool userhost = false,
-        bool multi_prefix = false) const;
+        bool multi_prefix = false, bool member = true) const;
     [[nodiscard]] std::string topic_reply(std::string_view requester) const;
     [[nodiscard]] const core::roster<user_ptr>& roster() const { return roster_; }
     [[nodiscard]] std::uint64_t message_count() const { return messages_; }

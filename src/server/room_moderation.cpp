@@ -119,6 +119,9 @@ void room::change_modes(const room_event& ev)
         return core::channel_member{e->nick, e->status};
     };
     auto outcome = modes_.apply(request, actor, members, ev.user->prefix(), unix_seconds_now());
+    for (auto& p : outcome.problems)
+        if (p.error == core::mode_error::not_on_channel && !ctx_.dir->find_user(p.param))
+            p.error = core::mode_error::no_such_nick;
     for (const auto& change : outcome.applied) {
         if (core::kind_of(change.letter) != core::mode_kind::member_status)
             continue;
@@ -201,7 +204,7 @@ void room::invite(const room_event& ev)
         invited_.push_back(std::move(folded));
     }
     const auto line = irc::relay(ev.user->prefix(), "INVITE", {invitee->nick, name_});
-    ctx_.dir->deliver_to(*invitee, make_tagged(line, server_time_tag(), {}, false));
+    ctx_.dir->deliver_to(*invitee, make_tagged(line, server_time_tag(), {}, false, false, {}, ev.user->account));
     // invite-notify: the channel learns who was let in, as its ops would want.
     fan_out(make_for_cap(line, server_time_tag(), irc::cap::invite_notify), ev.origin, delivery::others_once);
     answered.invited = true;

@@ -360,15 +360,19 @@ asio::awaitable<void> session::answer_query(const irc::effect::query& e)
         using kinds = irc::effect::query_kind;
         switch (kind) {
         case kinds::list:
-            return dir->list(nick, target);
+            return dir->list(me, target);
         case kinds::topic:
         case kinds::names:
         case kinds::channel_mode:
             break;
         }
         const auto r = dir->find_room(target);
-        if (kind == kinds::names)
-            return r ? r->names_reply(nick, userhost, multi_prefix) : irc::numeric_reply(server, num::endofnames, nick, {target}, "End of /NAMES list.");
+        if (kind == kinds::names) {
+            // A secret channel answers an outsider as if it were empty.
+            if (r && (!r->modes().secret() || r->roster().contains(me) || me->is_server_operator()))
+                return r->names_reply(nick, userhost, multi_prefix, r->roster().contains(me) || me->is_server_operator());
+            return irc::numeric_reply(server, num::endofnames, nick, {target}, "End of /NAMES list.");
+        }
         if (!r)
             return irc::numeric_reply(server, num::nosuchchannel, nick, {target}, "No such channel");
         if (kind == kinds::topic)
@@ -388,7 +392,7 @@ asio::awaitable<void> session::answer_query(const irc::effect::query& e)
 
 asio::awaitable<void> session::answer_who(const irc::effect::who& e)
 {
-    auto lookup = [dir = ctx_.dir, mask = e.mask, me = me_] { return dir->who(mask, *me); };
+    auto lookup = [dir = ctx_.dir, mask = e.mask, me = me_] { return dir->who(mask, me); };
     const auto found = co_await call_on(ctx_.hub_executor(), std::move(lookup));
     auto answer = proto_.who_answered(e, found);
     co_await carry_out(std::move(answer));
@@ -396,7 +400,7 @@ asio::awaitable<void> session::answer_who(const irc::effect::who& e)
 
 asio::awaitable<void> session::answer_whois(const irc::effect::whois& e)
 {
-    auto lookup = [dir = ctx_.dir, nick = e.nick] { return dir->whois(nick); };
+    auto lookup = [dir = ctx_.dir, nick = e.nick, me = me_] { return dir->whois(nick, me); };
     const auto found = co_await call_on(ctx_.hub_executor(), std::move(lookup));
     auto answer = proto_.whois_answered(e, found);
     co_await carry_out(std::move(answer));

@@ -33,6 +33,11 @@ Cases:
   kick       KICK is seen by every member and the kicked one, who is then out
              (NAMES, 404) and may rejoin; 482, 441 and 442; a default reason
   scope      TOPIC and MODE changes reach the channel's members only
+  secret     +s hides a channel from outsiders in LIST, NAMES (366 alone),
+             WHO and WHOIS (319), and NAMES marks it '@'; its members see it;
+             -s shows it again; an invisible (+i) user is left out of an
+             outsider's NAMES and WHOIS; 319 and WHO show statuses, WHO '*'
+             for a server operator
   flood      an op sending 300 MODE lines at once, with the flood limit on and
              then off: another user's PING is still answered, the ban list
              never exceeds 100, the server survives; the flooder is either cut
@@ -657,6 +662,71 @@ def case_scope(binary, d):
 FLOOD_LINES = 300
 
 
+def whois_channels(c, nick):
+    """The channels of WHOIS nick's 319 lines, prefixes included."""
+    c.send(f"WHOIS {nick}\r\n")
+    lines = answered(c, f"WHOIS {nick}")
+    return [entry for l in lines if command_of(l) == "319" for entry in params_of(l)[-1].split()]
+
+
+def listed(c):
+    c.send("LIST\r\n")
+    return [params_of(l)[1] for l in answered(c, "LIST") if command_of(l) == "322"]
+
+
+def who_nicks(c, mask):
+    c.send(f"WHO {mask}\r\n")
+    return {params_of(l)[5]: params_of(l)[6] for l in answered(c, f"WHO {mask}") if command_of(l) == "352"}
+
+
+def case_secret(binary, d):
+    server = Server(binary, d)
+    try:
+        alice, carol = channel_of_members(server.port, "#hidden", "alice", "carol")
+        join(alice, "#open")
+        bob = user(server.port, "bob")
+        mode(alice, "#hidden", "+s", [carol], "+s")
+
+        check("#hidden" not in listed(bob) and "#open" in listed(bob),
+              f"LIST for an outsider: expected #open and not secret #hidden, got {listed(bob)}")
+        check("#hidden" in listed(carol), f"LIST for a member: expected secret #hidden, got {listed(carol)}")
+        bob.send("NAMES #hidden\r\n")
+        lines = answered(bob, "NAMES #hidden")
+        check([command_of(l) for l in lines] == ["366"],
+              f"NAMES of a secret channel for an outsider: expected 366 alone, got {lines}")
+        carol.send("NAMES #hidden\r\n")
+        heads = [params_of(l)[1] for l in answered(carol, "NAMES #hidden") if command_of(l) == "353"]
+        check(heads == ["@"], f"NAMES of a secret channel for a member: expected the '@' mark, got {heads}")
+        check(who_nicks(bob, "#hidden") == {}, f"WHO of a secret channel for an outsider: got {who_nicks(bob, '#hidden')}")
+        check(who_nicks(carol, "#hidden") == {"alice": "H@", "carol": "H"},
+              f"WHO of a secret channel for a member: got {who_nicks(carol, '#hidden')}")
+        got = whois_channels(bob, "alice")
+        check(got == ["@#open"], f"WHOIS alice for an outsider of #hidden: expected only @#open, got {got}")
+        got = whois_channels(carol, "alice")
+        check(sorted(got) == ["@#hidden", "@#open"], f"WHOIS alice for a member of #hidden: got {got}")
+
+        mode(alice, "#hidden", "-s", [carol], "-s")
+        check("#hidden" in listed(bob), f"LIST after -s: expected #hidden, got {listed(bob)}")
+        got = whois_channels(bob, "alice")
+        check(sorted(got) == ["@#hidden", "@#open"], f"WHOIS alice after -s: got {got}")
+
+        carol.send("MODE carol +i\r\n")
+        answered(carol, "MODE carol +i")
+        got = names(bob, "#hidden")
+        check(got == ["@alice"], f"NAMES for an outsider: expected invisible carol left out, got {got}")
+        got = whois_channels(bob, "carol")
+        check(got == [], f"WHOIS of an invisible user for an outsider: expected no channels, got {got}")
+        join(bob, "#hidden")
+        got = sorted(names(bob, "#hidden"))
+        check(got == ["@alice", "bob", "carol"], f"NAMES for a member: expected invisible carol, got {got}")
+        got = whois_channels(bob, "carol")
+        check(got == ["#hidden"], f"WHOIS of an invisible user sharing a channel: got {got}")
+        for x in (alice, bob, carol):
+            x.close()
+    finally:
+        server.stop()
+
+
 def flood_commands(channel):
     """FLOOD_LINES MODE lines: mostly new bans, some removed, +m and -m in
     turn; adds outnumber removals, so only the list's bound holds it to 100."""
@@ -766,6 +836,7 @@ CASES = {
     "listfull": case_listfull,
     "kick": case_kick,
     "scope": case_scope,
+    "secret": case_secret,
     "flood": case_flood,
 }
 

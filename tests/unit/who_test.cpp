@@ -116,3 +116,15 @@ TEST_CASE("MODE +i is published so that WHO masks can respect it", "[irc][who]")
     CHECK(published);
     CHECK(c.p.on_line("MODE otherNick +i").size() <= 1);  // no change, nothing to publish
 }
+
+TEST_CASE("WHO: a server operator is flagged '*' after H or G, before the channel status", "[irc][who]")
+{
+    registered_client c;
+    auto oper = cool_nick("#chan");
+    oper.server_operator = true;
+    oper.status.op = true;
+    CHECK(c.answer(c.ask("WHO #chan"), {oper}).find(" coolNick H*@ :0 ") != std::string::npos);
+    oper.away = true;
+    oper.status.op = false;
+    CHECK(c.answer(c.ask("WHO #chan"), {oper}).find(" coolNick G* :0 ") != std::string::npos);
+}

@@ -53,7 +53,7 @@ whois_facts cool_nick()
     f.user = "myusernam";
     f.host = "127.0.0.1";
     f.realname = "My UniqueReal Name";
-    f.channels = {"#Lobby", "#dev"};
+    f.channels = {{"#Lobby", {.op = true}}, {"#dev", {}}};
     f.idle_seconds = 42;
     f.signon = 1'700'000'000;
     return f;
@@ -96,7 +96,7 @@ TEST_CASE("WHOIS: a plain user gets 311, 319, 312, 317 and 318", "[irc][whois]")
     registered_client c;
     CHECK(c.answer("coolnick", cool_nick())
         == ":My.Little.Server 311 asker coolNick myusernam 127.0.0.1 * :My UniqueReal Name\r\n"
-           ":My.Little.Server 319 asker coolNick :#Lobby #dev\r\n"
+           ":My.Little.Server 319 asker coolNick :@#Lobby #dev\r\n"
            ":My.Little.Server 312 asker coolNick My.Little.Server :Where little things talk\r\n"
            ":My.Little.Server 317 asker coolNick 42 1700000000 :seconds idle, signon time\r\n"
            ":My.Little.Server 318 asker coolNick :End of /WHOIS list.\r\n");
@@ -108,6 +108,41 @@ TEST_CASE("WHOIS: a user in no channel gets no 319", "[irc][whois]")
     auto lonely = cool_nick();
     lonely.channels.clear();
     CHECK(codes_of(c.answer("coolNick", lonely)) == std::vector<std::string>{"311", "312", "317", "318"});
+}
+
+TEST_CASE("WHOIS: 319 shows the user's status in each channel, every one with multi-prefix", "[irc][whois]")
+{
+    registered_client c;
+    auto f = cool_nick();
+    f.channels = {{"#both", {.op = true, .voice = true}}, {"#voiced", {.voice = true}}};
+    CHECK(lines_of(c.answer("coolNick", f))[1] == ":My.Little.Server 319 asker coolNick :@#both +#voiced");
+    (void)c.p.on_line("CAP REQ :multi-prefix");
+    CHECK(lines_of(c.answer("coolNick", f))[1] == ":My.Little.Server 319 asker coolNick :@+#both +#voiced");
+}
+
+TEST_CASE("WHOIS: channels that do not fit one line go on more 319 lines, none cut", "[irc][whois]")
+{
+    registered_client c;
+    auto f = cool_nick();
+    f.channels.clear();
+    for (int i = 0; i < 30; ++i)
+        f.channels.push_back({"#" + std::string(40, 'a') + std::to_string(i), {.op = i % 2 == 0}});
+    std::vector<std::string> shown;
+    for (const auto& line : lines_of(c.answer("coolNick", f))) {
+        CHECK(line.size() + 2 <= 512);
+        const std::string head = ":My.Little.Server 319 asker coolNick :";
+        if (!line.starts_with(head))
+            continue;
+        std::string rest = line.substr(head.size());
+        for (std::size_t start = 0; start <= rest.size();) {
+            const auto end = std::min(rest.find(' ', start), rest.size());
+            shown.push_back(rest.substr(start, end - start));
+            start = end + 1;
+        }
+    }
+    REQUIRE(shown.size() == 30);
+    CHECK(shown.front() == "@#" + std::string(40, 'a') + "0");
+    CHECK(shown.back() == "#" + std::string(40, 'a') + "29");
 }
 
 TEST_CASE("WHOIS: nobody registered holds the nick: 401 and 318 echo it as asked", "[irc][whois]")
@@ -197,7 +232,7 @@ TEST_CASE("WHOIS: every line fits in 512 bytes, however long the facts", "[irc][
     f.host = "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff";
     f.realname = std::string(400, 'r');
     for (int i = 0; i < 30; ++i)
-        f.channels.push_back("#" + std::string(49, static_cast<char>('a' + i % 26)));
+        f.channels.push_back({"#" + std::string(49, static_cast<char>('a' + i % 26)), {.op = true, .voice = true}});
     f.away = std::string(400, 'a');
     f.bot = f.secure = true;
     f.account = std::string(30, 'A');

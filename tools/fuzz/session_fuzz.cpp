@@ -243,8 +243,9 @@ private:
                 f.host = q->host();
                 f.realname = std::string(100, 'r');
                 for (const auto& [key, r] : rooms_)
-                    f.channels.push_back(r.name);
-                f.channels.resize(std::max<std::size_t>(f.channels.size(), 20), "#" + std::string(49, 'c'));
+                    f.channels.push_back({r.name, {.op = true, .voice = true}});
+                f.channels.resize(std::max<std::size_t>(f.channels.size(), 20),
+                    {"#" + std::string(49, 'c'), {.op = true, .voice = true}});
                 f.away = std::string(390, 'a');
                 f.bot = f.secure = true;
                 f.account = std::string(30, 'a');

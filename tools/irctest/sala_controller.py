@@ -18,9 +18,9 @@ fails (rather than skips) a test of something sala says it does:
   * SASL PLAIN and SCRAM-SHA-256, and accounts ("services"): sala keeps them
     itself, so registerUser() registers through its NickServ;
   * ISUPPORT tokens checked by isupport.py's testValues.
-sala has no TLS in this controller, no WebSocket and no IRC operators; tests
-that need those are skipped through NotImplementedByController or fail on the
-missing command, which is the honest result.
+  * an IRC operator block for irctest's operuser/operpassword.
+sala has no TLS in this controller and no WebSocket; tests that need those
+are skipped through NotImplementedByController.
 """
 
 from __future__ import annotations
@@ -50,6 +50,19 @@ def _binary() -> str:
             "chat-server not found: set SALA_SERVER to the chat-server binary"
         )
     return path
+
+
+_hash_cache: Optional[str] = None
+
+
+def _operator_hash() -> str:
+    """argon2id of irctest's operator password, made once per run."""
+    global _hash_cache
+    if _hash_cache is None:
+        _hash_cache = subprocess.run(
+            [_binary(), "--hash-password"], input="operpassword\n", capture_output=True, text=True, check=True
+        ).stdout.strip()
+    return _hash_cache
 
 
 class SalaController(BaseServerController):
@@ -137,6 +150,8 @@ class SalaController(BaseServerController):
         ]
         if password:
             command += ["--password", password]
+        # irctest's operator, as every controller configures it.
+        command += ["--oper", f"operuser:{_operator_hash()}"]
         threads = os.environ.get("SALA_THREADS")
         if threads:
             command += ["--threads", threads]
