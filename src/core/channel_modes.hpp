@@ -21,8 +21,8 @@
 
 namespace sala::core {
 
-// Entries per list (ISUPPORT MAXLIST=beI:100): bounds a channel's memory
-// and the 367/348/346 replies one query sends.
+// Entries in each of the b, e and I lists (ISUPPORT MAXLIST=b:100,e:100,I:100):
+// bounds a channel's memory and the 367/348/346 replies one query sends.
 inline constexpr std::size_t max_list_entries = 100;
 // Longest key accepted; longer is refused rather than cut, so the key that
 // works is the one the op typed.
@@ -151,7 +151,9 @@ private:
         "EXCEPTS=e",
         "INVEX=I",
         "STATUSMSG=@+",
-        "MAXLIST=beI:" + std::to_string(max_list_entries),
+        // Each list has its own bound; "beI:100" would claim 100 for all three together.
+        "MAXLIST=b:" + std::to_string(max_list_entries) + ",e:" + std::to_string(max_list_entries)
+            + ",I:" + std::to_string(max_list_entries),
         "KEYLEN=" + std::to_string(max_key_length),
     };
 }

@@ -203,3 +203,88 @@ TEST_CASE("hostile: a client that resets its connection mid-write", "[integratio
     });
     require_clean_exit(server);
 }
+
+namespace {
+
+// The bound the server advertises for each list (ISUPPORT MAXLIST=b:N,e:N,I:N).
+std::size_t advertised_list_bound(const std::vector<std::string>& registration)
+{
+    for (const auto& line : registration)
+        if (const auto at = line.find(" MAXLIST=b:"); at != std::string::npos)
+            return std::stoul(line.substr(at + 11));
+    FAIL("no MAXLIST=b:N in the 005 lines");
+    return 0;
+}
+
+// The entries `asker` is sent for "MODE #lobby <letter>", up to the list's end.
+std::size_t list_length(irc_client& asker, char letter, std::string_view entry_code, std::string_view end_code)
+{
+    asker.send_line(std::string("MODE #lobby ") + letter);
+    std::size_t entries = 0;
+    for (const auto& line : asker.collect_until(" " + std::string(end_code) + " "))
+        if (line.find(" " + std::string(entry_code) + " ") != std::string::npos)
+            ++entries;
+    return entries;
+}
+
+}  // namespace
+
+TEST_CASE("hostile: a channel operator flooding MODE changes", "[integration][hostile]")
+{
+    server_process server(limits);
+    // The first to join #lobby is its operator: the flood is one the server
+    // must carry out, not merely refuse.
+    irc_client attacker(server.port());
+    const auto bound = advertised_list_bound(attacker.register_as("attacker"));
+    room_survives(server, [&] {
+        std::string flood;
+        for (int i = 0; i < 2000; ++i) {
+            flood += "MODE #lobby +bbbbbb";
+            for (int j = 0; j < 6; ++j)
+                flood += " *!*@10." + std::to_string(i % 250) + "." + std::to_string(j) + "." + std::to_string(i / 250);
+            flood += "\r\nMODE #lobby +v-v+l-l first first 1000\r\nMODE #lobby -b *!*@10." + std::to_string(i % 250)
+                + ".0." + std::to_string(i / 250) + "\r\n";
+        }
+        attacker.send_raw(flood);
+    });
+    // Cut off for flooding, and whatever took effect before that stays bounded.
+    CHECK(attacker.wait_closed(5s));
+    CHECK(server.wait_for_log("Excess Flood"));
+    irc_client observer(server.port());
+    observer.register_as("observer");
+    CHECK(list_length(observer, 'b', "367", "368") <= bound);
+    require_clean_exit(server);
+}
+
+TEST_CASE("hostile: ban, exception and invite lists stop growing at their bound", "[integration][hostile]")
+{
+    server_process server(limits);
+    irc_client attacker(server.port());
+    const auto bound = advertised_list_bound(attacker.register_as("attacker"));
+    REQUIRE(bound < 204);
+    std::size_t refusals = 0;
+    room_survives(server, [&] {
+        // Within the flood limit (the burst is 150 lines), each line asks for
+        // six long masks in one list: three times what the lists may hold.
+        for (const char letter : {'b', 'e', 'I'}) {
+            std::string lines;
+            for (int i = 0; i < 34; ++i) {
+                lines += "MODE #lobby +" + std::string(6, letter);
+                for (int j = 0; j < 6; ++j)
+                    lines += " *!" + std::string(40, 'u') + "@" + std::string(20, letter) + std::to_string(i * 6 + j) + ".example";
+                lines += "\r\n";
+            }
+            attacker.send_raw(lines);
+            attacker.send_line("PING :after-" + std::string(1, letter));
+            for (const auto& line : attacker.collect_until("PONG"))
+                if (line.find(" 478 attacker #lobby ") != std::string::npos)
+                    ++refusals;
+        }
+    });
+    // 204 asked of each list, 100 taken: every one over the bound refused, none kept.
+    CHECK(refusals == 3 * (204 - bound));
+    CHECK(list_length(attacker, 'b', "367", "368") == bound);
+    CHECK(list_length(attacker, 'e', "348", "349") == bound);
+    CHECK(list_length(attacker, 'I', "346", "347") == bound);
+    require_clean_exit(server);
+}

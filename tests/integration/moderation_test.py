@@ -163,7 +163,7 @@ def case_isupport(binary, d):
                     key, _, value = token.partition("=")
                     tokens[key] = value
         expected = {"PREFIX": "(ov)@+", "CHANMODES": "beI,k,l,imnst", "MODES": "6", "STATUSMSG": "@+",
-                    "MAXLIST": "beI:100"}
+                    "MAXLIST": "b:100,e:100,I:100"}
         for key, value in expected.items():
             check(tokens.get(key) == value, f"ISUPPORT: expected {key}={value}, got {key}={tokens.get(key)}")
         # The letters default to e and I; a server may spell them out.

@@ -461,7 +461,7 @@ TEST_CASE("modes: ISUPPORT tokens", "[modes]")
 {
     CHECK(channel_mode_isupport()
           == std::vector<std::string>{"PREFIX=(ov)@+", "CHANMODES=beI,k,l,imnst", "MODES=6", "EXCEPTS=e", "INVEX=I",
-                                      "STATUSMSG=@+", "MAXLIST=beI:100", "KEYLEN=23"});
+                                      "STATUSMSG=@+", "MAXLIST=b:100,e:100,I:100", "KEYLEN=23"});
 }
 
 TEST_CASE("modes: a registered channel's flags, key and limit come back as they were", "[modes]")
