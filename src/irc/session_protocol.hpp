@@ -20,6 +20,7 @@
 #include "irc/account_facts.hpp"
 #include "irc/caps.hpp"
 #include "irc/channel_facts.hpp"
+#include "irc/channel_replies.hpp"
 #include "irc/effects.hpp"
 #include "irc/message.hpp"
 #include "irc/user_facts.hpp"
@@ -109,6 +110,14 @@ public:
     // WHOIS (session_protocol_whois.cpp): what the directory knows of the
     // nick asked about, or nullopt when no registered user holds it.
     [[nodiscard]] effects whois_answered(const effect::whois& asked, const std::optional<whois_facts>& found) const;
+    // effect::query, by kind: LIST with the channels the asker may see;
+    // TOPIC (403 when there is no such channel: nullopt); NAMES (366 alone
+    // for a channel the asker may not see or that does not exist); MODE
+    // #chan (403 for none).
+    [[nodiscard]] effects list_answered(const std::vector<listed_channel>& found) const;
+    [[nodiscard]] effects topic_answered(const effect::query& asked, const std::optional<channel_topic_facts>& found) const;
+    [[nodiscard]] effects names_answered(const effect::query& asked, const std::optional<channel_names>& found) const;
+    [[nodiscard]] effects channel_modes_answered(const effect::query& asked, const std::optional<channel_mode_facts>& found) const;
 
     // ---- moderation: MODE, KICK, INVITE (session_protocol_moderation.cpp) ---
     // What a room answered about this client's own request.

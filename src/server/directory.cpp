@@ -305,20 +305,17 @@ std::optional<irc::whois_facts> directory::whois(std::string_view nick, const us
     return f;
 }
 
-std::string directory::list(const user_ptr& requester, std::string_view filter) const
+std::vector<irc::listed_channel> directory::list(const user_ptr& requester, std::string_view filter) const
 {
-    const auto& server = ctx_.config.name;
     const irc::list_filter admits(filter);
-    std::string out;
+    std::vector<irc::listed_channel> found;
     for (const auto& [key, r] : rooms_) {
         if (!admits.admits(r->name(), r->roster().size()) || !sees_channel(*r, requester))
             continue;
         const auto& topic = r->roster().topic();
-        out += irc::numeric_reply(server, num::list, requester->nick, {r->name(), std::to_string(r->roster().size())},
-            topic ? topic->text : "");
+        found.push_back({r->name(), r->roster().size(), topic ? topic->text : std::string()});
     }
-    out += irc::numeric_reply(server, num::listend, requester->nick, {}, "End of /LIST");
-    return out;
+    return found;
 }
 
 }  // namespace sala::server

@@ -101,7 +101,7 @@ public:
     [[nodiscard]] const std::unordered_map<std::string, user_ptr>& users() const { return users_; }
 
     // Queries. WHO and WHOIS answer with facts, which irc::session_protocol
-    // formats; LIST still answers with reply text for `requester`.
+    // formats, as it does LIST's channels.
     // What each answers leaves out what `requester` may not see: secret
     // channels (+s) they are not in, and invisible users (+i) they share no
     // channel with; server operators see everything.
@@ -113,7 +113,7 @@ public:
     // nullopt when nobody registered holds it.
     [[nodiscard]] std::optional<irc::whois_facts> whois(std::string_view nick, const user_ptr& requester) const;
     // LIST: the channels `filter` admits (irc::list_filter; empty: all).
-    [[nodiscard]] std::string list(const user_ptr& requester, std::string_view filter = {}) const;
+    [[nodiscard]] std::vector<irc::listed_channel> list(const user_ptr& requester, std::string_view filter = {}) const;
 
     // ---- users: USERHOST, ISON, WHOWAS, MONITOR (directory_users.cpp) ------
     // Those of `nicks` who are registered, in the order asked.

@@ -24,8 +24,6 @@ constexpr std::size_t inbox_capacity = 4096;
 // Events handled per wake-up before the batch goes to the shards: large enough
 // to amortise hand-offs under load, small enough to keep latency low.
 constexpr std::size_t max_batch = 256;
-// NAMES replies are split so that each line stays well under 512 bytes.
-constexpr std::size_t names_line_budget = 400;
 // Joins to a room of at least linger_min_members wait up to linger_per_member
 // per member (linger_max at most) for more joins before their JOIN lines go
 // out. A join storm then costs each member one write per linger period instead
@@ -44,20 +42,10 @@ constexpr std::size_t max_run = 64;
 // wait, instead of memory growing while the disk is slow.
 constexpr std::uint64_t max_writes_in_flight = 8;
 
-void append_name(std::vector<std::string>& lines, std::string_view nick)
-{
-    if (lines.empty() || lines.back().size() + nick.size() + 1 > names_line_budget) {
-        lines.emplace_back(nick);
-        return;
-    }
-    lines.back() += ' ';
-    lines.back() += nick;
-}
-
 void append_member(std::array<std::vector<std::string>, 2>& lines, const std::string& nick, core::member_status status)
 {
     for (const bool multi : {false, true})
-        append_name(lines[multi ? 1 : 0], core::status_prefixes(status, multi) + nick);
+        irc::add_to_nick_lines(lines[multi ? 1 : 0], core::status_prefixes(status, multi) + nick);
 }
 
 
@@ -234,8 +222,9 @@ void room::add_member(const user_ptr& user, irc::cap_set caps)
     // JOIN, then topic and names, at once even while the other members' JOIN
     // lines linger. Later batches reach its shard after this post, so the
     // joiner still sees the room's events in order from its JOIN on.
-    const std::string topic = roster_.topic() ? topic_reply(user->nick) : std::string();
-    auto rest = make_plain(topic + names_reply(user->nick, userhost_in_names, multi_prefix)
+    const auto topic = topic_facts();
+    auto rest = make_plain((topic ? irc::topic_reply(ctx_.config.name, user->nick, name_, topic) : std::string())
+        + greeting_names(user->nick, userhost_in_names, multi_prefix)
         + (replay.empty() ? std::string() : irc::replay_on_join(ctx_.config.name, name_, caps, ctx_.dir->next_msgid(), replay)));
     // From the joiner itself, as far as labeled-response goes: its answer.
     // Held like a batch: the lines it replays, and whatever the joiner might
@@ -556,51 +545,43 @@ void room::rebuild_names() const
     names_stale_ = false;
 }
 
-std::string room::names_reply(std::string_view requester, bool userhost, bool multi_prefix, bool member) const
+std::optional<irc::channel_topic> room::topic_facts() const
 {
+    const auto& topic = roster_.topic();
+    if (!topic)
+        return std::nullopt;
+    return irc::channel_topic{topic->text, topic->set_by,
+        std::chrono::duration_cast<std::chrono::seconds>(topic->set_at.time_since_epoch()).count()};
+}
+
+irc::channel_names room::names_facts(bool userhost, bool multi_prefix, bool member) const
+{
+    irc::channel_names names{name_, modes_.secret(), {}};
     // userhost-in-names lists nick!user@host, and an outsider sees no
     // invisible (+i) member: both built afresh, as the reply is as long as
     // the roster anyway, and few ask for them.
-    const bool afresh = userhost || !member;
-    std::vector<std::string> full;
-    if (afresh) {
+    if (userhost || !member) {
         for (const auto& e : roster_.members())
             if (member || e.member->modes.find('i') == std::string::npos)
-                append_name(full, core::status_prefixes(e.status, multi_prefix) + (userhost ? e.member->prefix() : e.nick));
-    } else if (names_stale_) {
+                irc::add_to_nick_lines(names.nick_lines,
+                    core::status_prefixes(e.status, multi_prefix) + (userhost ? e.member->prefix() : e.nick));
+        return names;
+    }
+    if (names_stale_)
         rebuild_names();
-    }
-    const auto& lines = afresh ? full : names_lines_[multi_prefix ? 1 : 0];
-    const auto& server = ctx_.config.name;
-    // ":server 353 requester = #room :" once, then each list appended as it
-    // is: nicks are valid names already, with nothing to clean.
-    // '@' marks a secret channel (RFC 2812), '=' a public one.
-    auto head = irc::numeric_reply(server, num::namreply, requester, {modes_.secret() ? "@" : "=", name_}, "");
-    head.resize(head.size() - 2);
-    auto tail = irc::numeric_reply(server, num::endofnames, requester, {name_}, "End of /NAMES list.");
-    std::size_t size = tail.size();
-    for (const auto& nicks : lines)
-        size += head.size() + nicks.size() + 2;
-    std::string out;
-    out.reserve(size);
-    for (const auto& nicks : lines) {
-        out += head;
-        out += nicks;
-        out += "\r\n";
-    }
-    out += tail;
-    return out;
+    names.nick_lines = names_lines_[multi_prefix ? 1 : 0];
+    return names;
 }
 
-std::string room::topic_reply(std::string_view requester) const
+std::string room::greeting_names(std::string_view requester, bool userhost, bool multi_prefix) const
 {
-    const auto& server = ctx_.config.name;
-    const auto& topic = roster_.topic();
-    if (!topic)
-        return irc::numeric_reply(server, num::notopic, requester, {name_}, "No topic is set");
-    const auto when = std::chrono::duration_cast<std::chrono::seconds>(topic->set_at.time_since_epoch()).count();
-    return irc::numeric_reply(server, num::topic, requester, {name_}, topic->text)
-        + irc::numeric_reply(server, num::topicwhotime, requester, {name_, topic->set_by, std::to_string(when)});
+    if (userhost)
+        return irc::names_reply(ctx_.config.name, requester, name_, modes_.secret(),
+            names_facts(true, multi_prefix, true).nick_lines);
+    // A join storm greets every joiner with this: straight from the cache.
+    if (names_stale_)
+        rebuild_names();
+    return irc::names_reply(ctx_.config.name, requester, name_, modes_.secret(), names_lines_[multi_prefix ? 1 : 0]);
 }
 
 }  // namespace sala::server

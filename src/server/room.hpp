@@ -26,6 +26,7 @@
 #include "core/history_ring.hpp"
 #include "core/roster.hpp"
 #include "irc/channel_facts.hpp"
+#include "irc/channel_replies.hpp"
 #include "server/directory.hpp"
 #include "server/outgoing.hpp"
 #include "server/session.hpp"
@@ -84,11 +85,11 @@ public:
     // now on changes to the topic, modes and lists are written back.
     void set_founder(std::string founder, std::int64_t registered_ms);
 
-    // 353 lines and 366; with `userhost`, nick!user@host (userhost-in-names);
-    // without `member`, for someone outside, invisible members left out.
-    [[nodiscard]] std::string names_reply(std::string_view requester, bool userhost = false,
-        bool multi_prefix = false, bool member = true) const;
-    [[nodiscard]] std::string topic_reply(std::string_view requester) const;
+    // NAMES as one asker may see it: with `userhost`, nick!user@host
+    // (userhost-in-names); without `member`, for someone outside, invisible
+    // members left out.
+    [[nodiscard]] irc::channel_names names_facts(bool userhost, bool multi_prefix, bool member) const;
+    [[nodiscard]] std::optional<irc::channel_topic> topic_facts() const;
     [[nodiscard]] const core::roster<user_ptr>& roster() const { return roster_; }
     [[nodiscard]] std::uint64_t message_count() const { return messages_; }
     [[nodiscard]] std::chrono::system_clock::time_point created_at() const { return created_at_; }
@@ -146,6 +147,8 @@ private:
     // to a large room, let it linger so more joins share each member's write.
     void flush_or_linger(const std::shared_ptr<room>& self);
     void rebuild_names() const;
+    // The 353/366 lines a joiner is greeted with.
+    [[nodiscard]] std::string greeting_names(std::string_view requester, bool userhost, bool multi_prefix) const;
 
     // ---- Moderation: who may join, speak, and change what -------------------
     [[nodiscard]] bool admits(const room_event& ev);  // a join; answers the joiner when refused

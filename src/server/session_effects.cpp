@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <type_traits>
+#include <variant>
 
 #include "irc/names.hpp"
 #include "irc/numerics.hpp"
@@ -354,40 +355,60 @@ asio::awaitable<void> session::check_channel(const irc::effect::check_channel& e
 
 asio::awaitable<void> session::answer_query(const irc::effect::query& e)
 {
-    auto query = [dir = ctx_.dir, kind = e.kind, target = e.target, nick = proto_.nick(), me = me_,
-                     server = ctx_.config.name, userhost = proto_.has(irc::cap::userhost_in_names),
-                     multi_prefix = proto_.has(irc::cap::multi_prefix)]() -> std::string {
-        using kinds = irc::effect::query_kind;
+    using kinds = irc::effect::query_kind;
+    // The facts are gathered on the hub, where the rooms are; the lines are
+    // the protocol's to make.
+    using found_facts = std::variant<std::vector<irc::listed_channel>, std::optional<irc::channel_topic_facts>,
+        std::optional<irc::channel_names>, std::optional<irc::channel_mode_facts>>;
+    auto gather = [dir = ctx_.dir, kind = e.kind, target = e.target, me = me_,
+                      userhost = proto_.has(irc::cap::userhost_in_names),
+                      multi_prefix = proto_.has(irc::cap::multi_prefix)]() -> found_facts {
+        if (kind == kinds::list)
+            return dir->list(me, target);
+        const auto r = dir->find_room(target);
+        const bool member = r && (r->roster().contains(me) || me->is_server_operator());
         switch (kind) {
         case kinds::list:
-            return dir->list(me, target);
-        case kinds::topic:
-        case kinds::names:
-        case kinds::channel_mode:
             break;
-        }
-        const auto r = dir->find_room(target);
-        if (kind == kinds::names) {
+        case kinds::topic:
+            if (!r)
+                return std::optional<irc::channel_topic_facts>();
+            return std::optional(irc::channel_topic_facts{r->name(), r->topic_facts()});
+        case kinds::names:
             // A secret channel answers an outsider as if it were empty.
-            if (r && (!r->modes().secret() || r->roster().contains(me) || me->is_server_operator()))
-                return r->names_reply(nick, userhost, multi_prefix, r->roster().contains(me) || me->is_server_operator());
-            return irc::numeric_reply(server, num::endofnames, nick, {target}, "End of /NAMES list.");
+            if (!r || (r->modes().secret() && !member))
+                return std::optional<irc::channel_names>();
+            return std::optional(r->names_facts(userhost, multi_prefix, member));
+        case kinds::channel_mode: {
+            if (!r)
+                return std::optional<irc::channel_mode_facts>();
+            // Members see the key; others its place, so the parameters still line up.
+            auto current = r->modes().current(r->roster().contains(me));
+            const auto created
+                = std::chrono::duration_cast<std::chrono::seconds>(r->created_at().time_since_epoch()).count();
+            return std::optional(
+                irc::channel_mode_facts{r->name(), std::move(current.modes), std::move(current.params), created});
         }
-        if (!r)
-            return irc::numeric_reply(server, num::nosuchchannel, nick, {target}, "No such channel");
-        if (kind == kinds::topic)
-            return r->topic_reply(nick);
-        const auto created = std::chrono::duration_cast<std::chrono::seconds>(r->created_at().time_since_epoch()).count();
-        // Members see the key; others its place, so the parameters still line up.
-        const auto current = r->modes().current(r->roster().contains(me));
-        std::string modes = current.modes.empty() ? std::string("+") : current.modes;
-        for (const auto& p : current.params)
-            modes += ' ' + p;
-        return irc::numeric_reply(server, num::channelmodeis, nick, {r->name(), modes})
-            + irc::numeric_reply(server, num::creationtime, nick, {r->name(), std::to_string(created)});
+        }
+        return std::vector<irc::listed_channel>();
     };
-    auto text = co_await call_on(ctx_.hub_executor(), std::move(query));
-    send_raw(std::move(text));
+    const auto found = co_await call_on(ctx_.hub_executor(), std::move(gather));
+    irc::session_protocol::effects answer;
+    switch (e.kind) {
+    case kinds::list:
+        answer = proto_.list_answered(std::get<std::vector<irc::listed_channel>>(found));
+        break;
+    case kinds::topic:
+        answer = proto_.topic_answered(e, std::get<std::optional<irc::channel_topic_facts>>(found));
+        break;
+    case kinds::names:
+        answer = proto_.names_answered(e, std::get<std::optional<irc::channel_names>>(found));
+        break;
+    case kinds::channel_mode:
+        answer = proto_.channel_modes_answered(e, std::get<std::optional<irc::channel_mode_facts>>(found));
+        break;
+    }
+    co_await carry_out(std::move(answer));
 }
 
 asio::awaitable<void> session::answer_who(const irc::effect::who& e)

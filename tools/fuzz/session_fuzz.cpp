@@ -215,6 +215,46 @@ private:
         } else if (const auto* renamed = std::get_if<fx::nick_changed>(&e)) {
             check_wire(renamed->line, max_line);
             check(renamed->nick == p.nick());
+        } else if (const auto* query = std::get_if<fx::query>(&e)) {
+            // The longest facts each reply can be made from: names, topics and
+            // key at their limits, so that every line is checked at its worst.
+            const auto found = rooms_.find(sala::irc::fold(query->target));
+            const room* r = found == rooms_.end() ? nullptr : &found->second;
+            const std::string long_topic(settings_.max_line, 't');
+            switch (query->kind) {
+            case fx::query_kind::list: {
+                std::vector<sala::irc::listed_channel> listed;
+                for (const auto& [key, each] : rooms_)
+                    listed.push_back({each.name, each.members.size(), long_topic});
+                run(who, p.list_answered(listed));
+                break;
+            }
+            case fx::query_kind::topic:
+                run(who, p.topic_answered(*query, r ? std::optional(sala::irc::channel_topic_facts{r->name,
+                                              sala::irc::channel_topic{long_topic, std::string(400, 's'), 1}})
+                                                    : std::nullopt));
+                break;
+            case fx::query_kind::names: {
+                std::optional<sala::irc::channel_names> names;
+                if (r) {
+                    names = sala::irc::channel_names{r->name, r->modes.secret(), {}};
+                    for (int i = 0; i < 100; ++i)
+                        sala::irc::add_to_nick_lines(names->nick_lines, "@+" + std::string(30, 'n') + "!" + std::string(16, 'u')
+                            + "@" + std::string(39, 'h'));
+                }
+                run(who, p.names_answered(*query, names));
+                break;
+            }
+            case fx::query_kind::channel_mode: {
+                std::optional<sala::irc::channel_mode_facts> modes;
+                if (r) {
+                    const auto current = r->modes.current(true);
+                    modes = sala::irc::channel_mode_facts{r->name, current.modes, current.params, 1'700'000'000};
+                }
+                run(who, p.channel_modes_answered(*query, modes));
+                break;
+            }
+            }
         } else if (const auto* who_asked = std::get_if<fx::who>(&e)) {
             check(who_asked->token.size() <= 3);
             // Every registered connection, with long names, as the worst case for line length.
