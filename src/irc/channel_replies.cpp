@@ -1,6 +1,8 @@
 // Channel replies: the lines, from facts.
 #include "irc/channel_replies.hpp"
 
+#include <algorithm>
+
 #include "irc/numerics.hpp"
 #include "irc/replies.hpp"
 
@@ -34,15 +36,30 @@ std::string names_reply(std::string_view server, std::string_view requester, std
     auto head = numeric_reply(server, numeric::namreply, requester, {secret ? "@" : "=", channel}, "");
     head.resize(head.size() - 2);
     auto tail = numeric_reply(server, numeric::endofnames, requester, {channel}, "End of /NAMES list.");
+    // A list fits unless the server name, nick and channel are all long; then
+    // it is split again at its spaces, so no line is cut.
+    const std::size_t room = wire_line_max > head.size() + 2 ? wire_line_max - head.size() - 2 : 0;
     std::size_t size = tail.size();
     for (const auto& nicks : nick_lines)
         size += head.size() + nicks.size() + 2;
     std::string out;
     out.reserve(size);
-    for (const auto& nicks : nick_lines) {
+    auto add_line = [&](std::string_view nicks) {
         out += head;
         out += nicks;
         out += "\r\n";
+    };
+    for (const std::string_view nicks : nick_lines) {
+        std::string_view rest = nicks;
+        while (rest.size() > room) {
+            auto cut = rest.rfind(' ', room);
+            if (cut == std::string_view::npos || cut == 0)
+                cut = std::min(rest.find(' '), rest.size());
+            add_line(rest.substr(0, cut));
+            rest.remove_prefix(std::min(cut + 1, rest.size()));
+        }
+        if (!rest.empty())
+            add_line(rest);
     }
     out += tail;
     return out;

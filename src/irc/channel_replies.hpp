@@ -50,8 +50,8 @@ struct channel_mode_facts {
     std::int64_t created = 0;  // Unix seconds
 };
 
-// Room for nicks in one 353 line, with the longest server name, requester and
-// channel name still under 512 bytes.
+// Room for nicks in one 353 line: with a short server name, the longest
+// nick and channel name still fit 512 bytes (names_reply splits again when not).
 inline constexpr std::size_t nick_lines_budget = 400;
 
 // Adds `name` (prefixes and all) to the last list, or starts a new one when
