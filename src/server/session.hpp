@@ -110,6 +110,55 @@ private:
     // Carries out what the protocol asked for, in order, feeding answers back.
     asio::awaitable<void> carry_out(irc::session_protocol::effects effects);
     asio::awaitable<void> carry_out(irc::any_effect& e);
+    // One effect begun: nullopt when it is already done, else the coroutine
+    // that does it. One overload per effect (session_effects.cpp).
+    using effect_step = std::optional<asio::awaitable<void>>;
+    effect_step start(irc::effect::send& e);
+    effect_step start(irc::effect::line_dropped& e);
+    effect_step start(irc::effect::close& e);
+    effect_step start(irc::effect::claim_nick& e);
+    effect_step start(irc::effect::registered& e);
+    effect_step start(irc::effect::join& e);
+    effect_step start(irc::effect::part& e);
+    effect_step start(irc::effect::check_channel& e);
+    effect_step start(irc::effect::set_topic& e);
+    effect_step start(irc::effect::query& e);
+    effect_step start(irc::effect::channel_message& e);
+    effect_step start(irc::effect::private_message& e);
+    effect_step start(irc::effect::set_away& e);
+    effect_step start(irc::effect::nick_changed& e);
+    effect_step start(irc::effect::who& e);
+    effect_step start(irc::effect::whois& e);
+    effect_step start(irc::effect::modes_changed& e);
+    effect_step start(irc::effect::find_users& e);
+    effect_step start(irc::effect::whowas& e);
+    effect_step start(irc::effect::monitor& e);
+    effect_step start(irc::effect::set_realname& e);
+    effect_step start(irc::effect::server_query& e);
+    effect_step start(irc::effect::history& e);
+    effect_step start(irc::effect::history_targets& e);
+    effect_step start(irc::effect::account_request& e);
+    effect_step start(irc::effect::login_failed& e);
+    effect_step start(irc::effect::account_changed& e);
+    effect_step start(irc::effect::channel_mode& e);
+    effect_step start(irc::effect::kick& e);
+    effect_step start(irc::effect::invite& e);
+    effect_step start(irc::effect::oper& e);
+    effect_step start(irc::effect::kill& e);
+    effect_step start(irc::effect::wallops& e);
+    effect_step start(irc::effect::kline& e);
+    effect_step start(irc::effect::unkline& e);
+    effect_step start(irc::effect::rehash& e);
+    effect_step start(irc::effect::chanserv& e);
+    // The room-bound effects, as events for the room.
+    asio::awaitable<void> part(irc::effect::part& e);
+    asio::awaitable<void> set_topic(irc::effect::set_topic& e);
+    asio::awaitable<void> say_in_channel(irc::effect::channel_message& e);
+    asio::awaitable<void> change_channel_modes(irc::effect::channel_mode& e);
+    asio::awaitable<void> kick(irc::effect::kick& e);
+    asio::awaitable<void> invite(irc::effect::invite& e);
+    asio::awaitable<void> change_nick(irc::effect::nick_changed& e);
+    asio::awaitable<void> publish_modes(irc::effect::modes_changed& e);
     asio::awaitable<void> claim_nick(const irc::effect::claim_nick& e);
     asio::awaitable<void> publish_registration(const irc::effect::registered& e);
     asio::awaitable<void> join(const irc::effect::join& e);

@@ -66,143 +66,177 @@ void session::room_replied(irc::any_room_fact fact)
 
 asio::awaitable<void> session::carry_out(irc::any_effect& e)
 {
-    namespace fx = irc::effect;
-    if (auto* send = std::get_if<fx::send>(&e))
-        send_raw(std::move(send->text));
-    else if (std::holds_alternative<fx::line_dropped>(e))
-        ++home_.stats.dropped;
-    else if (auto* close = std::get_if<fx::close>(&e))
-        close_after_flush(close->text,
-            close->why == fx::close_reason::quit ? disconnect_reason::quit : disconnect_reason::error,
-            std::move(close->log_reason));
-    else if (auto* claim = std::get_if<fx::claim_nick>(&e))
-        co_await claim_nick(*claim);
-    else if (auto* reg = std::get_if<fx::registered>(&e))
-        co_await publish_registration(*reg);
-    else if (auto* j = std::get_if<fx::join>(&e))
-        co_await join(*j);
-    else if (auto* part = std::get_if<fx::part>(&e)) {
-        if (auto r = take_room(part->key)) {
-            room_event ev;
-            ev.what = room_event::kind::part;
-            ev.user = me_;
-            ev.line = std::move(part->line);
-            ev.origin = this;
-            ev.wants_answer = irc::effect::answered_through_room(*part);
-            co_await tell_room(*r, std::move(ev));
-        }
-    } else if (auto* check = std::get_if<fx::check_channel>(&e))
-        co_await check_channel(*check);
-    else if (auto* topic = std::get_if<fx::set_topic>(&e)) {
+    // An overload of start() for every effect, and none for "any": an effect
+    // added to irc::any_effect without one here does not compile. Those done
+    // at once (most replies) cost no coroutine.
+    auto step = std::visit([this](auto& effect) { return start(effect); }, e);
+    if (step)
+        co_await std::move(*step);
+}
+
+namespace fx = irc::effect;
+
+session::effect_step session::start(fx::send& e)
+{
+    send_raw(std::move(e.text));
+    return std::nullopt;
+}
+
+session::effect_step session::start(fx::line_dropped&)
+{
+    ++home_.stats.dropped;
+    return std::nullopt;
+}
+
+session::effect_step session::start(fx::close& e)
+{
+    close_after_flush(e.text, e.why == fx::close_reason::quit ? disconnect_reason::quit : disconnect_reason::error,
+        std::move(e.log_reason));
+    return std::nullopt;
+}
+
+session::effect_step session::start(fx::login_failed& e)
+{
+    if (ctx_.accounts != nullptr)
+        ctx_.accounts->login_failed(proto_.host(), e.account);
+    return std::nullopt;
+}
+
+session::effect_step session::start(fx::rehash&)
+{
+    rehash();
+    return std::nullopt;
+}
+
+session::effect_step session::start(fx::claim_nick& e) { return claim_nick(e); }
+session::effect_step session::start(fx::registered& e) { return publish_registration(e); }
+session::effect_step session::start(fx::join& e) { return join(e); }
+session::effect_step session::start(fx::part& e) { return part(e); }
+session::effect_step session::start(fx::check_channel& e) { return check_channel(e); }
+session::effect_step session::start(fx::set_topic& e) { return set_topic(e); }
+session::effect_step session::start(fx::query& e) { return answer_query(e); }
+session::effect_step session::start(fx::channel_message& e) { return say_in_channel(e); }
+session::effect_step session::start(fx::channel_mode& e) { return change_channel_modes(e); }
+session::effect_step session::start(fx::kick& e) { return kick(e); }
+session::effect_step session::start(fx::invite& e) { return invite(e); }
+session::effect_step session::start(fx::private_message& e) { return send_private(e); }
+session::effect_step session::start(fx::set_away& e) { return set_away(e); }
+session::effect_step session::start(fx::nick_changed& e) { return change_nick(e); }
+session::effect_step session::start(fx::who& e) { return answer_who(e); }
+session::effect_step session::start(fx::whois& e) { return answer_whois(e); }
+session::effect_step session::start(fx::modes_changed& e) { return publish_modes(e); }
+session::effect_step session::start(fx::find_users& e) { return find_users(e); }
+session::effect_step session::start(fx::whowas& e) { return answer_whowas(e); }
+session::effect_step session::start(fx::monitor& e) { return monitor(e); }
+session::effect_step session::start(fx::set_realname& e) { return set_realname(e); }
+session::effect_step session::start(fx::server_query& e) { return answer_server_query(e); }
+session::effect_step session::start(fx::history& e) { return answer_history(e); }
+session::effect_step session::start(fx::history_targets& e) { return answer_history_targets(e); }
+session::effect_step session::start(fx::account_request& e) { return answer_account_request(e); }
+session::effect_step session::start(fx::account_changed& e) { return publish_account(e); }
+session::effect_step session::start(fx::oper& e) { return become_operator(e); }
+session::effect_step session::start(fx::kill& e) { return kill_user(e); }
+session::effect_step session::start(fx::wallops& e) { return wallops(e); }
+session::effect_step session::start(fx::kline& e) { return set_server_ban(e); }
+session::effect_step session::start(fx::unkline& e) { return lift_server_ban(e); }
+session::effect_step session::start(fx::chanserv& e) { return answer_chanserv(e); }
+
+asio::awaitable<void> session::part(fx::part& e)
+{
+    if (auto r = take_room(e.key)) {
         room_event ev;
-        ev.what = room_event::kind::topic;
+        ev.what = room_event::kind::part;
         ev.user = me_;
-        ev.text = std::move(topic->text);
-        ev.line = std::move(topic->line);
+        ev.line = std::move(e.line);
         ev.origin = this;
-        ev.wants_answer = irc::effect::answered_through_room(*topic);
-        co_await tell_room(topic->key, std::move(ev));
-    } else if (auto* q = std::get_if<fx::query>(&e))
-        co_await answer_query(*q);
-    else if (auto* msg = std::get_if<fx::channel_message>(&e)) {
-        if (msg->is_chat && msg->joined)
-            ++home_.stats.received;
-        room_event ev;
-        ev.what = room_event::kind::message;
-        ev.user = me_;
-        ev.line = std::move(msg->line);
-        ev.client_tags = std::move(msg->client_tags);
-        ev.is_chat = msg->is_chat;
-        ev.is_notice = msg->notice;
-        ev.status_prefix = msg->status_prefix;
-        ev.origin = this;
-        ev.wants_answer = irc::effect::answered_through_room(*msg);
-        if (msg->joined) {
-            co_await tell_room(msg->key, std::move(ev));
-        } else {
-            // A NOTICE is never answered, not even with 401. Named before
-            // co_await: GCC 12 destroys such temporaries twice.
-            std::optional<irc::any_room_fact> missing;
-            if (!msg->notice)
-                missing = irc::room_fact::no_such_channel{msg->name, true};
-            co_await tell_any_room(msg->key, msg->name, std::move(ev), std::move(missing));
-        }
-    } else if (auto* mode = std::get_if<fx::channel_mode>(&e)) {
-        room_event ev;
-        ev.what = room_event::kind::mode;
-        ev.user = me_;
-        ev.mode_params = std::move(mode->params);
-        ev.origin = this;
-        ev.wants_answer = irc::effect::answered_through_room(*mode);
-        std::optional<irc::any_room_fact> missing = irc::room_fact::no_such_channel{mode->name};
-        co_await tell_any_room(mode->key, mode->name, std::move(ev), std::move(missing));
-    } else if (auto* kick = std::get_if<fx::kick>(&e)) {
-        room_event ev;
-        ev.what = room_event::kind::kick;
-        ev.user = me_;
-        ev.text = std::move(kick->target);
-        ev.line = std::move(kick->reason);
-        ev.origin = this;
-        ev.wants_answer = irc::effect::answered_through_room(*kick);
-        co_await tell_room(kick->key, std::move(ev));
-    } else if (auto* invite = std::get_if<fx::invite>(&e)) {
-        room_event ev;
-        ev.what = room_event::kind::invite;
-        ev.user = me_;
-        ev.text = std::move(invite->target);
-        ev.origin = this;
-        ev.wants_answer = irc::effect::answered_through_room(*invite);
-        co_await tell_room(invite->key, std::move(ev));
-    } else if (auto* pm = std::get_if<fx::private_message>(&e))
-        co_await send_private(*pm);
-    else if (auto* away = std::get_if<fx::set_away>(&e))
-        co_await set_away(*away);
-    else if (auto* renamed = std::get_if<fx::nick_changed>(&e)) {
-        co_await announce_nick(*renamed);
-        nick_check_due_ = true;
+        ev.wants_answer = fx::answered_through_room(e);
+        co_await tell_room(*r, std::move(ev));
     }
-    else if (auto* who = std::get_if<fx::who>(&e))
-        co_await answer_who(*who);
-    else if (auto* whois = std::get_if<fx::whois>(&e))
-        co_await answer_whois(*whois);
-    else if (auto* modes = std::get_if<fx::modes_changed>(&e)) {
-        auto publish = [dir = ctx_.dir, record = me_, letters = modes->modes] { dir->set_modes(record, letters); };
-        co_await call_on(ctx_.hub_executor(), std::move(publish));
-    } else if (auto* users = std::get_if<fx::find_users>(&e))
-        co_await find_users(*users);
-    else if (auto* was = std::get_if<fx::whowas>(&e))
-        co_await answer_whowas(*was);
-    else if (auto* mon = std::get_if<fx::monitor>(&e))
-        co_await monitor(*mon);
-    else if (auto* realname = std::get_if<fx::set_realname>(&e))
-        co_await set_realname(*realname);
-    else if (auto* info = std::get_if<fx::server_query>(&e))
-        co_await answer_server_query(*info);
-    else if (auto* history = std::get_if<fx::history>(&e))
-        co_await answer_history(*history);
-    else if (auto* targets = std::get_if<fx::history_targets>(&e))
-        co_await answer_history_targets(*targets);
-    else if (auto* asked = std::get_if<fx::account_request>(&e))
-        co_await answer_account_request(*asked);
-    else if (auto* failed = std::get_if<fx::login_failed>(&e)) {
-        if (ctx_.accounts != nullptr)
-            ctx_.accounts->login_failed(proto_.host(), failed->account);
-    } else if (auto* changed = std::get_if<fx::account_changed>(&e))
-        co_await publish_account(*changed);
-    else if (auto* oper = std::get_if<fx::oper>(&e))
-        co_await become_operator(*oper);
-    else if (auto* kill = std::get_if<fx::kill>(&e))
-        co_await kill_user(*kill);
-    else if (auto* wall = std::get_if<fx::wallops>(&e))
-        co_await wallops(*wall);
-    else if (auto* kline = std::get_if<fx::kline>(&e))
-        co_await set_server_ban(*kline);
-    else if (auto* unkline = std::get_if<fx::unkline>(&e))
-        co_await lift_server_ban(*unkline);
-    else if (std::holds_alternative<fx::rehash>(e))
-        rehash();
-    else if (auto* cs = std::get_if<fx::chanserv>(&e))
-        co_await answer_chanserv(*cs);
+}
+
+asio::awaitable<void> session::set_topic(fx::set_topic& e)
+{
+    room_event ev;
+    ev.what = room_event::kind::topic;
+    ev.user = me_;
+    ev.text = std::move(e.text);
+    ev.line = std::move(e.line);
+    ev.origin = this;
+    ev.wants_answer = fx::answered_through_room(e);
+    co_await tell_room(e.key, std::move(ev));
+}
+
+asio::awaitable<void> session::say_in_channel(fx::channel_message& e)
+{
+    if (e.is_chat && e.joined)
+        ++home_.stats.received;
+    room_event ev;
+    ev.what = room_event::kind::message;
+    ev.user = me_;
+    ev.line = std::move(e.line);
+    ev.client_tags = std::move(e.client_tags);
+    ev.is_chat = e.is_chat;
+    ev.is_notice = e.notice;
+    ev.status_prefix = e.status_prefix;
+    ev.origin = this;
+    ev.wants_answer = fx::answered_through_room(e);
+    if (e.joined) {
+        co_await tell_room(e.key, std::move(ev));
+        co_return;
+    }
+    // A NOTICE is never answered, not even with 401. Named before co_await:
+    // GCC 12 destroys such temporaries twice.
+    std::optional<irc::any_room_fact> missing;
+    if (!e.notice)
+        missing = irc::room_fact::no_such_channel{e.name, true};
+    co_await tell_any_room(e.key, e.name, std::move(ev), std::move(missing));
+}
+
+asio::awaitable<void> session::change_channel_modes(fx::channel_mode& e)
+{
+    room_event ev;
+    ev.what = room_event::kind::mode;
+    ev.user = me_;
+    ev.mode_params = std::move(e.params);
+    ev.origin = this;
+    ev.wants_answer = fx::answered_through_room(e);
+    std::optional<irc::any_room_fact> missing = irc::room_fact::no_such_channel{e.name};
+    co_await tell_any_room(e.key, e.name, std::move(ev), std::move(missing));
+}
+
+asio::awaitable<void> session::kick(fx::kick& e)
+{
+    room_event ev;
+    ev.what = room_event::kind::kick;
+    ev.user = me_;
+    ev.text = std::move(e.target);
+    ev.line = std::move(e.reason);
+    ev.origin = this;
+    ev.wants_answer = fx::answered_through_room(e);
+    co_await tell_room(e.key, std::move(ev));
+}
+
+asio::awaitable<void> session::invite(fx::invite& e)
+{
+    room_event ev;
+    ev.what = room_event::kind::invite;
+    ev.user = me_;
+    ev.text = std::move(e.target);
+    ev.origin = this;
+    ev.wants_answer = fx::answered_through_room(e);
+    co_await tell_room(e.key, std::move(ev));
+}
+
+asio::awaitable<void> session::change_nick(fx::nick_changed& e)
+{
+    co_await announce_nick(e);
+    nick_check_due_ = true;
+}
+
+asio::awaitable<void> session::publish_modes(fx::modes_changed& e)
+{
+    auto publish = [dir = ctx_.dir, record = me_, letters = e.modes] { dir->set_modes(record, letters); };
+    co_await call_on(ctx_.hub_executor(), std::move(publish));
 }
 
 std::shared_ptr<room> session::take_room(std::string_view key)
