@@ -31,7 +31,9 @@ join_verdict may_join(const channel_modes& modes, const join_attempt& who)
         return join_verdict::invite_only;
     if (!modes.key().empty() && who.key != modes.key())
         return join_verdict::bad_key;
-    if (modes.limit() && who.member_count >= *modes.limit())
+    // An invitation lets one more in (Modern: INVITE lifts the limit for
+    // the invitee), as it lets them past +i; never past a ban or the key.
+    if (modes.limit() && who.member_count >= *modes.limit() && !who.invited)
         return join_verdict::full;
     return join_verdict::ok;
 }

@@ -20,7 +20,8 @@ Cases:
   statusmsg  PRIVMSG @#c reaches the ops alone, +#c the voiced and the ops
   key        +k: JOIN needs the key (475); 324 shows the key to members and
              '*' to others; -k lifts it
-  limit      +l 2: a third JOIN is refused (471); -l lifts it
+  limit      +l 2: a third JOIN is refused (471) unless invited (once); -l
+             lifts it
   invite     +i: JOIN needs an invitation (473); INVITE's answers (341, 482,
              443, 401, 442); the invitee's INVITE line; invite-notify; +I masks
   bans       +b keeps a user out (474) unless +e excepts them; a banned member
@@ -420,6 +421,13 @@ def case_limit(binary, d):
         check(got == ["@alice", "bob"], f"NAMES after a refused JOIN under +l 2: expected alice and bob, got {got}")
         modes, _ = channel_modes(alice, "#c")
         check(modes.get("l") == "2", f"324 under +l 2: expected l 2, got {modes}")
+        # An invitation lets one past the limit (Modern), once.
+        alice.send("INVITE carol #c\r\n")
+        check(any(command_of(l) == "341" for l in answered(alice, "INVITE carol #c")), "INVITE carol: expected 341")
+        join(carol, "#c")
+        carol.send("PART #c\r\n")
+        answered(carol, "PART #c")
+        refused_join(carol, "#c", "471")
         mode(alice, "#c", "-l", [bob], "MODE #c -l")
         join(carol, "#c")
         for x in (alice, bob, carol):

@@ -377,12 +377,14 @@ TEST_CASE("modes: who may join", "[modes]")
         bob.key = "Secret";
         CHECK(may_join(modes, bob) == join_verdict::ok);
     }
-    SECTION("the limit counts members before the join")
+    SECTION("the limit counts members before the join; an invitation lets one past it")
     {
         apply(modes, {"+l", "4"});
         CHECK(may_join(modes, bob) == join_verdict::ok);
         bob.member_count = 4;
         CHECK(may_join(modes, bob) == join_verdict::full);
+        bob.invited = true;
+        CHECK(may_join(modes, bob) == join_verdict::ok);
     }
     SECTION("a ban is reported before invite-only, the key and the limit")
     {
@@ -394,7 +396,10 @@ TEST_CASE("modes: who may join", "[modes]")
         bob.invited = true;
         CHECK(may_join(modes, bob) == join_verdict::bad_key);
         bob.key = "k";
-        CHECK(may_join(modes, bob) == join_verdict::full);
+        CHECK(may_join(modes, bob) == join_verdict::ok);  // invited past the limit
+        bob.invited = false;
+        modes.add(mode_list::invite_exception, "*!*@*", "op", 0);
+        CHECK(may_join(modes, bob) == join_verdict::full);  // +I lets past +i only
     }
 }
 
