@@ -177,6 +177,11 @@ struct unkline {
 // Reload what SIGHUP reloads (the MOTD, the TLS certificate).
 struct rehash {};
 
+// PING: its PONG comes after what the client's earlier lines did, so that
+// whoever it told something in a channel has been handed that line too
+// (a channel message is otherwise not waited for: nothing answers it).
+struct barrier {};
+
 // Answer: session_protocol::private_delivered().
 struct private_message {
     std::string target;
@@ -332,7 +337,7 @@ using any_effect = std::variant<effect::send, effect::line_dropped, effect::clos
     effect::whois, effect::modes_changed, effect::find_users, effect::whowas, effect::monitor, effect::set_realname,
     effect::server_query, effect::history, effect::history_targets, effect::account_request, effect::login_failed,
     effect::account_changed, effect::channel_mode, effect::kick, effect::invite, effect::oper, effect::kill,
-    effect::wallops, effect::kline, effect::unkline, effect::rehash, effect::chanserv>;
+    effect::wallops, effect::kline, effect::unkline, effect::rehash, effect::chanserv, effect::barrier>;
 
 inline bool answered_through_room(const any_effect& e)
 {

@@ -246,6 +246,7 @@ void session_protocol::dispatch(effects& out, const message& msg)
 
 void session_protocol::on_ping(effects& out, const message& msg)
 {
+    out.emplace_back(effect::barrier{});
     out.emplace_back(effect::send{relay(settings_.server_name, "PONG", {settings_.server_name}, msg.params[0])});
 }
 

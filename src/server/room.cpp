@@ -365,6 +365,8 @@ void room::apply_event(room_event ev)
     case kind::invite:
         invite(ev);
         break;
+    case kind::barrier:
+        break;
     }
 }
 

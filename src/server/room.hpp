@@ -34,7 +34,9 @@
 namespace sala::server {
 
 struct room_event {
-    enum class kind : std::uint8_t { join, message, part, quit, nick, topic, away, realname, account, mode, kick, invite };
+    // barrier: nothing to do but answer, once what came before is handed over.
+    enum class kind : std::uint8_t {
+        join, message, part, quit, nick, topic, away, realname, account, mode, kick, invite, barrier };
     kind what = kind::message;
     user_ptr user;
     std::string line;         // serialized, for message/part/topic; kick: the reason

@@ -150,6 +150,11 @@ private:
     effect_step start(irc::effect::unkline& e);
     effect_step start(irc::effect::rehash& e);
     effect_step start(irc::effect::chanserv& e);
+    effect_step start(irc::effect::barrier& e);
+    // Waits until every room this client sent a message to since the last
+    // barrier has handed it to its members' shards.
+    asio::awaitable<void> confirm_handed_over();
+    asio::awaitable<void> await_room_answer();
     // The room-bound effects, as events for the room.
     asio::awaitable<void> part(irc::effect::part& e);
     asio::awaitable<void> set_topic(irc::effect::set_topic& e);
@@ -283,6 +288,9 @@ private:
     user_ptr me_;  // the directory's record; its fields belong to the hub
     // Rooms joined, by folded name; a handful per user, so a vector beats a map.
     std::vector<std::pair<std::string, std::shared_ptr<room>>> rooms_;
+    // Keys of joined rooms told a message since the last PING (effect::barrier);
+    // at most as many as the rooms joined.
+    std::vector<std::string> unconfirmed_rooms_;
 
     disconnect_reason reason_kind_ = disconnect_reason::error;
     std::string reason_ = "Connection closed";

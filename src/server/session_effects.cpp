@@ -3,6 +3,7 @@
 // users) and so run on the hub or in a room, reached by message hand-off.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <type_traits>
 #include <variant>
 
@@ -29,21 +30,26 @@ asio::awaitable<void> session::carry_out(irc::session_protocol::effects effects)
         if (closing_)
             break;
         co_await carry_out(e);
-        // Nothing more from this client until the room has queued its answer:
-        // what follows (a PONG, say) must not overtake it. Given up when the
-        // session ends (end() cancels the wait), unlike the hand-off: a
-        // session that is ending has no one left to answer.
-        while (awaiting_room_answer_) {
-            read_pause_.expires_at(std::chrono::steady_clock::time_point::max());
-            auto [ec] = co_await read_pause_.async_wait(use_nothrow);
-            (void)ec;  // cancelled by room_answered(), or by the end of the session
-            if (ended_)
-                co_return;
-        }
+        co_await await_room_answer();
+        if (ended_)
+            co_return;
     }
     // After the welcome or the NICK line it concerns, not before.
     if (std::exchange(nick_check_due_, false))
         co_await check_nick_owner();
+}
+
+asio::awaitable<void> session::await_room_answer()
+{
+    // Nothing more from this client until the room has queued its answer:
+    // what follows (a PONG, say) must not overtake it. Given up when the
+    // session ends (end() cancels the wait), unlike the hand-off: a
+    // session that is ending has no one left to answer.
+    while (awaiting_room_answer_ && !ended_) {
+        read_pause_.expires_at(std::chrono::steady_clock::time_point::max());
+        auto [ec] = co_await read_pause_.async_wait(use_nothrow);
+        (void)ec;  // cancelled by room_answered(), or by the end of the session
+    }
 }
 
 void session::room_answered()
@@ -141,6 +147,31 @@ session::effect_step session::start(fx::kline& e) { return set_server_ban(e); }
 session::effect_step session::start(fx::unkline& e) { return lift_server_ban(e); }
 session::effect_step session::start(fx::chanserv& e) { return answer_chanserv(e); }
 
+session::effect_step session::start(fx::barrier&)
+{
+    if (unconfirmed_rooms_.empty())
+        return std::nullopt;
+    return confirm_handed_over();
+}
+
+asio::awaitable<void> session::confirm_handed_over()
+{
+    // A room answers once what came before is written and handed over; one
+    // room at a time, as a session waits for one answer at a time.
+    const auto keys = std::exchange(unconfirmed_rooms_, {});
+    for (const auto& key : keys) {
+        room_event ev;
+        ev.what = room_event::kind::barrier;
+        ev.user = me_;
+        ev.origin = this;
+        ev.wants_answer = true;
+        co_await tell_room(key, std::move(ev));
+        co_await await_room_answer();
+        if (ended_)
+            co_return;
+    }
+}
+
 asio::awaitable<void> session::part(fx::part& e)
 {
     if (auto r = take_room(e.key)) {
@@ -181,6 +212,9 @@ asio::awaitable<void> session::say_in_channel(fx::channel_message& e)
     ev.origin = this;
     ev.wants_answer = fx::answered_through_room(e);
     if (e.joined) {
+        // Not waited for now; a later PING waits for it (effect::barrier).
+        if (!ev.wants_answer && std::find(unconfirmed_rooms_.begin(), unconfirmed_rooms_.end(), e.key) == unconfirmed_rooms_.end())
+            unconfirmed_rooms_.push_back(e.key);
         co_await tell_room(e.key, std::move(ev));
         co_return;
     }

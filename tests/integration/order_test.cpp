@@ -86,3 +86,30 @@ TEST_CASE("order: pipelined JOIN TOPIC NAMES PRIVMSG PING are answered in order 
     }
     require_clean_exit(server);
 }
+
+TEST_CASE("order: once a sender's PONG is back, its channel messages have reached the other members",
+    "[integration][order]")
+{
+    // With history on, a channel message waits for its write before anyone
+    // sees it, and a sender without echo-message waits for nothing. A bot
+    // that says something and then PINGs to know it was delivered must
+    // still be right: the other member, asked after, already has the line.
+    constexpr int rounds = 50;
+    server_process server({"--threads", "4", "--line-rate", "0", "--autojoin", "#same"});
+    irc_client sender(server.port()), reader(server.port());
+    sender.register_as("sender", "", "#same");
+    reader.register_as("reader", "", "#same");
+    for (int i = 0; i < rounds; ++i) {
+        const auto n = std::to_string(i);
+        sender.send_line("PRIVMSG #same :line " + n);
+        sender.send_line("PING :sent-" + n);
+        sender.expect("PONG sala :sent-" + n);
+        reader.send_line("PING :asked-" + n);
+        bool seen = false;
+        for (const auto& line : reader.collect_until("PONG sala :asked-" + n))
+            seen = seen || line.ends_with(" PRIVMSG #same :line " + n);
+        INFO("round " << i << ": " << reader.transcript());
+        CHECK(seen);
+    }
+    require_clean_exit(server);
+}

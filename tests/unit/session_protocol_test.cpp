@@ -313,10 +313,23 @@ TEST_CASE("answers that come back through a room hold back the replies to later 
         {"TOPIC #new :hello", true},  // its TOPIC line is the room's broadcast
         {"NAMES #new", false},        // a directory query, awaited in place
         {"PRIVMSG #new :hi", false},  // no echo-message: nothing comes back
-        {"PING :tok", false},         // answered in place
+        {"PING :tok", false},         // the barrier: waits for the rooms told something, if any
+        {"PING :tok", false},         // then answered in place
         {"PART #new", true},          // its PART line is the room's broadcast
     };
     CHECK(waits == expected);
+}
+
+TEST_CASE("PING asks for a barrier before its PONG, so the PONG follows what earlier lines did to others",
+    "[irc][protocol][order]")
+{
+    const auto settings = test_settings();
+    session_protocol p(settings, "10.0.0.1");
+    register_as(p, "alice");
+    const auto out = p.on_line("PING :tok");
+    REQUIRE(out.size() == 2);
+    CHECK(std::holds_alternative<fx::barrier>(out[0]));
+    CHECK(sala::test::sent(out) == ":" + settings.server_name + " PONG " + settings.server_name + " :tok\r\n");
 }
 
 TEST_CASE("with echo-message a channel message waits for its echo; private messages never do",
