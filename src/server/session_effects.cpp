@@ -82,6 +82,22 @@ asio::awaitable<void> session::carry_out(irc::any_effect& e)
 
 namespace fx = irc::effect;
 
+namespace {
+
+// An event from `user` through `origin`, its session, and whether the session
+// waits for the room's answer.
+room_event event_from(const user_ptr& user, const session* origin, room_event::kind what, bool wants_answer)
+{
+    room_event ev;
+    ev.what = what;
+    ev.user = user;
+    ev.origin = origin;
+    ev.wants_answer = wants_answer;
+    return ev;
+}
+
+}  // namespace
+
 session::effect_step session::start(fx::send& e)
 {
     send_raw(std::move(e.text));
@@ -160,11 +176,7 @@ asio::awaitable<void> session::confirm_handed_over()
     // room at a time, as a session waits for one answer at a time.
     const auto keys = std::exchange(unconfirmed_rooms_, {});
     for (const auto& key : keys) {
-        room_event ev;
-        ev.what = room_event::kind::barrier;
-        ev.user = me_;
-        ev.origin = this;
-        ev.wants_answer = true;
+        auto ev = event_from(me_, this, room_event::kind::barrier, true);
         co_await tell_room(key, std::move(ev));
         co_await await_room_answer();
         if (ended_)
@@ -172,28 +184,21 @@ asio::awaitable<void> session::confirm_handed_over()
     }
 }
 
+
 asio::awaitable<void> session::part(fx::part& e)
 {
     if (auto r = take_room(e.key)) {
-        room_event ev;
-        ev.what = room_event::kind::part;
-        ev.user = me_;
+        auto ev = event_from(me_, this, room_event::kind::part, fx::answered_through_room(e));
         ev.line = std::move(e.line);
-        ev.origin = this;
-        ev.wants_answer = fx::answered_through_room(e);
         co_await tell_room(*r, std::move(ev));
     }
 }
 
 asio::awaitable<void> session::set_topic(fx::set_topic& e)
 {
-    room_event ev;
-    ev.what = room_event::kind::topic;
-    ev.user = me_;
+    auto ev = event_from(me_, this, room_event::kind::topic, fx::answered_through_room(e));
     ev.text = std::move(e.text);
     ev.line = std::move(e.line);
-    ev.origin = this;
-    ev.wants_answer = fx::answered_through_room(e);
     co_await tell_room(e.key, std::move(ev));
 }
 
@@ -201,19 +206,15 @@ asio::awaitable<void> session::say_in_channel(fx::channel_message& e)
 {
     if (e.is_chat && e.joined)
         ++home_.stats.received;
-    room_event ev;
-    ev.what = room_event::kind::message;
-    ev.user = me_;
+    auto ev = event_from(me_, this, room_event::kind::message, fx::answered_through_room(e));
     ev.line = std::move(e.line);
     ev.client_tags = std::move(e.client_tags);
     ev.is_chat = e.is_chat;
     ev.is_notice = e.notice;
     ev.status_prefix = e.status_prefix;
-    ev.origin = this;
-    ev.wants_answer = fx::answered_through_room(e);
     if (e.joined) {
         // Not waited for now; a later PING waits for it (effect::barrier).
-        if (!ev.wants_answer && std::find(unconfirmed_rooms_.begin(), unconfirmed_rooms_.end(), e.key) == unconfirmed_rooms_.end())
+        if (!ev.wants_answer && std::ranges::find(unconfirmed_rooms_, e.key) == unconfirmed_rooms_.end())
             unconfirmed_rooms_.push_back(e.key);
         co_await tell_room(e.key, std::move(ev));
         co_return;
@@ -228,36 +229,24 @@ asio::awaitable<void> session::say_in_channel(fx::channel_message& e)
 
 asio::awaitable<void> session::change_channel_modes(fx::channel_mode& e)
 {
-    room_event ev;
-    ev.what = room_event::kind::mode;
-    ev.user = me_;
+    auto ev = event_from(me_, this, room_event::kind::mode, fx::answered_through_room(e));
     ev.mode_params = std::move(e.params);
-    ev.origin = this;
-    ev.wants_answer = fx::answered_through_room(e);
     std::optional<irc::any_room_fact> missing = irc::room_fact::no_such_channel{e.name};
     co_await tell_any_room(e.key, e.name, std::move(ev), std::move(missing));
 }
 
 asio::awaitable<void> session::kick(fx::kick& e)
 {
-    room_event ev;
-    ev.what = room_event::kind::kick;
-    ev.user = me_;
+    auto ev = event_from(me_, this, room_event::kind::kick, fx::answered_through_room(e));
     ev.text = std::move(e.target);
     ev.line = std::move(e.reason);
-    ev.origin = this;
-    ev.wants_answer = fx::answered_through_room(e);
     co_await tell_room(e.key, std::move(ev));
 }
 
 asio::awaitable<void> session::invite(fx::invite& e)
 {
-    room_event ev;
-    ev.what = room_event::kind::invite;
-    ev.user = me_;
+    auto ev = event_from(me_, this, room_event::kind::invite, fx::answered_through_room(e));
     ev.text = std::move(e.target);
-    ev.origin = this;
-    ev.wants_answer = fx::answered_through_room(e);
     co_await tell_room(e.key, std::move(ev));
 }
 

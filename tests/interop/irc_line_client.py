@@ -1,4 +1,4 @@
-"""A raw IRC client for the accounts interop tests, on loopback only.
+"""A raw IRC client for the interop tests (accounts, moderation), on loopback only.
 
     irc_line_client.py register PORT NICK PASSWORD LOG
         Registers with NICK, waits for 001, sends REGISTER * * :PASSWORD and

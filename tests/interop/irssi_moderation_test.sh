@@ -135,45 +135,14 @@ wait_until "$WAIT_S" pane_shows 'Join to #room was synced' \
 wait_until "$WAIT_S" pane_shows '[#room]' || fail "#room is not irssi's active window after /join"
 echo "$NAME: irssi: $(pane_text | grep -F 'Join to #room was synced' | head -n1 | sed 's/^[0-9:]* *//')"
 
-# --- the socket client: logs every line, answers PING, sends what bash writes to
-# fd 3. One connection throughout, so the nick kicked and banned is the same.
-cat >"$WORK/client.py" <<'EOF'
-import os, select, socket, sys, time
-port, log_path = int(sys.argv[1]), sys.argv[2]
-log = open(log_path, "a", buffering=1)
-sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-sock.sendall(b"NICK member\r\nUSER member 0 * :socket member\r\n")
-inbuf, cmdbuf, stdin_open = b"", b"", True
-deadline = time.monotonic() + 150
-while time.monotonic() < deadline:
-    watched = [sock] + ([0] if stdin_open else [])
-    ready, _, _ = select.select(watched, [], [], 0.5)
-    if sock in ready:
-        data = sock.recv(65536)
-        if not data:
-            log.write("# connection closed\n")
-            break
-        inbuf += data
-        while b"\n" in inbuf:
-            raw, inbuf = inbuf.split(b"\n", 1)
-            line = raw.rstrip(b"\r").decode("utf-8", "replace")
-            log.write(line + "\n")
-            if line.startswith("PING "):
-                sock.sendall(("PONG " + line[5:] + "\r\n").encode())
-    if 0 in ready:
-        data = os.read(0, 4096)
-        if not data:
-            stdin_open = False
-        cmdbuf += data
-        while b"\n" in cmdbuf:
-            cmd, cmdbuf = cmdbuf.split(b"\n", 1)
-            sock.sendall(cmd + b"\r\n")
-EOF
+# --- the socket client (irc_line_client.py observe): logs every line, answers
+# PING, sends what bash writes to fd 3. One connection throughout, so the nick
+# kicked and banned is the same.
 mkfifo "$WORK/to_client" || fail "mkfifo failed"
 # Opened read-write first, so that neither this open nor the client's blocks
 # (a client that died at start would otherwise hang the script here).
 exec 3<>"$WORK/to_client"
-python3 "$WORK/client.py" "$PORT" "$SOCKET_LOG" <"$WORK/to_client" &
+python3 "$(dirname "${BASH_SOURCE[0]}")/irc_line_client.py" observe "$PORT" member "$SOCKET_LOG" <"$WORK/to_client" &
 CLIENT_PID=$!
 wait_until "$WAIT_S" socket_saw '^(@[^ ]* )?:[^ ]* 001 member ' || fail "the socket client did not register as member"
 
