@@ -50,6 +50,11 @@ struct server_config {
     std::string tls_key;   // PEM; empty: in tls_cert
     std::uint16_t tls_port = 6697;
     std::chrono::seconds sts_duration{300};  // how long clients keep to TLS once told (IRCv3 sts)
+    // The web port (README, "Web"): the web client and IRC over WebSocket.
+    std::uint16_t web_port = 8090;  // 0: no web port
+    std::string web_bind = "0.0.0.0";
+    std::vector<std::string> web_origins;  // allowed Origins, "*" any; empty: the page's own
+    std::string web_root;  // serve the web client from here, not the built-in copy
     [[nodiscard]] bool tls() const { return !tls_cert.empty(); }
     // Operator blocks (--oper NAME:HASH): OPER NAME password becomes +o when
     // the password verifies against the argon2id HASH.

@@ -72,6 +72,8 @@ asio::awaitable<status::snapshot> gather_snapshot(server_context& ctx)
         snap.tls.connections += report.stats.tls_open;
         snap.tls.handshakes += report.stats.tls_handshakes;
         snap.tls.handshake_failures += report.stats.tls_handshake_failures;
+        snap.web.websockets += report.stats.websocket_open;
+        snap.web.websockets_opened += report.stats.websocket_opened;
         for (std::size_t i = 0; i < snap.disconnects.size(); ++i)
             snap.disconnects[i] += report.stats.disconnects[i];
         idle_by_nick.merge(report.idle_by_nick);
@@ -114,6 +116,10 @@ asio::awaitable<status::snapshot> gather_snapshot(server_context& ctx)
         const auto h = ctx.store->stats();
         snap.history = {true, h.entries_stored, h.batches_written, h.appends_failed, h.queue_depth, h.commit_p50_us,
             h.commit_p99_us, h.database_bytes, h.entries_pruned, h.queries};
+    }
+    if (ctx.web) {
+        snap.web.enabled = true;
+        snap.web.port = ctx.web_port;
     }
     if (const auto certificate = ctx.tls.current()) {
         snap.tls.enabled = true;

@@ -49,6 +49,8 @@ std::string to_json(const snapshot& s)
                     {"certificate_sha256", s.tls.certificate_sha256}, {"connections", s.tls.connections},
                     {"handshakes", s.tls.handshakes}, {"handshake_failures", s.tls.handshake_failures},
                     {"reloads", s.tls.reloads}, {"reload_failures", s.tls.reload_failures}}},
+        {"web", json::object{{"enabled", s.web.enabled}, {"port", s.web.port}, {"websockets", s.web.websockets},
+                    {"websockets_opened", s.web.websockets_opened}}},
     };
     return json::serialize(root) + "\n";
 }
@@ -90,6 +92,8 @@ std::string to_prometheus(const snapshot& s)
     metric("sala_history_database_bytes", "gauge", "Size of the history database and its log.",
         s.history.database_bytes);
     metric("sala_tls_connections", "gauge", "Open TLS connections.", s.tls.connections);
+    metric("sala_websocket_connections", "gauge", "Open IRC-over-WebSocket connections.", s.web.websockets);
+    metric("sala_websockets_opened_total", "counter", "WebSocket upgrades on the web port.", s.web.websockets_opened);
     metric("sala_tls_handshakes_total", "counter", "TLS handshakes completed.", s.tls.handshakes);
     metric("sala_tls_handshake_failures_total", "counter", "TLS handshakes that failed or timed out.",
         s.tls.handshake_failures);

@@ -24,7 +24,7 @@ class Server:
         # None keeps the server's own limit, for tests of the limit itself.
         rate_args = ["--line-rate", str(line_rate)] if line_rate is not None else []
         self.proc = subprocess.Popen(
-            [binary, "--bind", HOST, "--port", "0", "--status-port", "0", "--db", db, "--autojoin", "",
+            [binary, "--bind", HOST, "--port", "0", "--status-port", "0", "--web-port", "0", "--db", db, "--autojoin", "",
              "--nick-grace", str(nick_grace), *rate_args, *tls_args, *extra],
             stdout=self.log, stderr=subprocess.STDOUT)
         try:

@@ -21,7 +21,7 @@ cleanup() {
 trap cleanup EXIT
 
 http_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$server_bin" --bind 127.0.0.1 --port 0 --db :memory: --status-port "$http_port" 2>"$work/server.log" &
+"$server_bin" --bind 127.0.0.1 --port 0 --db :memory: --status-port "$http_port" --web-port 0 2>"$work/server.log" &
 server_pid=$!
 irc_port=""
 for _ in $(seq 100); do

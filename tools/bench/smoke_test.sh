@@ -15,7 +15,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$server_bin" --bind 127.0.0.1 --port 0 --status-port 0 --db "$work/sala.db" --line-rate 0 --max-per-ip 10000 \
+"$server_bin" --bind 127.0.0.1 --port 0 --status-port 0 --web-port 0 --db "$work/sala.db" --line-rate 0 --max-per-ip 10000 \
   --autojoin '' >"$work/server.log" 2>&1 &
 server_pid=$!
 port=

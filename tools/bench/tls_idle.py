@@ -38,7 +38,7 @@ def start_server(binary, d, cert, key):
     log = open(os.path.join(d, "server.log"), "w")
     proc = subprocess.Popen(
         [binary, "--bind", HOST, "--port", "0", "--tls-port", "0", "--tls-cert", cert, "--tls-key", key,
-         "--status-port", "0", "--no-history", "--autojoin", "", "--threads", "2", "--max-per-ip", "100000",
+         "--status-port", "0", "--web-port", "0", "--no-history", "--autojoin", "", "--threads", "2", "--max-per-ip", "100000",
          "--log-level", "warn", "--registration-timeout", "300"],
         stdout=log, stderr=subprocess.STDOUT)
     end = time.monotonic() + RUN_LIMIT_S
