@@ -48,10 +48,11 @@ response error_response(unsigned version, http::status code, std::string_view wh
 }  // namespace
 
 struct http_server::state : std::enable_shared_from_this<state> {
-    state(asio::io_context& c, http_options o, snapshot_source s)
+    state(asio::io_context& c, http_options o, snapshot_source s, snapshot_source samples_from)
         : ctx(c)
         , options(std::move(o))
         , source(std::move(s))
+        , sample_source(samples_from ? std::move(samples_from) : source)
         , acceptor(c)
         , samples(options.sample_interval, options.sample_window)
         , sample_timer(c)
@@ -61,6 +62,7 @@ struct http_server::state : std::enable_shared_from_this<state> {
     asio::io_context& ctx;
     http_options options;
     snapshot_source source;
+    snapshot_source sample_source;
     tcp::acceptor acceptor;
     // Touched only by coroutines on ctx's one thread, so no lock.
     sampler samples;
@@ -153,7 +155,7 @@ asio::awaitable<void> sample_loop(std::shared_ptr<http_server::state> st)
 {
     auto next = std::chrono::steady_clock::now();
     while (st->acceptor.is_open()) {
-        auto snap = co_await st->source();
+        auto snap = co_await st->sample_source();
         st->samples.add(monotonic_now(), counters_of(snap));
         next += st->options.sample_interval;
         const auto now = std::chrono::steady_clock::now();
@@ -184,8 +186,9 @@ asio::awaitable<void> accept_loop(std::shared_ptr<http_server::state> st)
 
 }  // namespace
 
-http_server::http_server(asio::io_context& ctx, http_options options, snapshot_source source)
-    : state_(std::make_shared<state>(ctx, std::move(options), std::move(source)))
+http_server::http_server(
+    asio::io_context& ctx, http_options options, snapshot_source source, snapshot_source sample_source)
+    : state_(std::make_shared<state>(ctx, std::move(options), std::move(source), std::move(sample_source)))
 {
     const tcp::endpoint endpoint(asio::ip::make_address(state_->options.bind), state_->options.port);
     state_->acceptor.open(endpoint.protocol());

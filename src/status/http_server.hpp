@@ -35,7 +35,10 @@ struct http_options {
 class http_server {
 public:
     // Binds and listens; throws boost::system::system_error when it cannot.
-    http_server(boost::asio::io_context& ctx, http_options options, snapshot_source source);
+    // `sample_source` feeds the charts and needs only the counters that
+    // sample_counters keeps; empty: `source` is used.
+    http_server(boost::asio::io_context& ctx, http_options options, snapshot_source source,
+        snapshot_source sample_source = {});
     ~http_server();
 
     void start();
