@@ -79,6 +79,11 @@ options_result parse_options(int argc, const char* const* argv)
     app.add_option("--status-timeout", cfg.status_timeout, "Seconds an HTTP client has to send its request")
         ->check(CLI::Range(0.01, 3600.0))
         ->capture_default_str();
+    // Each sample gathers figures from every shard, so not much more often than 10/s.
+    app.add_option("--status-sample-interval", cfg.status_sample_interval,
+           "Seconds between the points of the status page's charts (they cover 10 minutes)")
+        ->check(CLI::Range(0.1, 600.0))
+        ->capture_default_str();
 
     app.add_option("--max-line", lim.max_line, "Longest line without tags, in bytes (longer gets 417)")
         ->check(CLI::Range(std::size_t{64}, std::size_t{65536}))

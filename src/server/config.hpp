@@ -28,6 +28,7 @@ struct server_config {
     std::uint16_t status_port = 8080;  // 0: no status endpoint
     std::size_t status_max_users = 1000;
     double status_timeout = 10;  // seconds to send a whole HTTP request
+    double status_sample_interval = 5;  // seconds between the status page's chart points
     // How long SIGTERM waits for clients to take their last words before the
     // remaining connections are dropped.
     std::chrono::milliseconds shutdown_grace{3000};

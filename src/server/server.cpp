@@ -202,7 +202,10 @@ int run_server(server_config config)
             options.bind = ctx.config.status_bind;
             options.port = ctx.config.status_port;
             options.read_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(ctx.config.status_timeout * 1000));
-            status_server.emplace(status_ctx, options, [&ctx] { return gather_snapshot(ctx); });
+            options.sample_interval =
+                std::chrono::milliseconds(static_cast<std::int64_t>(ctx.config.status_sample_interval * 1000));
+            status_server.emplace(status_ctx, options, [&ctx] { return gather_snapshot(ctx); },
+                [&ctx] { return gather_snapshot(ctx, snapshot_detail::counters); });
         } catch (const std::exception& e) {
             spdlog::critical("cannot serve status on {}:{}: {}", ctx.config.status_bind, ctx.config.status_port, e.what());
             return 1;
