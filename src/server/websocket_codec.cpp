@@ -84,9 +84,16 @@ std::optional<decoder::event> decoder::next()
     if (done_)
         return std::nullopt;
     if (message_type_ == opcode::continuation)
-        message_.clear();  // the last whole message was handed out
+        std::string().swap(message_);  // the last whole message was handed out
     for (;;) {
         const std::string_view in(buffer_.data() + consumed_, buffer_.size() - consumed_);
+        if (in.empty()) {
+            // All read: an idle connection keeps no buffers.
+            std::string().swap(buffer_);
+            std::string().swap(control_);
+            consumed_ = 0;
+            return std::nullopt;
+        }
         if (in.size() < 2)
             return std::nullopt;
         const auto b0 = static_cast<std::uint8_t>(in[0]);
