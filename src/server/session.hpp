@@ -105,6 +105,9 @@ public:
 
 private:
     asio::awaitable<void> read_loop();
+    // The bytes just read into the shard's buffer: their lines carried out.
+    // False when the session must end.
+    asio::awaitable<bool> handle_input(std::size_t n);
     // TLS: completes the handshake before any line is read; false when it
     // failed or ran out of time (the session then ends).
     asio::awaitable<bool> tls_handshake();
