@@ -270,7 +270,7 @@ asio::awaitable<bool> session::handle_input(std::size_t n)
                 co_return false;
         }
         if (web_end && !closing_) {
-            web_close_code_ = web_end->code;
+            web_->close_later(web_end->code, web_end->error_text);
             if (!web_end->error_text.empty()) {
                 close_after_flush(web_end->error_text, disconnect_reason::error, web_end->error_text);
             } else {
@@ -538,7 +538,7 @@ bool session::write_now_web(boost::system::error_code& ec)
             continue;
         }
         if (flush_then_close_ && web_->upgraded() && !web_->close_sent()) {
-            web_->close(web_close_code_, reason_);
+            web_->close_now();
             continue;
         }
         return true;
@@ -677,8 +677,8 @@ void session::close_after_flush(const std::string& text, disconnect_reason why, 
     // A web client gets them only over an open WebSocket, then a close frame.
     if (!web_ || (web_->upgraded() && !web_->close_sent() && !text.empty()))
         outbox_.push_unbounded(make_plain("ERROR :" + text + "\r\n"), plain);
-    if (web_ && web_close_code_ == websocket::close_code::normal)
-        web_close_code_ = close_code_for(why);
+    if (web_)
+        web_->close_later(close_code_for(why), text);
     closing_ = true;
     proto_.closing();
     flush_then_close_ = true;
@@ -707,6 +707,11 @@ void session::begin_shutdown()
 
 void session::disconnect(const std::string& text)
 {
+    // Put out by someone else (KILL, a K-line, GHOST): a policy, not the
+    // client's own choice, for a browser that shows why.
+    if (web_ && !closing_)
+        web_->close_later(websocket::close_code::policy_violation,
+            "Closing Link: " + proto_.host() + " (" + text + ")");
     if (!closing_)
         close_after_flush("Closing Link: " + proto_.host() + " (" + text + ")", disconnect_reason::quit, text);
 }

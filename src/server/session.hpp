@@ -25,7 +25,6 @@
 #include "server/outbox.hpp"
 #include "server/outgoing.hpp"
 #include "server/tls_connection.hpp"
-#include "server/websocket_codec.hpp"
 
 namespace sala::server {
 
@@ -266,7 +265,6 @@ private:
     shard_socket socket_;
     std::unique_ptr<tls_connection> tls_;  // null: plain connection
     std::unique_ptr<web_connection> web_;  // null: an IRC port
-    websocket::close_code web_close_code_ = websocket::close_code::normal;
     // The reader sleeps on it: input rate limiting, or a room's answer to come.
     shard_timer read_pause_;
 

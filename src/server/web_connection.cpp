@@ -211,6 +211,20 @@ void web_connection::close(close_code code, std::string_view reason)
     websocket::append_close(out_, code, reason);
 }
 
+void web_connection::close_later(close_code code, std::string_view reason)
+{
+    if (close_chosen_)
+        return;
+    close_chosen_ = true;
+    close_code_ = code;
+    close_reason_ = reason;
+}
+
+void web_connection::close_now()
+{
+    close(close_code_, close_reason_);
+}
+
 void web_connection::consume(std::size_t n)
 {
     out_written_ += n;

@@ -52,6 +52,11 @@ public:
     // Stages the close frame, once.
     void close(websocket::close_code code, std::string_view reason);
     [[nodiscard]] bool close_sent() const { return close_sent_; }
+    // The close frame to send once the last words are written: the first
+    // reason given wins (a protocol error over the generic close after it).
+    void close_later(websocket::close_code code, std::string_view reason);
+    // Stages the frame close_later() chose (1000 without one), once.
+    void close_now();
 
     // What to write next, in order; consume(n) once n bytes were written.
     [[nodiscard]] std::string_view output() const { return std::string_view(out_).substr(out_written_); }
@@ -76,6 +81,9 @@ private:
     bool upgraded_ = false;
     bool binary_ = false;
     bool close_sent_ = false;
+    bool close_chosen_ = false;
+    websocket::close_code close_code_ = websocket::close_code::normal;
+    std::string close_reason_;
 };
 
 }  // namespace sala::server
