@@ -87,6 +87,9 @@ server_process::server_process(launch_options options)
     // collide, so it is off unless a test asks for it.
     if (std::find(extra_args.begin(), extra_args.end(), "--status-port") == extra_args.end())
         args.insert(args.end(), {"--status-port", "0"});
+    // The same for the web listener's default port 8090.
+    if (std::find(extra_args.begin(), extra_args.end(), "--web-port") == extra_args.end())
+        args.insert(args.end(), {"--web-port", "0"});
     // Nor may they share the default database file in the working directory.
     if (std::find(extra_args.begin(), extra_args.end(), "--db") == extra_args.end())
         args.insert(args.end(), {"--db", ":memory:"});
