@@ -33,6 +33,13 @@ Cases:
                 headers), HEAD works, keep-alive serves several requests on
                 one connection; 404, 405, 431, 400 and 426 (with
                 Sec-WebSocket-Version: 13), each closing the connection
+  shutdown      SIGTERM: a WebSocket user gets ERROR and close 1001
+  timeout       --registration-timeout 1: an HTTP connection that sends
+                nothing or half a request is closed; a WebSocket that never
+                registers gets ERROR and close 1008
+  tls           with a certificate the web port speaks TLS: the page, wss
+                chat with a TCP user, Origin https:// (http:// is refused),
+                and plain HTTP is not served
   no_web        --web-port 0: no web listener (no "web on" in the log)
 
 Every server frame is checked as a client relies on it: unmasked, never
@@ -41,6 +48,7 @@ says (ws_client.py). Every wait has a deadline; no case sleeps. Loopback only.
 Usage: websocket_test.py CHAT_SERVER [case ...]
 """
 import re
+import signal
 import socket
 import sys
 import threading
@@ -48,9 +56,10 @@ import time
 
 from channel_checks import answered, is_error, join, said, sent_by, user
 from irc_test_client import Client, Server, command_of, params_of
-from loopback_checks import DEADLINE_S, HOST, Failure, check, eventually, run_cases
-from ws_client import (BINARY, BINARY_PROTOCOL, CLOSE, PING, PONG, TEXT, TEXT_PROTOCOL, Reader, WsClient,
-                       attempt_upgrade, encode_frame, exchange, http_request, read_response)
+from loopback_checks import DEADLINE_S, HOST, Failure, check, client_context, eventually, make_certificate, run_cases
+from ws_client import (BINARY, BINARY_PROTOCOL, PING, PONG, TEXT, TEXT_PROTOCOL, Reader, WsClient, attempt_upgrade,
+                       encode_frame, exchange, http_request, read_response)
+from ws_client import connect as ws_connect
 
 CSP = ("default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self'; "
        "script-src 'self'; base-uri 'none'; frame-ancestors 'none'")
@@ -64,13 +73,13 @@ def free_port():
         return s.getsockname()[1]
 
 
-def web_server(binary, d, extra=(), line_rate=0):
+def web_server(binary, d, extra=(), line_rate=0, tls=None):
     """A server with its web listener on a free loopback port. Another
     process may take the port between the probe and the server's bind:
     then a new port is tried, three times at most."""
     for attempt in range(3):
         try:
-            return Server(binary, d, extra=extra, line_rate=line_rate, web_port=free_port())
+            return Server(binary, d, extra=extra, line_rate=line_rate, web_port=free_port(), tls=tls)
         except Failure:
             if attempt == 2:
                 raise
@@ -94,9 +103,9 @@ def chat_both_ways(ws, tcp, channel, what):
                   f"{what}: {receiver.nick} got {line!r} from {sender.nick}")
 
 
-def pair_in_channel(port, channel, ws_nick, tcp_nick, protocols):
-    ws = WsClient(port, ws_nick, protocols=protocols)
-    tcp = user(port, tcp_nick)
+def pair_in_channel(server, channel, ws_nick, tcp_nick, protocols):
+    ws = WsClient(server.web_port, ws_nick, protocols=protocols)
+    tcp = user(server.port, tcp_nick)
     join(ws, channel)
     join(tcp, channel)
     ws.expect(sent_by(tcp_nick, "JOIN", f":?{re.escape(channel)}"), f"{tcp_nick}'s JOIN at {ws_nick}")
@@ -142,7 +151,7 @@ def case_subprotocols(binary, d):
         ]
         for label, offered, chosen, opcode in variants:
             what = f"subprotocols offered {offered}"
-            ws, tcp = pair_in_channel(server.web_port, f"#{label}", f"ws{label}", f"tcp{label}", offered)
+            ws, tcp = pair_in_channel(server, f"#{label}", f"ws{label}", f"tcp{label}", offered)
             check(ws.response.header("sec-websocket-protocol") == chosen,
                   f"{what}: expected Sec-WebSocket-Protocol {chosen}, got {ws.response}")
             check(ws.data_opcode == opcode, f"{what}: expected opcode {opcode}")
@@ -162,7 +171,7 @@ def case_subprotocols(binary, d):
 def case_ping_close(binary, d):
     server = web_server(binary, d)
     try:
-        ws, tcp = pair_in_channel(server.web_port, "#c", "alice", "bob", [TEXT_PROTOCOL])
+        ws, tcp = pair_in_channel(server, "#c", "alice", "bob", [TEXT_PROTOCOL])
         for payload in (b"are you there? 42", b""):
             ws.send_frame(PING, payload)
             end = time.monotonic() + DEADLINE_S
@@ -203,7 +212,7 @@ def case_ping_close(binary, d):
 def case_oversize(binary, d):
     server = web_server(binary, d)
     try:
-        ws, tcp = pair_in_channel(server.web_port, "#c", "alice", "bob", [TEXT_PROTOCOL])
+        ws, tcp = pair_in_channel(server, "#c", "alice", "bob", [TEXT_PROTOCOL])
         # Over IRC's 512 bytes but under the message limit: the same 417 a TCP user gets.
         ws.send("PRIVMSG #c :" + "x" * 600 + "\r\n")
         errors = [l for l in answered(ws, "a 600-byte line") if is_error(l)]
@@ -236,7 +245,7 @@ def case_oversize(binary, d):
 def case_protocol(binary, d):
     server = web_server(binary, d)
     try:
-        ws, tcp = pair_in_channel(server.web_port, "#c", "alice", "bob", [TEXT_PROTOCOL])
+        ws, tcp = pair_in_channel(server, "#c", "alice", "bob", [TEXT_PROTOCOL])
         ws.send_message("PRIVMSG #c :one\r\nPRIVMSG #c :two")
         for text in ("one", "two"):
             line = tcp.expect(said(text), f"line {text!r} of a two-line message")
@@ -442,7 +451,7 @@ def case_http(binary, d):
         port = server.web_port
         page, reader = exchange(port, http_request("GET", "/", port))
         check_page(page, "GET /")
-        check(b"<html" in page.body.lower(), f"GET /: not an HTML page: {page.body[:200]!r}")
+        check(page.body.lower().startswith(b"<!doctype html"), f"GET /: not an HTML page: {page.body[:200]!r}")
         # Keep-alive: HEAD, then GET again on the same connection.
         reader.sock.sendall(http_request("HEAD", "/", port))
         head = read_response(reader, head_only=True)
@@ -474,6 +483,66 @@ def case_http(binary, d):
         server.stop()
 
 
+def case_shutdown(binary, d):
+    server = web_server(binary, d, extra=["--shutdown-grace", "1"])
+    try:
+        ws = WsClient(server.web_port, "alice", protocols=[TEXT_PROTOCOL])
+        join(ws, "#c")
+        server.proc.send_signal(signal.SIGTERM)
+        closed_with(ws, 1001, "the server shutting down")
+        server.proc.wait(timeout=DEADLINE_S)
+    finally:
+        server.stop()
+
+
+def case_timeout(binary, d):
+    server = web_server(binary, d, extra=["--registration-timeout", "1"])
+    try:
+        for label, request in (("nothing", b""), ("half a request", b"GET / HTTP/1.1\r\nHost: x\r\n")):
+            s = ws_connect(server.web_port)
+            s.sendall(request)
+            started = time.monotonic()
+            rest = Reader(s).wait_eof(f"the server to close a connection that sent {label}")
+            check(not rest.startswith(b"HTTP/1.1 2"), f"{label}: answered {rest[:200]!r}")
+            print(f"  {label}: closed after {time.monotonic() - started:.1f} s, having sent {rest[:40]!r}")
+            s.close()
+        # Upgraded but never registered: an IRC registration timeout.
+        ws = WsClient(server.web_port, protocols=[TEXT_PROTOCOL])
+        closed_with(ws, 1008, "a WebSocket that never registers")
+    finally:
+        server.stop()
+
+
+def case_tls(binary, d):
+    cert, key = make_certificate(d, "server")
+    server = web_server(binary, d, extra=["--registration-timeout", "5"], tls=(cert, key))
+    try:
+        port = server.web_port
+        ctx = client_context(trust=cert)
+        page, reader = exchange(port, http_request("GET", "/", port), tls=ctx)
+        check_page(page, "GET / over TLS")
+        reader.sock.close()
+        tcp = user(server.port, "bob")
+        join(tcp, "#c")
+        ws = WsClient(port, "alice", protocols=[TEXT_PROTOCOL], tls=ctx, origin=f"https://{HOST}:{port}")
+        join(ws, "#c")
+        tcp.expect(sent_by("alice", "JOIN", ":?#c"), "alice's JOIN over wss")
+        chat_both_ways(ws, tcp, "#c", "over wss")
+        response, reader = attempt_upgrade(port, protocols=[TEXT_PROTOCOL], origin=f"http://{HOST}:{port}", tls=ctx)
+        check(response.status == 403, f"wss with Origin http://{HOST}:{port}: expected 403, got {response}")
+        reader.sock.close()
+        # Plain HTTP on the TLS web port gets no page.
+        s = ws_connect(port)
+        s.sendall(http_request("GET", "/", port))
+        rest = Reader(s).wait_eof("the server to close a plain HTTP request on its TLS web port")
+        check(b"HTTP/1.1 200" not in rest, f"plain HTTP on the TLS web port was served: {rest[:200]!r}")
+        s.close()
+        ws.close()
+        tcp.close()
+    finally:
+        server.stop()
+
+
 def case_no_web(binary, d):
     server = Server(binary, d)  # --web-port 0
     try:
@@ -493,6 +562,9 @@ CASES = {
     "sendq": case_sendq,
     "origin": case_origin,
     "http": case_http,
+    "shutdown": case_shutdown,
+    "timeout": case_timeout,
+    "tls": case_tls,
     "no_web": case_no_web,
 }
 

@@ -13,6 +13,7 @@ import collections
 import hashlib
 import os
 import socket
+import ssl
 import struct
 import time
 
@@ -53,15 +54,16 @@ class HttpResponse:
         return repr(self.raw[:600])
 
 
-def connect(port, rcvbuf=None):
+def connect(port, rcvbuf=None, tls=None):
     """A TCP connection to the loopback port; rcvbuf, when given, is set
-    before connecting so that the window the server sees is small."""
+    before connecting so that the window the server sees is small; tls, an
+    ssl.SSLContext, wraps it."""
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     if rcvbuf:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
     s.settimeout(DEADLINE_S)
     s.connect((HOST, port))
-    return s
+    return tls.wrap_socket(s, server_hostname="localhost") if tls else s
 
 
 class Reader:
@@ -82,7 +84,7 @@ class Reader:
             chunk = self.sock.recv(65536)
         except socket.timeout:
             raise Failure(f"timed out waiting for {what}")
-        except ConnectionError as e:
+        except (ConnectionError, ssl.SSLError) as e:
             raise Closed(f"connection failed ({e}) while waiting for {what}")
         if not chunk:
             raise Closed(f"connection closed while waiting for {what}")
@@ -132,9 +134,9 @@ def http_request(method, path, port, headers=(), host=None):
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
 
-def exchange(port, request, head_only=False):
+def exchange(port, request, head_only=False, tls=None):
     """Sends raw request bytes on a new connection; returns (response, reader)."""
-    s = connect(port)
+    s = connect(port, tls=tls)
     s.sendall(request)
     reader = Reader(s)
     return read_response(reader, head_only), reader
@@ -239,11 +241,12 @@ def expected_accept(key):
 def attempt_upgrade(port, **kwargs):
     """Sends an opening handshake; returns (response, reader), whatever the answer."""
     rcvbuf = kwargs.pop("rcvbuf", None)
+    tls = kwargs.pop("tls", None)
     request, key = upgrade_request(port, **kwargs)
-    s = connect(port, rcvbuf)
+    s = connect(port, rcvbuf, tls)
     s.sendall(request)
     reader = Reader(s)
-    response = read_response(reader, head_only=True)
+    response = read_response(reader)  # a 101 has no body, a refusal may
     response.key = key
     return response, reader
 
@@ -267,9 +270,9 @@ class WsClient:
     end read). The frame type of the server's messages is checked against
     the subprotocol: binary frames for binary.ircv3.net, text otherwise."""
 
-    def __init__(self, port, nick=None, protocols=None, origin=None, headers=(), rcvbuf=None):
+    def __init__(self, port, nick=None, protocols=None, origin=None, headers=(), rcvbuf=None, tls=None):
         self.response, self.reader = attempt_upgrade(port, protocols=protocols, origin=origin, headers=headers,
-                                                     rcvbuf=rcvbuf)
+                                                     rcvbuf=rcvbuf, tls=tls)
         self.protocol = check_switched(self.response, protocols)
         self.sock = self.reader.sock
         self.data_opcode = BINARY if self.protocol == BINARY_PROTOCOL else TEXT
