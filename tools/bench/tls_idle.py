@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """What an idle connection costs the server: plain, over TLS, over WebSocket.
 
-Starts chat-server with a fresh self-signed certificate and its web listener,
-opens N connections to the plain port, the TLS port or the web port
-(WebSocket upgrade at /irc, text.ircv3.net), registers each (NICK/USER,
+Starts chat-server with a fresh self-signed certificate (or, for WebSocket,
+with its web listener and no certificate, since the web port would then
+speak TLS), opens N connections to the plain port, the TLS port or the web
+port (WebSocket upgrade at /irc, text.ircv3.net), registers each (NICK/USER,
 waits for 001), lets them sit, and reads the server's RSS from /proc before
 and after: the difference over N is the cost of one idle registered
 connection. The kinds alternate, each run on a fresh server; medians (min,
@@ -47,12 +48,15 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_server(binary, d, cert, key, web_port):
-    """The server; returns (process, log, {kind: port})."""
+def start_server(binary, d, cert, key, kind):
+    """The server; returns (process, log, the port for kind). With a
+    certificate the web port would speak TLS, so the WebSocket runs go
+    without one: plain WebSocket beside plain TCP."""
     log = open(os.path.join(d, "server.log"), "w")
+    web_port = free_port() if kind == "ws" else 0
+    tls_args = [] if kind == "ws" else ["--tls-port", "0", "--tls-cert", cert, "--tls-key", key]
     proc = subprocess.Popen(
-        [binary, "--bind", HOST, "--port", "0", "--tls-port", "0", "--tls-cert", cert, "--tls-key", key,
-         "--web-bind", HOST, "--web-port", str(web_port),
+        [binary, "--bind", HOST, "--port", "0", *tls_args, "--web-bind", HOST, "--web-port", str(web_port),
          "--status-port", "0", "--no-history", "--autojoin", "", "--threads", "2", "--max-per-ip", "100000",
          "--log-level", "warn", "--registration-timeout", "300"],
         stdout=log, stderr=subprocess.STDOUT)
@@ -61,13 +65,15 @@ def start_server(binary, d, cert, key, web_port):
         text = open(os.path.join(d, "server.log")).read()
         # --log-level warn hides the port lines: ask the kernel instead.
         ports = listening_ports(proc.pid)
-        if len(ports) == 3 and web_port in ports:
+        if len(ports) == 2 and (kind != "ws" or web_port in ports):
             break
         if proc.poll() is not None or time.monotonic() > end:
             raise SystemExit("server did not start: " + text)
         time.sleep(0.05)
-    plain, tls = [p for p in ports if p != web_port]
-    return proc, log, {"plain": plain, "tls": tls, "ws": web_port}
+    if kind == "ws":
+        return proc, log, web_port
+    plain, tls = ports
+    return proc, log, plain if kind == "plain" else tls
 
 
 def listening_ports(pid):
@@ -162,7 +168,7 @@ def one_run(binary, n, kind):
         subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                         "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost"],
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        proc, log, ports = start_server(binary, d, cert, key, free_port())
+        proc, log, port = start_server(binary, d, cert, key, kind)
         try:
             time.sleep(0.5)  # let start-up allocations settle before the baseline
             before = rss_bytes(proc.pid)
@@ -171,7 +177,7 @@ def one_run(binary, n, kind):
                 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
                 ctx.check_hostname = False
                 ctx.verify_mode = ssl.CERT_NONE
-            conns = open_all(ports[kind], n, ctx, kind == "ws")
+            conns = open_all(port, n, ctx, kind == "ws")
             # Idle: whatever is released when idle has been (the server gives
             # the heap's free pages back once handshakes pause, at most every 2 s).
             time.sleep(3)
