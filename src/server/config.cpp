@@ -57,11 +57,32 @@ options_result parse_options(int argc, const char* const* argv)
     app.add_option("--status-port", cfg.status_port, "HTTP port of /status, /metrics and / (0: no endpoint)")
         ->capture_default_str();
     app.add_option("--status-bind", cfg.status_bind, "Address of the status endpoint")->capture_default_str();
+    app.add_option("--web-port", cfg.web_port, "Port of the web client and IRC over WebSocket (0: no web port)")
+        ->capture_default_str();
+    app.add_option("--web-bind", cfg.web_bind, "Address of the web port")->capture_default_str();
+    app.add_option("--web-root", cfg.web_root,
+           "Serve the web client from this directory, read at start, instead of the built-in copy")
+        ->check(CLI::ExistingDirectory);
+    app.add_option("--web-origins", cfg.web_origins,
+           "Origins whose pages may open IRC over WebSocket, comma-separated, * for any (default: the page's own)")
+        ->delimiter(',')
+        ->check(CLI::Validator(
+            [](std::string& origin) -> std::string {
+                if (origin == "*" || origin.starts_with("http://") || origin.starts_with("https://"))
+                    return {};
+                return "an origin is * or scheme://host[:port], such as https://chat.example.org";
+            },
+            "ORIGIN"));
     app.add_option("--status-max-users", cfg.status_max_users, "Users listed in /status at most")
         ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 30))
         ->capture_default_str();
     app.add_option("--status-timeout", cfg.status_timeout, "Seconds an HTTP client has to send its request")
         ->check(CLI::Range(0.01, 3600.0))
+        ->capture_default_str();
+    // Each sample gathers figures from every shard, so not much more often than 10/s.
+    app.add_option("--status-sample-interval", cfg.status_sample_interval,
+           "Seconds between the points of the status page's charts (they cover 10 minutes)")
+        ->check(CLI::Range(0.1, 600.0))
         ->capture_default_str();
 
     app.add_option("--max-line", lim.max_line, "Longest line without tags, in bytes (longer gets 417)")

@@ -28,6 +28,7 @@ struct server_config {
     std::uint16_t status_port = 8080;  // 0: no status endpoint
     std::size_t status_max_users = 1000;
     double status_timeout = 10;  // seconds to send a whole HTTP request
+    double status_sample_interval = 5;  // seconds between the status page's chart points
     // How long SIGTERM waits for clients to take their last words before the
     // remaining connections are dropped.
     std::chrono::milliseconds shutdown_grace{3000};
@@ -50,6 +51,11 @@ struct server_config {
     std::string tls_key;   // PEM; empty: in tls_cert
     std::uint16_t tls_port = 6697;
     std::chrono::seconds sts_duration{300};  // how long clients keep to TLS once told (IRCv3 sts)
+    // The web port (README, "Web"): the web client and IRC over WebSocket.
+    std::uint16_t web_port = 8090;  // 0: no web port
+    std::string web_bind = "0.0.0.0";
+    std::vector<std::string> web_origins;  // allowed Origins, "*" any; empty: the page's own
+    std::string web_root;  // serve the web client from here, not the built-in copy
     [[nodiscard]] bool tls() const { return !tls_cert.empty(); }
     // Operator blocks (--oper NAME:HASH): OPER NAME password becomes +o when
     // the password verifies against the argon2id HASH.

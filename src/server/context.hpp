@@ -50,6 +50,8 @@ struct shard_stats {
     std::uint64_t tls_open = 0;                // TLS connections now
     std::uint64_t tls_handshakes = 0;          // completed
     std::uint64_t tls_handshake_failures = 0;  // failed or timed out
+    std::uint64_t websocket_open = 0;          // IRC-over-WebSocket connections now
+    std::uint64_t websocket_opened = 0;        // upgrades on the web port
     status::disconnect_counters disconnects{};
     // Lines run per command (STATS m), by row of session_protocol's command table.
     std::vector<std::uint64_t> commands = std::vector<std::uint64_t>(irc::session_protocol::command_count());
@@ -107,6 +109,9 @@ struct server_context {
     // The TLS port's certificate (empty slot: no TLS); SIGHUP replaces it.
     tls_slot tls;
     std::atomic<std::uint64_t> tls_reloads{0};
+    // The web port's pages and origin policy; null when the web port is off.
+    std::shared_ptr<const class web_site> web;
+    std::uint16_t web_port = 0;  // as bound
     // The MOTD read again by SIGHUP (empty slot: the one read at start, in
     // `protocol`); sessions look at the version before each line.
     shared_slot<const std::vector<std::string>> motd;

@@ -23,14 +23,16 @@ void open_and_listen(asio::ip::tcp::acceptor& acceptor, const asio::ip::tcp::end
 
 }  // namespace
 
-listener::listener(server_context& ctx, const asio::ip::tcp::endpoint& endpoint,
-    const std::optional<asio::ip::tcp::endpoint>& tls_endpoint)
-    : ctx_(ctx), plain_(ctx.shards.front()->ctx)
+listener::listener(server_context& ctx, const endpoints& where) : ctx_(ctx), plain_(ctx.shards.front()->ctx)
 {
-    open_and_listen(plain_, endpoint);
-    if (tls_endpoint) {
+    open_and_listen(plain_, where.plain);
+    if (where.tls) {
         tls_.emplace(ctx.shards.front()->ctx);
-        open_and_listen(*tls_, *tls_endpoint);
+        open_and_listen(*tls_, *where.tls);
+    }
+    if (where.web) {
+        web_.emplace(ctx.shards.front()->ctx);
+        open_and_listen(*web_, *where.web);
     }
 }
 
@@ -41,12 +43,21 @@ std::optional<asio::ip::tcp::endpoint> listener::tls_endpoint() const
     return tls_->local_endpoint();
 }
 
+std::optional<asio::ip::tcp::endpoint> listener::web_endpoint() const
+{
+    if (!web_)
+        return std::nullopt;
+    return web_->local_endpoint();
+}
+
 void listener::start()
 {
     auto& hub = ctx_.shards.front()->ctx;
-    asio::co_spawn(hub, run(this, &plain_, false), log_exceptions{"listener"});
+    asio::co_spawn(hub, run(this, &plain_, port_kind::plain), log_exceptions{"listener"});
     if (tls_)
-        asio::co_spawn(hub, run(this, &*tls_, true), log_exceptions{"tls listener"});
+        asio::co_spawn(hub, run(this, &*tls_, port_kind::tls), log_exceptions{"tls listener"});
+    if (web_)
+        asio::co_spawn(hub, run(this, &*web_, port_kind::web), log_exceptions{"web listener"});
 }
 
 void listener::close()
@@ -55,6 +66,8 @@ void listener::close()
     plain_.close(ignored);
     if (tls_)
         tls_->close(ignored);
+    if (web_)
+        web_->close(ignored);
 }
 
 void listener::release(const std::string& ip)
@@ -64,7 +77,7 @@ void listener::release(const std::string& ip)
         per_ip_.erase(it);
 }
 
-asio::awaitable<void> listener::run(listener* self, asio::ip::tcp::acceptor* acceptor, bool tls)
+asio::awaitable<void> listener::run(listener* self, asio::ip::tcp::acceptor* acceptor, port_kind kind)
 {
     auto& ctx = self->ctx_;
     asio::steady_timer backoff(ctx.shards.front()->ctx);
@@ -100,10 +113,10 @@ asio::awaitable<void> listener::run(listener* self, asio::ip::tcp::acceptor* acc
         auto& count = self->per_ip_[ip];
         if (count >= ctx.config.limits.max_per_ip) {
             // A fresh socket's send buffer is empty, so this short write does
-            // not block. A TLS client could not read it: it is just closed.
+            // not block. A TLS or web client could not read it: it is just closed.
             static constexpr std::string_view refusal = "ERROR :Too many connections from your address\r\n";
             boost::system::error_code ignored;
-            if (!tls)
+            if (kind == port_kind::plain)
                 asio::write(socket, asio::buffer(refusal), ignored);
             socket.close(ignored);
             spdlog::info("refuse {}: {} connections already", ip, count);
@@ -112,12 +125,14 @@ asio::awaitable<void> listener::run(listener* self, asio::ip::tcp::acceptor* acc
         ++count;
         ++ctx.live_sessions;
         self->next_shard_ = (self->next_shard_ + 1) % ctx.shards.size();
+        // The web port speaks TLS whenever the server has a certificate.
         std::shared_ptr<const tls_context> certificate;
-        if (tls)
+        if (kind == port_kind::tls || (kind == port_kind::web && ctx.config.tls()))
             certificate = ctx.tls.current();
+        const web_site* site = kind == port_kind::web ? ctx.web.get() : nullptr;
         std::shared_ptr<session> s;
         try {
-            s = std::make_shared<session>(ctx, target, std::move(socket), std::move(ip), certificate);
+            s = std::make_shared<session>(ctx, target, std::move(socket), std::move(ip), certificate, site);
         } catch (const tls_error& e) {
             spdlog::warn("tls: {}", e.what());
             --ctx.live_sessions;

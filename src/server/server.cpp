@@ -22,6 +22,7 @@
 #include "server/directory.hpp"
 #include "server/history_pruner.hpp"
 #include "server/listener.hpp"
+#include "server/web_site.hpp"
 #include "server/log_exceptions.hpp"
 #include "server/session.hpp"
 #include "server/status_snapshot.hpp"
@@ -157,18 +158,34 @@ int run_server(server_config config)
             return 2;
         }
     }
+    if (ctx.config.web_port != 0 && ctx.config.web_root.empty()) {
+        ctx.web = std::make_shared<const web_site>(ctx.config.web_origins, ctx.config.tls());
+    } else if (ctx.config.web_port != 0) {
+        try {
+            ctx.web = web_site::from_directory(ctx.config.web_root, ctx.config.web_origins, ctx.config.tls());
+        } catch (const std::exception& e) {
+            spdlog::critical("cannot serve the web client from {}: {}", ctx.config.web_root, e.what());
+            return 2;
+        }
+    }
     std::optional<listener> acceptor;
     try {
         const auto address = asio::ip::make_address(ctx.config.bind);
-        std::optional<asio::ip::tcp::endpoint> tls_endpoint;
+        listener::endpoints where{asio::ip::tcp::endpoint(address, ctx.config.port), std::nullopt, std::nullopt};
         if (ctx.config.tls())
-            tls_endpoint.emplace(address, ctx.config.tls_port);
-        acceptor.emplace(ctx, asio::ip::tcp::endpoint(address, ctx.config.port), tls_endpoint);
+            where.tls.emplace(address, ctx.config.tls_port);
+        if (ctx.web)
+            where.web.emplace(asio::ip::make_address(ctx.config.web_bind), ctx.config.web_port);
+        acceptor.emplace(ctx, where);
     } catch (const std::exception& e) {
-        spdlog::critical("cannot listen on {} (port {}{}): {}", ctx.config.bind, ctx.config.port,
-            ctx.config.tls() ? ", TLS port " + std::to_string(ctx.config.tls_port) : std::string(), e.what());
+        spdlog::critical("cannot listen on {} (port {}{}{}): {}", ctx.config.bind, ctx.config.port,
+            ctx.config.tls() ? ", TLS port " + std::to_string(ctx.config.tls_port) : std::string(),
+            ctx.web ? ", web port " + ctx.config.web_bind + ":" + std::to_string(ctx.config.web_port) : std::string(),
+            e.what());
         return 1;
     }
+    if (const auto web_endpoint = acceptor->web_endpoint())
+        ctx.web_port = web_endpoint->port();
     ctx.acceptor = &*acceptor;
     // The policy names the port actually bound (--tls-port 0 picks one).
     if (const auto tls_endpoint = acceptor->tls_endpoint()) {
@@ -185,7 +202,10 @@ int run_server(server_config config)
             options.bind = ctx.config.status_bind;
             options.port = ctx.config.status_port;
             options.read_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(ctx.config.status_timeout * 1000));
-            status_server.emplace(status_ctx, options, [&ctx] { return gather_snapshot(ctx); });
+            options.sample_interval =
+                std::chrono::milliseconds(static_cast<std::int64_t>(ctx.config.status_sample_interval * 1000));
+            status_server.emplace(status_ctx, options, [&ctx] { return gather_snapshot(ctx); },
+                [&ctx] { return gather_snapshot(ctx, snapshot_detail::counters); });
         } catch (const std::exception& e) {
             spdlog::critical("cannot serve status on {}:{}: {}", ctx.config.status_bind, ctx.config.status_port, e.what());
             return 1;
@@ -253,6 +273,9 @@ int run_server(server_config config)
     if (const auto tls_endpoint = acceptor->tls_endpoint())
         spdlog::info("tls on {}:{} (certificate SHA-256 {})", tls_endpoint->address().to_string(),
             tls_endpoint->port(), ctx.tls.current()->fingerprint());
+    if (const auto web_endpoint = acceptor->web_endpoint())
+        spdlog::info("web on {}:{} ({} IRC over WebSocket at /irc)", web_endpoint->address().to_string(),
+            web_endpoint->port(), ctx.config.tls() ? "HTTPS," : "HTTP,");
     spdlog::info("listening on {}:{} ({} threads, open-file limit {}: about {} connections)",
         endpoint.address().to_string(), endpoint.port(), ctx.shards.size(), files, files > 32 ? files - 32 : 0);
 

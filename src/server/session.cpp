@@ -20,6 +20,7 @@
 #include "server/log_exceptions.hpp"
 #include "irc/replies.hpp"
 #include "server/room.hpp"
+#include "server/web_connection.hpp"
 
 namespace sala::server {
 
@@ -55,14 +56,35 @@ bool is_quiet_error(const boost::system::error_code& ec)
         || ec == asio::error::broken_pipe || ec == asio::error::bad_descriptor;
 }
 
+// The WebSocket close code that tells a web client why its session ended.
+websocket::close_code close_code_for(disconnect_reason why)
+{
+    switch (why) {
+    case disconnect_reason::quit:
+        return websocket::close_code::normal;
+    case disconnect_reason::shutdown:
+        return websocket::close_code::going_away;
+    case disconnect_reason::ping_timeout:
+    case disconnect_reason::sendq:
+    case disconnect_reason::flood:
+    case disconnect_reason::registration_timeout:
+        return websocket::close_code::policy_violation;
+    case disconnect_reason::error:
+        break;
+    }
+    return websocket::close_code::internal_error;
+}
+
 }  // namespace
 
 session::session(server_context& ctx, shard& home, shard_socket socket, std::string peer_ip,
-    const std::shared_ptr<const tls_context>& tls)
+    const std::shared_ptr<const tls_context>& tls, const web_site* web)
     : ctx_(ctx),
       home_(home),
       socket_(std::move(socket)),
       tls_(tls ? std::make_unique<tls_connection>(*tls, socket_.native_handle()) : nullptr),
+      web_(web ? std::make_unique<web_connection>(*web, ctx.config.limits.max_line + ctx.config.limits.max_tags + 2)
+               : nullptr),
       read_pause_(home.ctx),
       reader_(ctx.config.limits.max_line + ctx.config.limits.max_tags + 2),
       limiter_(ctx.config.limits.line_burst, ctx.config.limits.line_rate, clock::now()),
@@ -114,6 +136,8 @@ asio::awaitable<void> session::run(std::shared_ptr<session> self)
     }
     if (self->tls_)
         --home.stats.tls_open;
+    if (self->web_ && self->web_->upgraded())
+        --home.stats.websocket_open;
     // The reader throwing is a bug: it must show in the log and in /status.
     if (log_exception("reader of " + self->proto_.host(), read_failure)) {
         self->reason_kind_ = disconnect_reason::error;
@@ -179,7 +203,17 @@ asio::awaitable<void> session::read_loop()
             continue;  // draining input while our last words are flushed
         last_input_ = clock::now();
         ping_sent_ = false;
-        reader_.append({shard_read_buffer().data(), n});
+        // The web port: lines come out of WebSocket messages. A close is
+        // acted on after the lines that came before it (a QUIT, say).
+        std::optional<web_input> web_end;
+        if (web_) {
+            auto input = web_->receive({shard_read_buffer().data(), n}, reader_);
+            on_web_input(input);
+            if (input.close)
+                web_end = std::move(input);
+        } else {
+            reader_.append({shard_read_buffer().data(), n});
+        }
         while (!closing_) {
             auto line = reader_.next();
             if (!line)
@@ -223,6 +257,28 @@ asio::awaitable<void> session::read_loop()
             if (ended_)
                 co_return;
         }
+        if (web_end && !closing_) {
+            web_close_code_ = web_end->code;
+            if (!web_end->error_text.empty()) {
+                close_after_flush(web_end->error_text, disconnect_reason::error, web_end->error_text);
+            } else {
+                // The HTTP exchange is over, or the client closed the
+                // WebSocket (its close frame is answered already).
+                close_after_flush({}, disconnect_reason::quit, "Connection closed");
+            }
+        }
+    }
+}
+
+void session::on_web_input(const web_input& input)
+{
+    if (!web_->output().empty())
+        schedule_flush();
+    if (input.upgraded) {
+        ++home_.stats.websocket_opened;
+        ++home_.stats.websocket_open;
+        // Registration starts with the WebSocket, not with the page's first request.
+        registration_deadline_ = clock::now() + ctx_.config.limits.registration_timeout;
     }
 }
 
@@ -384,6 +440,8 @@ void session::end()
 
 bool session::write_now(boost::system::error_code& ec)
 {
+    if (web_)
+        return write_now_web(ec);
     if (tls_)
         return write_now_tls(ec);
     outbox::gather_list pieces;
@@ -440,6 +498,64 @@ bool session::write_now_tls(boost::system::error_code& ec)
         return false;
     }
     return true;
+}
+
+bool session::write_now_web(boost::system::error_code& ec)
+{
+    // Frames are staged a few lines at a time, only when the last ones are
+    // written: the send queue stays in the outbox, where its limit applies.
+    for (;;) {
+        const auto staged = web_->output();
+        if (!staged.empty()) {
+            const auto written = write_raw(staged, ec);
+            if (ec || written == 0)
+                return false;
+            web_->consume(written);
+            continue;
+        }
+        if (!outbox_.empty()) {
+            if (!web_->upgraded() || web_->close_sent()) {
+                // Nothing but HTTP before the upgrade, nothing after a close frame.
+                outbox_.clear();
+                continue;
+            }
+            outbox::gather_list pieces;
+            const auto count = outbox_.prepare(pieces);
+            outbox_.commit(web_->frame_lines({pieces.data(), count}));
+            continue;
+        }
+        if (flush_then_close_ && web_->upgraded() && !web_->close_sent()) {
+            web_->close(web_close_code_, reason_);
+            continue;
+        }
+        return true;
+    }
+}
+
+std::size_t session::write_raw(std::string_view bytes, boost::system::error_code& ec)
+{
+    if (!tls_) {
+        const auto n = socket_.write_some(asio::buffer(bytes.data(), bytes.size()), ec);
+        if (ec == asio::error::would_block || ec == asio::error::try_again)
+            ec = {};
+        return ec ? 0 : n;
+    }
+    std::size_t written = 0;
+    switch (tls_->write(bytes, written)) {
+    case tls_connection::result::done:
+        return written;
+    case tls_connection::result::want_write:
+        return 0;
+    case tls_connection::result::closed:
+        ec = asio::error::broken_pipe;
+        return 0;
+    case tls_connection::result::want_read:  // renegotiation is off
+    case tls_connection::result::failed:
+        break;
+    }
+    spdlog::debug("tls write to {}: {}", proto_.host(), tls_->error());
+    ec = asio::error::connection_aborted;
+    return 0;
 }
 
 std::size_t session::kernel_queued_bytes()
@@ -545,7 +661,11 @@ void session::close_after_flush(const std::string& text, disconnect_reason why, 
     if (closing_)
         return;
     // The last words bypass the send-queue limit: they are small and bounded.
-    outbox_.push_unbounded(make_plain("ERROR :" + text + "\r\n"), plain);
+    // A web client gets them only over an open WebSocket, then a close frame.
+    if (!web_ || (web_->upgraded() && !web_->close_sent() && !text.empty()))
+        outbox_.push_unbounded(make_plain("ERROR :" + text + "\r\n"), plain);
+    if (web_ && web_close_code_ == websocket::close_code::normal)
+        web_close_code_ = close_code_for(why);
     closing_ = true;
     proto_.closing();
     flush_then_close_ = true;

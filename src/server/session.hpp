@@ -25,11 +25,15 @@
 #include "server/outbox.hpp"
 #include "server/outgoing.hpp"
 #include "server/tls_connection.hpp"
+#include "server/websocket_codec.hpp"
 
 namespace sala::server {
 
 class room;
 struct room_event;
+class web_connection;
+class web_site;
+struct web_input;
 
 // Who among a fan-out's recipients gets a message.
 enum class delivery : std::uint8_t {
@@ -41,8 +45,9 @@ enum class delivery : std::uint8_t {
 class session : public std::enable_shared_from_this<session> {
 public:
     // `tls`: the context of the TLS port the client reached; null for plain.
+    // `web`: the site of the web port the client reached; null for IRC ports.
     session(server_context& ctx, shard& home, shard_socket socket, std::string peer_ip,
-        const std::shared_ptr<const tls_context>& tls = nullptr);
+        const std::shared_ptr<const tls_context>& tls = nullptr, const web_site* web = nullptr);
     ~session();
     session(const session&) = delete;
     session& operator=(const session&) = delete;
@@ -244,11 +249,21 @@ private:
     // kernel's buffer is full, false with `ec` set on a socket error.
     bool write_now(boost::system::error_code& ec);
     bool write_now_tls(boost::system::error_code& ec);
+    // The web port: frames the outbox into WebSocket messages (or sends the
+    // HTTP answers) and writes them, plain or through TLS.
+    bool write_now_web(boost::system::error_code& ec);
+    // Writes `bytes` as they are, through TLS when there is TLS: how many
+    // the kernel took (0 with `ec` clear when it takes none now).
+    std::size_t write_raw(std::string_view bytes, boost::system::error_code& ec);
+    // What the client's bytes on the web port led to: lines are in reader_.
+    void on_web_input(const web_input& input);
 
     server_context& ctx_;
     shard& home_;
     shard_socket socket_;
     std::unique_ptr<tls_connection> tls_;  // null: plain connection
+    std::unique_ptr<web_connection> web_;  // null: an IRC port
+    websocket::close_code web_close_code_ = websocket::close_code::normal;
     // The reader sleeps on it: input rate limiting, or a room's answer to come.
     shard_timer read_pause_;
 

@@ -11,7 +11,14 @@
 
 namespace sala::server {
 
-// `ctx` must outlive the returned coroutine. May run on any executor.
-asio::awaitable<status::snapshot> gather_snapshot(server_context& ctx);
+// How much to gather. The charts' sampler runs every few seconds whether or
+// not anyone looks, so it takes only the counters: no walk over every
+// session and user, no hand-off to the hub.
+enum class snapshot_detail { full, counters };
+
+// `ctx` must outlive the returned coroutine. May run on any executor. With
+// snapshot_detail::counters the users, rooms, registered count and output
+// queue figures are left empty.
+asio::awaitable<status::snapshot> gather_snapshot(server_context& ctx, snapshot_detail detail = snapshot_detail::full);
 
 }  // namespace sala::server

@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include "status/render.hpp"
+#include "status/samples.hpp"
 
 namespace sala::status {
 
@@ -47,15 +48,25 @@ response error_response(unsigned version, http::status code, std::string_view wh
 }  // namespace
 
 struct http_server::state : std::enable_shared_from_this<state> {
-    state(asio::io_context& c, http_options o, snapshot_source s)
-        : ctx(c), options(std::move(o)), source(std::move(s)), acceptor(c)
+    state(asio::io_context& c, http_options o, snapshot_source s, snapshot_source samples_from)
+        : ctx(c)
+        , options(std::move(o))
+        , source(std::move(s))
+        , sample_source(samples_from ? std::move(samples_from) : source)
+        , acceptor(c)
+        , samples(options.sample_interval, options.sample_window)
+        , sample_timer(c)
     {
     }
 
     asio::io_context& ctx;
     http_options options;
     snapshot_source source;
+    snapshot_source sample_source;
     tcp::acceptor acceptor;
+    // Touched only by coroutines on ctx's one thread, so no lock.
+    sampler samples;
+    asio::steady_timer sample_timer;
 };
 
 namespace {
@@ -76,6 +87,8 @@ asio::awaitable<response> answer(std::shared_ptr<http_server::state> st, http::r
         auto snap = co_await st->source();
         co_return make_response(version, keep_alive, http::status::ok, "application/json", to_json(snap));
     }
+    if (target == "/status/samples")
+        co_return make_response(version, keep_alive, http::status::ok, "application/json", to_json(st->samples.series()));
     if (target == "/metrics") {
         auto snap = co_await st->source();
         co_return make_response(
@@ -86,7 +99,7 @@ asio::awaitable<response> answer(std::shared_ptr<http_server::state> st, http::r
         co_return make_response(version, keep_alive, http::status::ok, "text/html; charset=utf-8", status_page(snap));
     }
     co_return make_response(version, keep_alive, http::status::not_found, "text/plain; charset=utf-8",
-        "not found; try /status, /metrics or /\n");
+        "not found; try /status, /status/samples, /metrics or /\n");
 }
 
 asio::awaitable<void> serve(std::shared_ptr<http_server::state> st, tcp::socket socket)
@@ -130,6 +143,31 @@ asio::awaitable<void> serve(std::shared_ptr<http_server::state> st, tcp::socket 
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
+std::chrono::milliseconds monotonic_now()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch());
+}
+
+// One sample at start, then one per interval. A slow gather delays the next
+// tick instead of piling ticks up: the rates divide by the time that really
+// passed, so a late sample is still right.
+asio::awaitable<void> sample_loop(std::shared_ptr<http_server::state> st)
+{
+    auto next = std::chrono::steady_clock::now();
+    while (st->acceptor.is_open()) {
+        auto snap = co_await st->sample_source();
+        st->samples.add(monotonic_now(), counters_of(snap));
+        next += st->options.sample_interval;
+        const auto now = std::chrono::steady_clock::now();
+        if (next < now)
+            next = now + st->options.sample_interval;
+        st->sample_timer.expires_at(next);
+        auto [ec] = co_await st->sample_timer.async_wait(use_nothrow);
+        if (ec)
+            co_return;
+    }
+}
+
 asio::awaitable<void> accept_loop(std::shared_ptr<http_server::state> st)
 {
     for (;;) {
@@ -148,8 +186,9 @@ asio::awaitable<void> accept_loop(std::shared_ptr<http_server::state> st)
 
 }  // namespace
 
-http_server::http_server(asio::io_context& ctx, http_options options, snapshot_source source)
-    : state_(std::make_shared<state>(ctx, std::move(options), std::move(source)))
+http_server::http_server(
+    asio::io_context& ctx, http_options options, snapshot_source source, snapshot_source sample_source)
+    : state_(std::make_shared<state>(ctx, std::move(options), std::move(source), std::move(sample_source)))
 {
     const tcp::endpoint endpoint(asio::ip::make_address(state_->options.bind), state_->options.port);
     state_->acceptor.open(endpoint.protocol());
@@ -163,12 +202,14 @@ http_server::~http_server() = default;
 void http_server::start()
 {
     asio::co_spawn(state_->ctx, accept_loop(state_), asio::detached);
+    asio::co_spawn(state_->ctx, sample_loop(state_), asio::detached);
 }
 
 void http_server::stop()
 {
     beast::error_code ignored;
     state_->acceptor.close(ignored);
+    state_->sample_timer.cancel();
 }
 
 tcp::endpoint http_server::local_endpoint() const

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include <cmath>
 #include <sstream>
 
 namespace sala::status {
@@ -49,6 +50,41 @@ std::string to_json(const snapshot& s)
                     {"certificate_sha256", s.tls.certificate_sha256}, {"connections", s.tls.connections},
                     {"handshakes", s.tls.handshakes}, {"handshake_failures", s.tls.handshake_failures},
                     {"reloads", s.tls.reloads}, {"reload_failures", s.tls.reload_failures}}},
+        {"web", json::object{{"enabled", s.web.enabled}, {"port", s.web.port}, {"websockets", s.web.websockets},
+                    {"websockets_opened", s.web.websockets_opened}}},
+    };
+    return json::serialize(root) + "\n";
+}
+
+namespace {
+
+// Whole numbers as integers: 3 reads better than 3E0, and most points are whole.
+json::value plain_number(double v)
+{
+    if (v == std::floor(v) && std::fabs(v) < 1e15)
+        return static_cast<std::int64_t>(v);
+    return v;
+}
+
+}  // namespace
+
+std::string to_json(const sample_series& s)
+{
+    json::array seconds_ago;
+    for (auto t : s.seconds_ago)
+        seconds_ago.emplace_back(plain_number(t));
+    json::array charts;
+    for (const auto& c : s.charts) {
+        json::array points;
+        for (const auto& p : c.points)
+            points.emplace_back(p ? plain_number(*p) : json::value(nullptr));
+        charts.emplace_back(json::object{{"name", c.name}, {"title", c.title}, {"points", std::move(points)}});
+    }
+    const json::object root{
+        {"interval_seconds", plain_number(static_cast<double>(s.interval.count()) / 1000.0)},
+        {"window_seconds", plain_number(static_cast<double>(s.window.count()) / 1000.0)},
+        {"seconds_ago", std::move(seconds_ago)},
+        {"charts", std::move(charts)},
     };
     return json::serialize(root) + "\n";
 }
@@ -90,6 +126,8 @@ std::string to_prometheus(const snapshot& s)
     metric("sala_history_database_bytes", "gauge", "Size of the history database and its log.",
         s.history.database_bytes);
     metric("sala_tls_connections", "gauge", "Open TLS connections.", s.tls.connections);
+    metric("sala_websocket_connections", "gauge", "Open IRC-over-WebSocket connections.", s.web.websockets);
+    metric("sala_websockets_opened_total", "counter", "WebSocket upgrades on the web port.", s.web.websockets_opened);
     metric("sala_tls_handshakes_total", "counter", "TLS handshakes completed.", s.tls.handshakes);
     metric("sala_tls_handshake_failures_total", "counter", "TLS handshakes that failed or timed out.",
         s.tls.handshake_failures);
@@ -182,6 +220,21 @@ const std::string page_template = R"html(<!doctype html>
   th, td { border: 1px solid #ddd; padding: .3rem .6rem; text-align: left; }
   th { background: #f0f0f0; }
   #error { color: #b00; }
+  .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(17rem, 1fr)); gap: 1rem; margin: 1rem 0 1.5rem; }
+  .chart { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: .5rem .8rem; }
+  .chart h3 { font-size: .95rem; font-weight: normal; margin: 0 0 .3rem; display: flex; justify-content: space-between; }
+  .chart h3 b { font-size: 1.1rem; }
+  .chart svg { display: block; width: 100%; height: auto; }
+  .chart .grid { stroke: #eee; stroke-width: 1; }
+  .chart .line { fill: none; stroke: #2a6db0; stroke-width: 1.5; vector-effect: non-scaling-stroke; }
+  .chart .last { fill: #2a6db0; }
+  .chart text { font-size: 10px; fill: #777; }
+  .table-wrap { overflow-x: auto; }
+  @media (max-width: 40rem) {
+    body { margin: .8rem; }
+    table { min-width: 0; }
+    .charts { grid-template-columns: 1fr; }
+  }
 </style>
 </head>
 <body>
@@ -189,13 +242,15 @@ const std::string page_template = R"html(<!doctype html>
 <div id="meta"></div>
 <div id="error"></div>
 <div class="figures" id="figures"></div>
+<h2 id="charts-title">Recent activity</h2>
+<div class="charts" id="charts"></div>
 <h2>Users</h2>
-<table><thead><tr><th>nick</th><th>account</th><th>channels</th><th>connected</th><th>idle</th><th>away</th></tr></thead>
-<tbody id="users"><!--users--></tbody></table>
+<div class="table-wrap"><table><thead><tr><th>nick</th><th>account</th><th>channels</th><th>connected</th><th>idle</th><th>away</th></tr></thead>
+<tbody id="users"><!--users--></tbody></table></div>
 <div id="truncated"></div>
 <h2>Rooms</h2>
-<table><thead><tr><th>name</th><th>members</th><th>messages</th><th>topic</th></tr></thead>
-<tbody id="channels"><!--channels--></tbody></table>
+<div class="table-wrap"><table><thead><tr><th>name</th><th>members</th><th>messages</th><th>topic</th></tr></thead>
+<tbody id="channels"><!--channels--></tbody></table></div>
 <script>
 "use strict";
 function cell(row, text) { const td = document.createElement("td"); td.textContent = text; row.appendChild(td); }
@@ -232,8 +287,70 @@ async function refresh() {
     document.getElementById("error").textContent = "cannot reach the server: " + e;
   }
 }
+const SVG = "http://www.w3.org/2000/svg", W = 300, H = 100, PAD = 14;
+function svg(name, attrs) {
+  const e = document.createElementNS(SVG, name);
+  for (const k in attrs) e.setAttribute(k, attrs[k]);
+  return e;
+}
+function svgText(x, y, anchor, text) {
+  const t = svg("text", {x: x, y: y, "text-anchor": anchor}); t.textContent = text; return t;
+}
+// The smallest 1, 2 or 5 times a power of ten at or above v: a round top for the y axis.
+function roundUp(v) {
+  if (!(v > 0)) return 1;
+  const p = Math.pow(10, Math.floor(Math.log10(v)));
+  for (const m of [1, 2, 5, 10]) if (m * p >= v) return m * p;
+  return 10 * p;
+}
+function amount(v) {
+  if (v === null) return "\u2013";
+  return Math.abs(v) >= 100 || Number.isInteger(v) ? String(Math.round(v)) : v.toFixed(v < 10 ? 2 : 1);
+}
+function minutes(s) { return s >= 120 ? Math.round(s / 60) + " min ago" : Math.round(s) + " s ago"; }
+// One chart: a line through the known points; an unknown point (null) breaks it.
+function drawChart(chart, secondsAgo, span) {
+  const box = document.createElement("div"); box.className = "chart"; box.dataset.name = chart.name;
+  const head = document.createElement("h3");
+  const label = document.createElement("span"); label.textContent = chart.title; head.appendChild(label);
+  const known = chart.points.filter(p => p !== null);
+  const now = document.createElement("b"); now.textContent = amount(known.length ? known[known.length - 1] : null);
+  head.appendChild(now); box.appendChild(head);
+  const top = roundUp(Math.max(0, ...known));
+  const image = svg("svg", {viewBox: "0 0 " + W + " " + (H + PAD), role: "img", "data-points": known.length});
+  const title = svg("title", {}); title.textContent = chart.title + ", last " + minutes(span).replace(" ago", "");
+  image.appendChild(title);
+  for (const f of [0, 0.5, 1]) image.appendChild(svg("line", {class: "grid", x1: 0, x2: W, y1: f * H, y2: f * H}));
+  const x = ago => (W * (1 - Math.min(ago, span) / span)).toFixed(1);
+  const y = v => (H - H * v / top).toFixed(1);
+  let d = "", pen = false, last = null;
+  chart.points.forEach((v, i) => {
+    if (v === null) { pen = false; return; }
+    d += (pen ? "L" : "M") + x(secondsAgo[i]) + " " + y(v) + " ";
+    pen = true; last = [x(secondsAgo[i]), y(v)];
+  });
+  if (d) image.appendChild(svg("path", {class: "line", d: d.trim()}));
+  if (last) image.appendChild(svg("circle", {class: "last", cx: last[0], cy: last[1], r: 2.5}));
+  image.appendChild(svgText(2, 10, "start", amount(top)));
+  image.appendChild(svgText(2, H + PAD - 2, "start", minutes(span)));
+  image.appendChild(svgText(W - 2, H + PAD - 2, "end", "now"));
+  box.appendChild(image);
+  return box;
+}
+async function refreshCharts() {
+  try {
+    const s = await (await fetch("/status/samples", {cache: "no-store"})).json();
+    const span = Math.max(s.window_seconds, s.interval_seconds);
+    document.getElementById("charts-title").textContent = "Last " + minutes(span).replace(" ago", "");
+    document.getElementById("charts").replaceChildren(...s.charts.map(c => drawChart(c, s.seconds_ago, span)));
+  } catch (e) {
+    document.getElementById("error").textContent = "cannot read the samples: " + e;
+  }
+}
 refresh();
+refreshCharts();
 setInterval(refresh, 2000);
+setInterval(refreshCharts, 3000);
 </script>
 </body>
 </html>

@@ -4,14 +4,18 @@
 
 #include <string>
 
+#include "status/samples.hpp"
 #include "status/snapshot.hpp"
 
 namespace sala::status {
 
 [[nodiscard]] std::string to_json(const snapshot& s);
 [[nodiscard]] std::string to_prometheus(const snapshot& s);
+// /status/samples: the charts' series; an unknown point is null.
+[[nodiscard]] std::string to_json(const sample_series& s);
 // The page: the user and room tables filled in from `s`, and a script that
-// refreshes them from /status every two seconds.
+// refreshes them from /status every two seconds and draws the charts from
+// /status/samples.
 [[nodiscard]] std::string status_page(const snapshot& s);
 
 // Escapes & < > " ' for HTML text and attribute values.

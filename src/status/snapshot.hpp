@@ -54,6 +54,14 @@ struct tls_figures {
     std::uint64_t reload_failures = 0;    // SIGHUPs whose files could not be used
 };
 
+// The web port (all zero when it is off).
+struct web_figures {
+    bool enabled = false;
+    std::uint16_t port = 0;
+    std::uint64_t websockets = 0;         // open IRC-over-WebSocket connections
+    std::uint64_t websockets_opened = 0;  // since start
+};
+
 struct snapshot {
     std::string server_name;
     std::string version;
@@ -78,6 +86,7 @@ struct snapshot {
     disconnect_counters disconnects{};
     history_figures history;
     tls_figures tls;
+    web_figures web;
 };
 
 }  // namespace sala::status

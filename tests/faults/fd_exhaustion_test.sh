@@ -13,7 +13,7 @@ cleanup() {
 trap cleanup EXIT
 
 # 40 descriptors: a few for the server itself, the rest for clients.
-prlimit --nofile=40:40 "$server_bin" --bind 127.0.0.1 --port 0 --status-port 0 --db :memory: --threads 1 \
+prlimit --nofile=40:40 "$server_bin" --bind 127.0.0.1 --port 0 --status-port 0 --web-port 0 --db :memory: --threads 1 \
   --max-per-ip 1000 --line-rate 0 2>"$work/server.log" &
 server_pid=$!
 port=""

@@ -117,7 +117,7 @@ def wait_for(clients, done, what):
 
 def start_server(binary, port, db, log):
     return subprocess.Popen(
-        [binary, "--bind", HOST, "--port", str(port), "--status-port", "0", "--db", db,
+        [binary, "--bind", HOST, "--port", str(port), "--status-port", "0", "--web-port", "0", "--db", db,
          "--autojoin", "", "--line-rate", "0", "--log-level", "info"],
         stdout=log, stderr=subprocess.STDOUT)
 

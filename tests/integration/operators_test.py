@@ -80,7 +80,7 @@ def case_config(binary, d):
     check(hashed.startswith("$argon2id$"), f"--hash-password printed {hashed!r}")
     check(hash_of(binary, PASSWORD) != hashed, "two hashes of one password are the same: no salt?")
     for bad in ("boss", "boss:plaintext", "two words:$argon2id$x"):
-        done = subprocess.run([binary, "--oper", bad, "--port", "0", "--status-port", "0"], capture_output=True,
+        done = subprocess.run([binary, "--oper", bad, "--port", "0", "--status-port", "0", "--web-port", "0"], capture_output=True,
                               text=True, timeout=DEADLINE_S)
         check(done.returncode == 2, f"--oper {bad!r}: exit status {done.returncode}, expected 2")
         check("--oper" in done.stderr, f"--oper {bad!r}: the error does not name the option: {done.stderr!r}")

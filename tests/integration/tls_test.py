@@ -58,7 +58,7 @@ class Server(irc_test_client.Server):
             self.log = open(self.log_path, "w")
             self.proc = subprocess.Popen(
                 [binary, "--bind", HOST, "--port", "0", "--tls-port", "0", "--tls-cert", cert, "--tls-key", key,
-                 "--status-port", str(self.status_port), "--db", ":memory:", "--autojoin", "",
+                 "--status-port", str(self.status_port), "--web-port", "0", "--db", ":memory:", "--autojoin", "",
                  "--log-level", "debug", *extra],
                 stdout=self.log, stderr=subprocess.STDOUT)
             eventually(lambda: self.proc.poll() is not None or "listening on" in self.text(), "the server to start")
@@ -272,7 +272,7 @@ def case_bad_start(binary, d):
         f.write("-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n")
 
     def start(*args):
-        r = subprocess.run([binary, "--port", "0", "--tls-port", "0", "--status-port", "0", "--db", ":memory:",
+        r = subprocess.run([binary, "--port", "0", "--tls-port", "0", "--status-port", "0", "--web-port", "0", "--db", ":memory:",
                             *args], capture_output=True, text=True, timeout=DEADLINE_S)
         return r.returncode, r.stdout + r.stderr
 

@@ -76,7 +76,7 @@ accounts_dump_logs() {
 accounts_start_server() {
     : >"$SERVER_LOG"
     # shellcheck disable=SC2153  # SERVER_BIN is the sourcing script's
-    "$SERVER_BIN" --bind 127.0.0.1 --port 0 --status-port 0 --db :memory: --autojoin "" --line-rate 0 \
+    "$SERVER_BIN" --bind 127.0.0.1 --port 0 --status-port 0 --web-port 0 --db :memory: --autojoin "" --line-rate 0 \
         --nick-grace "$NICK_GRACE_S" --log-level debug >"$SERVER_LOG" 2>&1 &
     SERVER_PID=$!
     port_known() { grep -qs 'listening on 127.0.0.1:[0-9]' "$SERVER_LOG"; }

@@ -90,7 +90,7 @@ line_of() { grep -Fn -- "$2" "$1" | head -1 | cut -d: -f1; }
 
 start_server() {  # start_server PORT LOG
     # No line rate limit: bob pastes 60 lines at once.
-    "$server_bin" --bind 127.0.0.1 --status-port 0 --db "$dir/history.db" --line-rate 0 --port "$1" 2>"$2" &
+    "$server_bin" --bind 127.0.0.1 --status-port 0 --web-port 0 --db "$dir/history.db" --line-rate 0 --port "$1" 2>"$2" &
     server_pid=$!
     pids+=("$server_pid")
     wait_for "$2" 'listening on 127\.0\.0\.1:[0-9]+'

@@ -72,7 +72,7 @@ wait_file() {
 make_test_ca "$dir" || fail "openssl could not make the test CA"
 # The status endpoint (127.0.0.1:8080 by default) is not under test; turn it
 # off so that tests running in parallel do not fight over its port.
-"$server_bin" --bind 127.0.0.1 --status-port 0 --db :memory: --port 0 --tls-port 0 \
+"$server_bin" --bind 127.0.0.1 --status-port 0 --web-port 0 --db :memory: --port 0 --tls-port 0 \
     --tls-cert "$dir/server.pem" --tls-key "$dir/server.key" --log-level debug 2>"$dir/server.log" &
 pids+=("$!")
 wait_file "$dir/server.log" 'listening on 127\.0\.0\.1:[0-9]+'

@@ -11,7 +11,7 @@ client_bin=$2
 dir=$(mktemp -d)
 # The status endpoint (127.0.0.1:8080 by default) is not under test; turn it
 # off so that tests running in parallel do not fight over its port.
-status_off=(--status-port 0)
+status_off=(--status-port 0 --web-port 0)
 sock=sala-client-$$
 pids=()
 

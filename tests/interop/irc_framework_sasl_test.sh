@@ -37,23 +37,8 @@ command -v python3 >/dev/null || skip "python3 not found (install the Debian pac
 [[ -x $SERVER_BIN ]] || { echo "$NAME: FAIL: '$SERVER_BIN' is not executable" >&2; exit 1; }
 
 # --- irc-framework, installed once per lock file ----------------------------------
-# The copy of the lock in node_modules says what was installed last; a lock
-# file taken around npm keeps two runs (two build trees sharing the default
-# NODE_DIR) from installing over each other.
-install_node_deps() {
-    mkdir -p "$NODE_DIR" || return 1
-    exec 9>"$NODE_DIR/.sala-npm-install.lock"
-    flock -w 600 9 || return 1
-    if ! cmp -s "$HERE/package-lock.json" "$NODE_DIR/node_modules/.sala-installed-lock.json"; then
-        if [[ $NODE_DIR != "$HERE" ]]; then
-            cp "$HERE/package.json" "$HERE/package-lock.json" "$NODE_DIR/" || return 1
-        fi
-        echo "$NAME: npm ci in $NODE_DIR"
-        (cd "$NODE_DIR" && timeout 200 npm ci --no-audit --no-fund --loglevel=error) || return 1
-        cp "$HERE/package-lock.json" "$NODE_DIR/node_modules/.sala-installed-lock.json" || return 1
-    fi
-    exec 9>&-
-}
+# shellcheck source-path=SCRIPTDIR source=node_deps.sh
+source "$HERE/node_deps.sh"
 install_node_deps || { echo "$NAME: FAIL: npm ci could not install irc-framework into $NODE_DIR" >&2; exit 1; }
 
 WORK=$(mktemp -d /tmp/sala-irc-framework-sasl-XXXXXX) || { echo "$NAME: mktemp failed" >&2; exit 1; }

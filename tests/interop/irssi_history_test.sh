@@ -66,7 +66,7 @@ pane_shows() { pane_text | grep -F -- "$1" >/dev/null; }
 # start_server NAME: a chat-server on the test's database; sets SERVER_PID and PORT.
 start_server() {
     SERVER_LOG="$WORK/$1.log"
-    "$SERVER_BIN" --bind 127.0.0.1 --port 0 --status-port 0 --db "$WORK/history.db" --replay-lines 3 \
+    "$SERVER_BIN" --bind 127.0.0.1 --port 0 --status-port 0 --web-port 0 --db "$WORK/history.db" --replay-lines 3 \
         --log-level debug >"$SERVER_LOG" 2>&1 &
     SERVER_PID=$!
     port_known() { grep -qs 'listening on 127.0.0.1:[0-9]' "$SERVER_LOG"; }

@@ -65,7 +65,7 @@ pane_shows() { tmux_ capture-pane -p -t "$SESSION" 2>/dev/null | grep -F -- "$1"
 
 # --- the server ---------------------------------------------------------------
 : >"$SERVER_LOG"
-"$SERVER_BIN" --bind 127.0.0.1 --port 0 --status-port 0 --db :memory: --log-level debug >"$SERVER_LOG" 2>&1 &
+"$SERVER_BIN" --bind 127.0.0.1 --port 0 --status-port 0 --web-port 0 --db :memory: --log-level debug >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
 port_known() { grep -qs 'listening on 127.0.0.1:[0-9]' "$SERVER_LOG"; }
 wait_until 10 port_known || fail "chat-server did not report its port"

@@ -84,7 +84,7 @@ pane_shows() {
 make_test_ca "$WORK" || fail "openssl could not make the test CA and server certificate"
 : >"$SERVER_LOG"
 "$SERVER_BIN" --bind 127.0.0.1 --port 0 --tls-port 0 --tls-cert "$WORK/server.pem" --tls-key "$WORK/server.key" \
-    --status-port 0 --db :memory: --log-level debug >"$SERVER_LOG" 2>&1 &
+    --status-port 0 --web-port 0 --db :memory: --log-level debug >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
 ports_known() {
     grep -qs 'listening on 127.0.0.1:[0-9]' "$SERVER_LOG" && grep -qs 'tls on 127.0.0.1:[0-9]' "$SERVER_LOG"

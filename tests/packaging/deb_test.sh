@@ -158,9 +158,9 @@ done
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost \
     -keyout "$work/key.pem" -out "$work/cert.pem" >"$work/openssl.log" 2>&1 || fail "openssl req"
 sed -E 's/^#([a-z][a-z0-9-]* = )/\1/; s#^motd = .*#motd = '"$conf"'#; s#^db = .*#db = :memory:#;
-        s#^tls-cert = .*#tls-cert = '"$work/cert.pem"'#; s#^tls-key = .*#tls-key = '"$work/key.pem"'#' "$conf" \
+        s#^tls-cert = .*#tls-cert = '"$work/cert.pem"'#; s#^web-root = .*#web-root = '"$source_dir/src/web"'#; s#^tls-key = .*#tls-key = '"$work/key.pem"'#' "$conf" \
     >"$work/all.conf"
-"$server_bin" --config "$work/all.conf" --bind 127.0.0.1 --port 0 --tls-port 0 --status-port 0 --threads 1 \
+"$server_bin" --config "$work/all.conf" --bind 127.0.0.1 --port 0 --tls-port 0 --status-port 0 --web-port 0 --threads 1 \
     2>"$work/all-options.log" &
 check_pid=$!
 deadline=$((SECONDS + 10))
@@ -213,7 +213,7 @@ verify=$(systemd-analyze verify --man=no /lib/systemd/system/sala.service 2>&1) 
 db_dir=$(mktemp -d)
 chown sala:sala "$db_dir"
 runuser -u sala -- /usr/bin/chat-server --config /etc/sala/sala.conf --bind 127.0.0.1 --port 0 \
-    --status-port 0 --db "$db_dir/x.db" 2>"$work/server.log" &
+    --status-port 0 --web-port 0 --db "$db_dir/x.db" 2>"$work/server.log" &
 runuser_pid=$!
 deadline=$((SECONDS + 10))
 until grep -q 'listening on 127\.0\.0\.1:[0-9]' "$work/server.log"; do

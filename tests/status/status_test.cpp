@@ -2,6 +2,7 @@
 // what the test did through real IRC sockets.
 #include <boost/json.hpp>
 
+#include <cmath>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -316,5 +317,91 @@ TEST_CASE("status: a client that never reads pins little in the kernel and is re
     while (kernel_unsent_on_port(s.server.port()) != 0 && std::chrono::steady_clock::now() < give_up)
         std::this_thread::sleep_for(20ms);
     CHECK(kernel_unsent_on_port(s.server.port()) == 0);
+    require_clean_exit(s.server);
+}
+
+namespace {
+
+const json::array* chart_points(const json::value& samples, std::string_view name)
+{
+    for (const auto& c : samples.at("charts").as_array())
+        if (c.at("name").as_string() == name)
+            return &c.at("points").as_array();
+    return nullptr;
+}
+
+// What a rate chart adds up to: each known rate times the time it covers,
+// which is how many messages the counter gained over the series.
+double total_of_rate(const json::value& samples, std::string_view name)
+{
+    const auto* points = chart_points(samples, name);
+    REQUIRE(points != nullptr);
+    const auto& ago = samples.at("seconds_ago").as_array();
+    REQUIRE(points->size() == ago.size());
+    double total = 0;
+    for (std::size_t i = 1; i < points->size(); ++i)
+        if (!(*points)[i].is_null())
+            total += (*points)[i].to_number<double>()
+                * (ago[i - 1].to_number<double>() - ago[i].to_number<double>());
+    return total;
+}
+
+json::value samples_of(const status_server& s)
+{
+    const auto reply = http_get(s.http_port, "/status/samples");
+    REQUIRE(reply.status == 200);
+    REQUIRE(reply.headers.find("Content-Type: application/json") != std::string::npos);
+    return json::parse(reply.body);
+}
+
+json::value wait_for_samples(const status_server& s, const std::function<bool(const json::value&)>& pred)
+{
+    const auto give_up = std::chrono::steady_clock::now() + 30s;
+    auto samples = samples_of(s);
+    while (!pred(samples) && std::chrono::steady_clock::now() < give_up) {
+        std::this_thread::sleep_for(50ms);  // polling interval of a bounded wait for a condition
+        samples = samples_of(s);
+    }
+    return samples;
+}
+
+}  // namespace
+
+TEST_CASE("status samples grow and chart the messages that were sent", "[status]")
+{
+    status_server s({"--status-sample-interval", "0.2"});
+    // The first sample, taken before anyone connects, is the baseline.
+    const auto first = wait_for_samples(s, [](const json::value& v) { return !v.at("seconds_ago").as_array().empty(); });
+    const auto first_count = first.at("seconds_ago").as_array().size();
+    REQUIRE(first_count >= 1);
+    CHECK(first.at("interval_seconds").to_number<double>() == 0.2);
+    CHECK(first.at("window_seconds").to_number<double>() > 0);
+
+    irc_client alice(s.server.port()), bob(s.server.port()), carol(s.server.port());
+    alice.register_as("alice");
+    bob.register_as("bob");
+    carol.register_as("carol");
+    chat(alice, bob, carol, 20);
+
+    // Every message counted once the newest sample has seen them all.
+    const auto after = wait_for_samples(s, [](const json::value& v) {
+        return total_of_rate(v, "messages_per_second") > 19.5 && total_of_rate(v, "deliveries_per_second") > 39.5;
+    });
+    INFO(json::serialize(after));
+    CHECK(after.at("seconds_ago").as_array().size() > first_count);
+    CHECK(std::abs(total_of_rate(after, "messages_per_second") - 20) < 0.01);
+    CHECK(std::abs(total_of_rate(after, "deliveries_per_second") - 40) < 0.01);  // 20 * (3 - 1)
+    double fastest = 0;
+    for (const auto& p : *chart_points(after, "messages_per_second"))
+        if (!p.is_null())
+            fastest = std::max(fastest, p.to_number<double>());
+    CHECK(fastest > 0);
+    const auto* connections = chart_points(after, "connections");
+    REQUIRE(connections != nullptr);
+    CHECK(connections->back().to_number<double>() == 3);
+    // The history store is on (--db :memory:), TLS is not.
+    CHECK(chart_points(after, "store_commits_per_second") != nullptr);
+    CHECK(chart_points(after, "store_queue_depth") != nullptr);
+    CHECK(chart_points(after, "tls_connections") == nullptr);
     require_clean_exit(s.server);
 }

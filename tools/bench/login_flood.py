@@ -184,7 +184,7 @@ def one_run(server, seconds, sockets):
         log_path = os.path.join(d, "server.log")
         with open(log_path, "w") as log:
             proc = subprocess.Popen(
-                [server, "--bind", HOST, "--port", "0", "--status-port", "0", "--db", os.path.join(d, "sala.db"),
+                [server, "--bind", HOST, "--port", "0", "--status-port", "0", "--web-port", "0", "--db", os.path.join(d, "sala.db"),
                  "--autojoin", "", "--line-rate", "0", "--nick-grace", "0", "--max-per-ip", "100000"],
                 stdout=log, stderr=subprocess.STDOUT)
         try:

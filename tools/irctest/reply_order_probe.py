@@ -99,7 +99,7 @@ def main() -> int:
 
     port = free_port()
     command = [
-        args.server, "--bind", "127.0.0.1", "--port", str(port), "--status-port", "0",
+        args.server, "--bind", "127.0.0.1", "--port", str(port), "--status-port", "0", "--web-port", "0",
         "--autojoin", "", "--line-rate", "0", "--max-per-ip", "1000", "--log-level", "warn",
     ]
     if args.threads:

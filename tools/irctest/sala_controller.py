@@ -139,7 +139,7 @@ class SalaController(BaseServerController):
             "--name", SERVER_NAME,
             "--network", NETWORK_NAME,
             "--description", "test server",  # what LINKS tests expect, as other controllers set
-            "--status-port", "0",  # no HTTP endpoint
+            "--status-port", "0", "--web-port", "0",  # no HTTP endpoint
             "--db", str(self.directory / "sala.db"),  # history of this test alone
             "--autojoin", "",  # tests expect to be in no channel after 001
             "--line-rate", "0",  # tests send bursts; no flood throttling

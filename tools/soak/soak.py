@@ -287,7 +287,7 @@ def main():
     db_dir = tempfile.TemporaryDirectory(prefix="soak-db-")
     server = subprocess.Popen(
         [args.server, "--bind", HOST, "--db", os.path.join(db_dir.name, "soak.db"),
-         "--port", str(irc_port), "--status-port", str(http_port),
+         "--port", str(irc_port), "--status-port", str(http_port), "--web-port", "0",
          "--sendq", "32768", "--recvq", "4096", "--line-burst", "50", "--line-rate", "40",
          "--registration-timeout", "1", "--max-per-ip", "1000"],
         stdout=log, stderr=log)

@@ -83,11 +83,10 @@ server_process::server_process(launch_options options)
     log_path_ = name;
 
     std::vector<std::string> args = {SALA_SERVER_BINARY, "--bind", "127.0.0.1", "--port", "0"};
-    // Tests run in parallel: the status endpoint's fixed default port would
-    // collide, so it is off unless a test asks for it.
+    // Tests run in parallel: the status endpoint's and the web port's fixed
+    // default ports would collide, so they are off unless a test asks for them.
     if (std::find(extra_args.begin(), extra_args.end(), "--status-port") == extra_args.end())
         args.insert(args.end(), {"--status-port", "0"});
-    // The same for the web listener's default port 8090.
     if (std::find(extra_args.begin(), extra_args.end(), "--web-port") == extra_args.end())
         args.insert(args.end(), {"--web-port", "0"});
     // Nor may they share the default database file in the working directory.

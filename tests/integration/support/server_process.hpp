@@ -27,7 +27,7 @@ inline constexpr std::chrono::milliseconds default_timeout{5000};
 
 // How a server_process is started.
 struct launch_options {
-    // After "--bind 127.0.0.1 --port 0" (and "--status-port 0 --db :memory:"
+    // After "--bind 127.0.0.1 --port 0" (and "--status-port 0 --web-port 0 --db :memory:"
     // unless these name their own).
     std::vector<std::string> args;
     // RLIMIT_FSIZE (soft limit, in bytes) for the server: a write past it
