@@ -33,6 +33,11 @@ Cases:
                 headers), HEAD works, keep-alive serves several requests on
                 one connection; 404, 405, 431, 400 and 426 (with
                 Sec-WebSocket-Version: 13), each closing the connection
+  files         --web-root: each kind of file (html js css svg png ico json
+                webmanifest) served byte for byte with its media type, GET
+                and HEAD; other files, subdirectories and missing ones 404.
+                The built-in client: everything its page loads is served,
+                and it has no inline script, style or handler (its CSP)
   shutdown      SIGTERM: a WebSocket user gets ERROR and close 1001
   timeout       --registration-timeout 1: an HTTP connection that sends
                 nothing or half a request is closed; a WebSocket that never
@@ -47,6 +52,7 @@ fragmented, one IRC line without CR LF, text or binary as the subprotocol
 says (ws_client.py). Every wait has a deadline; no case sleeps. Loopback only.
 Usage: websocket_test.py CHAT_SERVER [case ...]
 """
+import os
 import re
 import signal
 import socket
@@ -483,6 +489,101 @@ def case_http(binary, d):
         server.stop()
 
 
+# The media types a browser accepts for each kind of file the web client may
+# hold (parameters such as charset aside).
+MEDIA_TYPES = {
+    ".html": {"text/html"},
+    ".js": {"text/javascript", "application/javascript"},
+    ".css": {"text/css"},
+    ".svg": {"image/svg+xml"},
+    ".png": {"image/png"},
+    ".ico": {"image/x-icon", "image/vnd.microsoft.icon"},
+    ".json": {"application/json"},
+    ".webmanifest": {"application/manifest+json"},
+}
+
+
+def check_file(port, name, what, body=None):
+    """GET and HEAD /name: 200, the media type of its extension, the security
+    headers, and (when given) exactly body."""
+    got, reader = exchange(port, http_request("GET", f"/{name}", port))
+    check(got.status == 200, f"{what}: GET /{name}: expected 200, got {got}")
+    media = (got.header("content-type") or "").split(";")[0].strip().lower()
+    expected = MEDIA_TYPES[os.path.splitext(name)[1]]
+    check(media in expected, f"{what}: GET /{name}: Content-Type {got.header('content-type')!r}, expected {expected}")
+    for header in ("content-security-policy", "x-content-type-options", "referrer-policy", "cache-control"):
+        check(got.header(header), f"{what}: GET /{name} without {header}: {got}")
+    if body is not None:
+        check(got.body == body, f"{what}: GET /{name}: {len(got.body)} bytes, not the file's {len(body)}")
+    reader.sock.sendall(http_request("HEAD", f"/{name}", port))
+    head = read_response(reader, head_only=True)
+    check(head.status == 200 and head.header("content-length") == str(len(got.body)),
+          f"{what}: HEAD /{name}: expected 200 with Content-Length {len(got.body)}, got {head}")
+    reader.sock.close()
+    return got
+
+
+def local_references(html):
+    """The files a page loads from its own origin (src and href values)."""
+    refs = re.findall(r"""(?:src|href)\s*=\s*["']?([^"' >]+)""", html, re.I)
+    return sorted({r.lstrip("./") for r in refs if not re.match(r"[a-z][a-z0-9+.-]*:|//|#", r, re.I)})
+
+
+def case_files(binary, d):
+    # A web root of our own: every kind of file, byte for byte.
+    root = os.path.join(d, "webroot")
+    os.makedirs(os.path.join(root, "sub"))
+    files = {
+        "index.html": b'<!doctype html><html><head><link rel="stylesheet" href="style.css">'
+                      b'<script src="app.js"></script></head><body>test root</body></html>\n',
+        "app.js": b"console.log('sala');\n",
+        "style.css": b"body { color: #333; }\n",
+        "icon.svg": b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>\n',
+        "icon.png": bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000") + bytes(range(256)),
+        "favicon.ico": bytes(range(256)) * 3,
+        "data.json": b'{"a": 1}\n',
+        "app.webmanifest": b'{"name": "sala"}\n',
+    }
+    for name, body in files.items():
+        with open(os.path.join(root, name), "wb") as f:
+            f.write(body)
+    for name in ("notes.txt", "run.sh", os.path.join("sub", "inner.js")):
+        with open(os.path.join(root, name), "wb") as f:
+            f.write(b"not to be served\n")
+    server = web_server(binary, d, extra=["--web-root", root])
+    try:
+        port = server.web_port
+        got, reader = exchange(port, http_request("GET", "/", port))
+        check_page(got, "GET / from --web-root")
+        check(got.body == files["index.html"], f"GET / from --web-root: not its index.html: {got.body[:200]!r}")
+        reader.sock.close()
+        for name, body in files.items():
+            check_file(port, name, "--web-root", body)
+        for name in ("notes.txt", "run.sh", "sub/inner.js", "sub", "missing.js"):
+            refused(port, http_request("GET", f"/{name}", port), 404, f"GET /{name} from --web-root")
+    finally:
+        server.stop()
+
+    # The built-in web client: everything its page loads is served with the
+    # right type, and the page needs nothing the CSP forbids.
+    server = web_server(binary, d)
+    try:
+        port = server.web_port
+        html = check_file(port, "index.html", "the built-in client").body.decode("utf-8")
+        inline_scripts = [m for m in re.findall(r"<script\b[^>]*>", html, re.I) if not re.search(r"\bsrc\s*=", m, re.I)]
+        check(not inline_scripts, f"the page has inline scripts, which its CSP blocks: {inline_scripts}")
+        check(not re.search(r"<style\b", html, re.I), "the page has a <style> element, which its CSP blocks")
+        check(not re.search(r"\sstyle\s*=", html, re.I), "the page has style attributes, which its CSP blocks")
+        check(not re.search(r"\son[a-z]+\s*=", html, re.I), "the page has inline event handlers, which its CSP blocks")
+        refs = local_references(html)
+        for name in refs:
+            check(os.path.splitext(name)[1] in MEDIA_TYPES, f"the page loads {name}, of a kind the server does not serve")
+            check_file(port, name, "the built-in client")
+        print(f"  the built-in page loads {refs or 'nothing else'}")
+    finally:
+        server.stop()
+
+
 def case_shutdown(binary, d):
     server = web_server(binary, d, extra=["--shutdown-grace", "1"])
     try:
@@ -562,6 +663,7 @@ CASES = {
     "sendq": case_sendq,
     "origin": case_origin,
     "http": case_http,
+    "files": case_files,
     "shutdown": case_shutdown,
     "timeout": case_timeout,
     "tls": case_tls,
