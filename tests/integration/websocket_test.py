@@ -13,13 +13,15 @@ Cases:
                 answered with its code and the channel sees QUIT
                 "Connection closed"; QUIT before closing gives close 1000
   oversize      a 600-byte line gets 417 and the connection lives on; a
-                20,000-byte message, a fragmented one adding up past the
-                limit, and a frame announcing 1 GiB get close 1009 after an
-                ERROR line; others are still served
+                message in 3 fragments arrives whole; a 20,000-byte message,
+                a fragmented one adding up past the limit, and a frame
+                announcing 1 GiB get close 1009 after an ERROR line; others
+                are still served
   protocol      a binary frame on text.ircv3.net or with no subprotocol ->
                 1003, invalid UTF-8 in a text frame -> 1007, an unmasked
-                frame -> 1002; one message with two CR LF-separated lines is
-                two lines, a trailing CR LF is ignored, fragments are joined
+                frame -> 1002 (and invalid UTF-8 split over fragments ->
+                1007); one message with two CR LF-separated lines is two
+                lines, and a trailing CR LF is ignored
   flood         a WebSocket user far over the line rate gets ERROR
                 "Excess Flood" and close 1008, while two TCP users in its
                 channel keep chatting
@@ -38,6 +40,8 @@ Cases:
                 and HEAD; other files, subdirectories and missing ones 404.
                 The built-in client: everything its page loads is served,
                 and it has no inline script, style or handler (its CSP)
+  kill          KILL by an operator: ERROR, then close 1008
+  ping_timeout  no PONG to the server's PING: ERROR, then close 1008
   shutdown      SIGTERM: a WebSocket user gets ERROR and close 1001
   timeout       --registration-timeout 1: an HTTP connection that sends
                 nothing or half a request is closed; a WebSocket that never
@@ -62,6 +66,7 @@ import time
 
 from channel_checks import answered, is_error, join, said, sent_by, user
 from irc_test_client import Client, Server, command_of, params_of
+from operators_test import PASSWORD as OPER_PASSWORD, answer_to, hash_of
 from loopback_checks import DEADLINE_S, HOST, Failure, check, client_context, eventually, make_certificate, run_cases
 from ws_client import (BINARY, BINARY_PROTOCOL, PING, PONG, TEXT, TEXT_PROTOCOL, Reader, WsClient, attempt_upgrade,
                        encode_frame, exchange, http_request, read_response)
@@ -329,7 +334,8 @@ def case_flood(binary, d):
         relayed = sum(1 for l in seen if " PRIVMSG #c :flood " in l)
         # The rate limit holds: at most the burst and what the rate allows meanwhile.
         check(relayed <= burst + rate * took + 1, f"{relayed} flood lines relayed in {took:.1f} s, over the limit")
-        print(f"  flooder cut off after {took:.2f} s; {relayed} of its lines relayed; bob kept chatting")
+        print(f"  flooder cut off after {took:.2f} s ({'after' if sent.get('all') else 'during'} its send); "
+              f"{relayed} of its lines relayed; bob kept chatting")
         bob.close()
         carol.close()
     finally:
@@ -584,6 +590,31 @@ def case_files(binary, d):
         server.stop()
 
 
+def case_kill(binary, d):
+    server = web_server(binary, d, extra=["--oper", f"boss:{hash_of(binary, OPER_PASSWORD)}"])
+    try:
+        boss = user(server.port, "boss")
+        answer_to(boss, f"OPER boss {OPER_PASSWORD}", ("381",), "381 for boss's OPER")
+        ws = WsClient(server.web_port, "alice", protocols=[TEXT_PROTOCOL])
+        boss.send("KILL alice :enough\r\n")
+        closed_with(ws, 1008, "KILL", error_text="enough")
+        boss.close()
+    finally:
+        server.stop()
+
+
+def case_ping_timeout(binary, d):
+    server = web_server(binary, d, extra=["--ping-interval", "0.5", "--ping-timeout", "1"])
+    try:
+        # alice never answers the server's PING (the client answers only
+        # WebSocket pings by itself).
+        ws = WsClient(server.web_port, "alice", protocols=[TEXT_PROTOCOL])
+        closed_with(ws, 1008, "a ping timeout")
+        check(any(command_of(l) == "PING" for l in ws.seen), f"no PING before the ping timeout: {list(ws.seen)}")
+    finally:
+        server.stop()
+
+
 def case_shutdown(binary, d):
     server = web_server(binary, d, extra=["--shutdown-grace", "1"])
     try:
@@ -664,6 +695,8 @@ CASES = {
     "origin": case_origin,
     "http": case_http,
     "files": case_files,
+    "kill": case_kill,
+    "ping_timeout": case_ping_timeout,
     "shutdown": case_shutdown,
     "timeout": case_timeout,
     "tls": case_tls,
