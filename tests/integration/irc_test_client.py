@@ -16,16 +16,19 @@ from loopback_checks import DEADLINE_S, HOST, Failure, check, eventually
 class Server:
     """A chat-server on ephemeral loopback ports, read back from its log."""
 
-    def __init__(self, binary, directory, extra=(), db=":memory:", tls=None, nick_grace=0, line_rate=0):
+    def __init__(self, binary, directory, extra=(), db=":memory:", tls=None, nick_grace=0, line_rate=0, web_port=0):
         self.log_path = os.path.join(directory, f"server-{time.monotonic_ns()}.log")
         self.log = open(self.log_path, "w")
         tls_args = ["--tls-port", "0", "--tls-cert", tls[0], "--tls-key", tls[1]] if tls else []
         # Off unless asked for, so a test's bursts are not taken for a flood;
         # None keeps the server's own limit, for tests of the limit itself.
         rate_args = ["--line-rate", str(line_rate)] if line_rate is not None else []
+        # The web listener has no ephemeral port: off unless a test picked a
+        # free one, so parallel tests do not all reach for the default 8090.
+        web_args = ["--web-bind", HOST, "--web-port", str(web_port)]
         self.proc = subprocess.Popen(
-            [binary, "--bind", HOST, "--port", "0", "--status-port", "0", "--web-port", "0", "--db", db, "--autojoin", "",
-             "--nick-grace", str(nick_grace), *rate_args, *tls_args, *extra],
+            [binary, "--bind", HOST, "--port", "0", "--status-port", "0", "--db", db, "--autojoin", "",
+             "--nick-grace", str(nick_grace), *rate_args, *web_args, *tls_args, *extra],
             stdout=self.log, stderr=subprocess.STDOUT)
         try:
             eventually(lambda: self.proc.poll() is not None or "listening on" in self.text(), "the server to start")
@@ -36,6 +39,11 @@ class Server:
                 found = re.search(r"tls on [0-9.]+:(\d+)", self.text())
                 check(found is not None, "no 'tls on' line in the log: " + self.text())
                 self.tls_port = int(found.group(1))
+            self.web_port = web_port or None
+            if web_port:
+                eventually(lambda: self.proc.poll() is not None or f"web on {HOST}:{web_port}" in self.text(),
+                           "the web listener to start")
+                check(self.proc.poll() is None, "server died starting its web listener: " + self.text())
         except Failure:
             self.proc.kill()
             self.proc.wait()

@@ -82,6 +82,8 @@ asio::awaitable<error_code> irc_conn::connect(tcp::endpoint server, asio::ip::ad
         co_return cec;
     socket_.set_option(tcp::no_delay(true), ec);
     socket_.non_blocking(true, ec);
+    if (!ec && use_websocket)
+        co_return co_await ws_handshake(server);
     if (ec || !use_tls)
         co_return ec;
     tls_ = std::make_unique<tls_link>(socket_.native_handle());
@@ -101,6 +103,58 @@ asio::awaitable<error_code> irc_conn::tls_handshake()
         if (ec)
             co_return ec;
     }
+}
+
+asio::awaitable<error_code> irc_conn::ws_handshake(tcp::endpoint server)
+{
+    ws_ = std::make_unique<ws_link>();
+    const auto request = ws_link::upgrade_request(server.address().to_string() + ':' + std::to_string(server.port()));
+    auto [wec, written] = co_await asio::async_write(socket_, asio::buffer(request), use_nothrow);
+    if (wec)
+        co_return wec;
+    std::string answer;
+    for (;;) {
+        auto [ec] = co_await socket_.async_wait(tcp::socket::wait_read, use_nothrow);
+        if (ec)
+            co_return ec;
+        const std::size_t n = socket_.read_some(asio::buffer(read_buffer), ec);
+        if (ec == asio::error::would_block || ec == asio::error::try_again)
+            continue;
+        if (ec)
+            co_return ec;
+        answer.append(read_buffer.data(), n);
+        const auto step = ws_->take_upgrade(answer);
+        if (step == ws_link::status::failed)
+            co_return make_error_code(boost::system::errc::protocol_error);
+        if (step == ws_link::status::done)
+            co_return take_bytes(answer);
+    }
+}
+
+error_code irc_conn::take_bytes(std::string_view bytes)
+{
+    if (!ws_) {
+        reader_.append(bytes);
+        return {};
+    }
+    std::string pong;
+    bool pinged = false;
+    const auto step = ws_->feed(
+        bytes,
+        [this](std::string_view line) {
+            reader_.append(line);
+            reader_.append("\r\n");
+        },
+        [&](std::string_view payload) {
+            pong.assign(payload);
+            pinged = true;
+        });
+    if (pinged) {
+        std::string frame;
+        ws_->append_frame(frame, pong, ws_link::pong_opcode);
+        send_wire(frame);
+    }
+    return step == ws_link::status::failed ? make_error_code(boost::system::errc::connection_aborted) : error_code{};
 }
 
 std::size_t irc_conn::read_some(error_code& ec)
@@ -135,8 +189,7 @@ asio::awaitable<error_code> irc_conn::fill()
             continue;
         if (ec)
             co_return ec;
-        reader_.append(std::string_view(read_buffer.data(), n));
-        co_return ec;
+        co_return take_bytes(std::string_view(read_buffer.data(), n));
     }
 }
 
@@ -163,13 +216,27 @@ void irc_conn::send(std::string_view line)
 {
     if (failed_)
         return;
-    if (writing_) {
+    if (ws_) {
+        ws_->append_frame(outbox_, line);
+    } else {
         outbox_.append(line);
         outbox_.append("\r\n");
-        return;
     }
-    outbox_.append(line);
-    outbox_.append("\r\n");
+    flush();
+}
+
+void irc_conn::send_wire(std::string_view bytes)
+{
+    if (failed_)
+        return;
+    outbox_.append(bytes);
+    flush();
+}
+
+void irc_conn::flush()
+{
+    if (writing_)
+        return;
     error_code ec;
     const std::size_t n = write_some(ec);
     if (ec && ec != asio::error::would_block && ec != asio::error::try_again) {

@@ -18,6 +18,7 @@
 
 #include "irc/line_reader.hpp"
 #include "tls_link.hpp"
+#include "ws_link.hpp"
 
 namespace sala::bench {
 
@@ -39,6 +40,9 @@ public:
 
     // Every connection of this run speaks TLS (--tls): set before any connects.
     static inline bool use_tls = false;
+    // Every connection of this run speaks WebSocket (--websocket): the server
+    // endpoint is then a web listener, and lines travel one per frame.
+    static inline bool use_websocket = false;
 
     // Opens the socket bound to `source` (port chosen at connect, so many source
     // addresses can each use the whole port range) and connects.
@@ -70,13 +74,21 @@ private:
     static asio::awaitable<void> write_loop(std::shared_ptr<irc_conn> self);
     static asio::awaitable<void> tls_write_loop(std::shared_ptr<irc_conn> self);
     asio::awaitable<error_code> tls_handshake();
+    asio::awaitable<error_code> ws_handshake(tcp::endpoint server);
+    // Received bytes into the line reader: as they are, or taken out of frames.
+    error_code take_bytes(std::string_view bytes);
     // One non-blocking read or write, plain or through TLS; would_block when
     // the socket (or TLS) has to wait.
     std::size_t read_some(error_code& ec);
     std::size_t write_some(error_code& ec);
+    // Writes the outbox now if no write loop is running; starts one for the rest.
+    void flush();
+    // Queues bytes as they are (a WebSocket control frame).
+    void send_wire(std::string_view bytes);
 
     tcp::socket socket_;
     std::unique_ptr<tls_link> tls_;
+    std::unique_ptr<ws_link> ws_;
     irc::line_reader reader_{16384};
     std::string outbox_;
     bool writing_ = false;

@@ -15,6 +15,7 @@ int main(int argc, char** argv)
     if (!parsed.opts)
         return parsed.exit_code;
     sala::bench::irc_conn::use_tls = parsed.opts->common.tls;
+    sala::bench::irc_conn::use_websocket = parsed.opts->common.websocket;
     switch (parsed.opts->which) {
     case sala::bench::mode::fanout:
         return sala::bench::run_fanout(*parsed.opts);

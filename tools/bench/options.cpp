@@ -27,6 +27,8 @@ void add_common(CLI::App& app, common_options& c)
     app.add_option("--label", c.label, "Free text copied into the JSON line");
     app.add_option("--channel", c.channel, "Channel to join")->capture_default_str();
     app.add_flag("--tls", c.tls, "Connect with TLS (the server's certificate is not checked)");
+    app.add_flag("--websocket", c.websocket,
+                 "Speak IRC over WebSocket (text.ircv3.net); --port is then the server's web port");
     app.add_option("--setup-timeout", c.setup_timeout, "Seconds for connecting, registering and joining")
         ->check(CLI::Range(0.1, 3600.0))
         ->capture_default_str();
@@ -130,6 +132,10 @@ options_result parse_options(int argc, const char* const* argv)
     if (o.common.channel.empty() || o.common.channel.front() != '#' ||
         o.common.channel.find_first_of(" ,\r\n") != std::string::npos) {
         std::cerr << "sala-bench: --channel must start with # and hold no space or comma\n";
+        return {std::nullopt, 2};
+    }
+    if (o.common.tls && o.common.websocket) {
+        std::cerr << "sala-bench: --websocket over --tls is not supported\n";
         return {std::nullopt, 2};
     }
     if (o.which == mode::fanout && f.members < f.publishers + o.common.threads) {

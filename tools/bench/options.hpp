@@ -24,6 +24,7 @@ struct common_options {
     std::size_t concurrency = 64;       // fanout, idle: connections being set up at once
     unsigned retries = 5;               // fanout, idle: attempts more when a connection fails before 001
     bool tls = false;                   // every connection over TLS (certificates not checked)
+    bool websocket = false;             // every connection over WebSocket (--port is the web port)
 };
 
 struct fanout_options {

@@ -15,8 +15,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$server_bin" --bind 127.0.0.1 --port 0 --status-port 0 --web-port 0 --db "$work/sala.db" --line-rate 0 --max-per-ip 10000 \
-  --autojoin '' >"$work/server.log" 2>&1 &
+# The web listener has no ephemeral port: a free one, as the kernel picks it.
+web_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$server_bin" --bind 127.0.0.1 --port 0 --status-port 0 --db "$work/sala.db" --line-rate 0 --max-per-ip 10000 \
+  --web-bind 127.0.0.1 --web-port "$web_port" --autojoin '' >"$work/server.log" 2>&1 &
 server_pid=$!
 port=
 for _ in $(seq 1 200); do  # up to 10 s
@@ -28,11 +30,12 @@ done
 [[ -n $port ]] || { cat "$work/server.log"; echo "no 'listening on' line"; exit 1; }
 
 # Runs one mode; its JSON line must parse. Stores the line in $json.
+# The IRC port unless bench_port says otherwise.
 run() {
   local name=$1
   shift
   echo "== $name: sala-bench $*"
-  if ! json=$(timeout 60 "$bench_bin" "$@" --port "$port" --label "smoke-$name" --setup-timeout 20); then
+  if ! json=$(timeout 60 "$bench_bin" "$@" --port "${bench_port:-$port}" --label "smoke-$name" --setup-timeout 20); then
     echo "sala-bench $name failed"
     exit 1
   fi
@@ -48,6 +51,13 @@ run fanout fanout --members 20 --publishers 2 --messages 200 --window 8 --thread
 [[ $(field "$json" lost) == 0 ]] || { echo "fanout lost deliveries"; exit 1; }
 [[ $(field "$json" out_of_order) == 0 ]] || { echo "fanout delivered out of order"; exit 1; }
 [[ $(field "$json" deliveries) == $((2 * 200 * 19)) ]] || { echo "fanout delivery count wrong"; exit 1; }
+
+# Its own channel: joining #bench would replay the last run's lines, which
+# the publishers would take for acknowledgements.
+bench_port=$web_port run fanout_ws fanout --members 20 --publishers 2 --messages 200 --window 8 --threads 2 \
+  --duration 10 --websocket --channel '#bench-ws'
+[[ $(field "$json" lost) == 0 ]] || { echo "fanout over WebSocket lost deliveries"; exit 1; }
+[[ $(field "$json" deliveries) == $((2 * 200 * 19)) ]] || { echo "fanout over WebSocket: delivery count wrong"; exit 1; }
 
 run fanout_rate fanout --members 10 --publishers 2 --messages 50 --rate 200 --duration 5
 [[ $(field "$json" lost) == 0 ]] || { echo "fixed-rate fanout lost deliveries"; exit 1; }
