@@ -58,6 +58,11 @@ utf8_char decode_utf8(std::string_view s, std::size_t i)
 bool valid_utf8(std::string_view s)
 {
     for (std::size_t i = 0; i < s.size();) {
+        // Most chat is ASCII: one comparison per byte until a lead byte.
+        if (static_cast<unsigned char>(s[i]) < 0x80) {
+            ++i;
+            continue;
+        }
         const auto c = decode_utf8(s, i);
         if (!c.valid)
             return false;
