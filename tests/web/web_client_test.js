@@ -28,6 +28,8 @@ const HISTORY_LINES = 150;
 const GAP_LINES = 30;
 const BROWSER_NICK = 'webuser';
 const TERMINAL_NICK = 'term';
+const ACCOUNT = 'webaccount';
+const ACCOUNT_PASSWORD = 'web pass 1234';
 
 function parseArgs(argv) {
   const args = {};
@@ -341,6 +343,46 @@ async function checkMention(browser, page, terminal) {
   step('a mention is highlighted and counted in the title while the tab is hidden, cleared when seen');
 }
 
+async function openLogin(browser, url, nick, account, password) {
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1100, height: 700, deviceScaleFactor: 1 });
+  await page.goto(url, { waitUntil: 'load' });
+  await page.$eval('#login-nick', (input) => { input.value = ''; });
+  await page.type('#login-nick', nick);
+  await page.click('#login-account summary');
+  await page.type('#login-account-name', account);
+  await page.type('#login-password', password);
+  await page.click('#login-submit');
+  return page;
+}
+
+// SASL PLAIN with the account fields, a wrong password, and a nick in use.
+// The account is made by a user of its own, so that the terminal user's nick
+// stays unregistered (a registered nick is renamed after a grace period).
+async function checkAccountLogin(browser, ircPort, url) {
+  const maker = new TerminalUser(ACCOUNT);
+  await maker.connect(ircPort);
+  maker.send(`REGISTER * * :${ACCOUNT_PASSWORD}`);
+  await maker.waitFor(/ REGISTER SUCCESS /, `an account "${ACCOUNT}" is made`);
+  maker.send('QUIT :made the account');
+  await maker.waitFor(/^ERROR /, 'the account maker quits');
+  maker.close();
+
+  const wrong = await openLogin(browser, url, 'someone', ACCOUNT, 'not the password');
+  await waitInPage(wrong, 'a wrong password shows an error on the login form', () => {
+    const error = document.getElementById('login-error');
+    return !error.hidden && error.textContent.length > 0 && !document.getElementById('login-screen').hidden;
+  });
+  await wrong.close();
+
+  const page = await openLogin(browser, url, TERMINAL_NICK, ACCOUNT, ACCOUNT_PASSWORD);
+  await waitInPage(page, 'logged in to the account, under a free variant of the nick in use', (account) =>
+    document.getElementById('my-nick').textContent === 'term_'
+    && document.getElementById('my-account').textContent.includes(`account ${account}`), ACCOUNT);
+  await page.close();
+  step('SASL PLAIN login with the account fields works, a wrong password shows an error, a nick in use gets a "_"');
+}
+
 async function checkRestart(page, terminal, control) {
   const beforeRestart = (await roomLines(page, '#lobby')).filter((l) => l.text === 'hello from the terminal').length;
   assert.equal(beforeRestart, 1);
@@ -385,10 +427,10 @@ async function checkPhone(page, terminal, screenshot) {
     return getComputedStyle(panel).display !== 'none' && box.width > 0;
   });
   assert.equal(await membersShown(), false, 'the member list is folded away on a phone');
+  await page.screenshot({ path: screenshot.replace(/\.png$/, '-phone.png') });
   await page.click('#toggle-members');
   await waitInPage(page, 'the member list opens', () => getComputedStyle(document.getElementById('members-panel')).display !== 'none');
   assert.ok((await page.$eval('#member-list', (l) => l.textContent)).includes(TERMINAL_NICK), 'the opened member list shows the terminal user');
-  await page.screenshot({ path: screenshot.replace(/\.png$/, '-phone.png') });
   await page.click('#toggle-members');
   await waitInPage(page, 'the member list folds again', () => getComputedStyle(document.getElementById('members-panel')).display === 'none');
   step('at 375x667 nothing scrolls sideways and the member list folds and unfolds');
@@ -424,13 +466,14 @@ async function main() {
     await checkChat(page, terminal);
     await checkTextIsText(page, terminal, dialogs);
     await checkMention(browser, page, terminal);
+    await checkAccountLogin(browser, Number(args['irc-port']), args.url);
     await checkRestart(page, terminal, control);
     await checkPhone(page, terminal, args.screenshot);
     // Failed WebSocket connections while the server was down log errors;
     // anything else (a script error, a CSP violation) is a bug.
     const real = pageErrors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource/.test(e));
     assert.deepEqual(real, [], 'no script errors or CSP violations in the page');
-    step('PASS');
+    step('all checks passed');
   } finally {
     terminal.close();
     control.close();

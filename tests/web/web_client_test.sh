@@ -17,6 +17,10 @@
 # started and stopped by this script, by PID. Exit status 0 on success, 77
 # (skipped) without node, npm, chromium or python3, otherwise non-zero with
 # the node output and the server logs.
+#
+# The server serves its built-in copy of src/web/; with SALA_WEB_ROOT=DIR in
+# the environment it serves DIR instead (--web-root), to try edits to the
+# client without rebuilding the server.
 set -u
 
 SERVER_BIN=${1:?usage: web_client_test.sh path/to/chat-server [NODE_DIR [SCREENSHOT]]}
@@ -94,7 +98,7 @@ start_server() {
     STARTS=$((STARTS + 1))
     local log="$WORK/server.$STARTS.log" deadline=$((SECONDS + START_WAIT_S))
     "$SERVER_BIN" --bind 127.0.0.1 --port 0 --web-port "$WEB_PORT" --web-bind 127.0.0.1 \
-        --status-port 0 --db "$WORK/sala.db" 2>"$log" &
+        --status-port 0 --db "$WORK/sala.db" ${SALA_WEB_ROOT:+--web-root "$SALA_WEB_ROOT"} 2>"$log" &
     SERVER_PID=$!
     IRC_PORT=""
     while ((SECONDS < deadline)); do
