@@ -151,8 +151,7 @@ function submitText(text) {
     case 'logout':
     case 'quit':
       saveRooms();
-      session.logout();
-      window.location.reload();
+      session.logout().then(() => window.location.reload());
       return true;
     case 'help':
       for (const line of HELP) view.info(line, room);

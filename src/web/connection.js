@@ -33,13 +33,20 @@ export class Connection {
     this.open();
   }
 
-  // No reconnection after this; the socket closes after the lines already sent.
+  // No reconnection after this; the socket closes after the lines already
+  // sent. Resolves once it has closed (or after a short wait).
   stop() {
     this.stopped = true;
     clearTimeout(this.retryTimer);
     clearInterval(this.tickTimer);
     this.clearLiveness();
-    if (this.socket && this.socket.readyState <= WebSocket.OPEN) this.socket.close(1000);
+    const socket = this.socket;
+    if (!socket || socket.readyState > WebSocket.OPEN) return Promise.resolve();
+    return new Promise((resolve) => {
+      socket.addEventListener('close', () => resolve());
+      setTimeout(resolve, 2000);
+      socket.close(1000);
+    });
   }
 
   // Registration worked: the next outage starts again from the first delay.

@@ -137,7 +137,7 @@ export function splitUtf8(text, maxBytes) {
       bytes += n;
       cut += ch.length;
     }
-    const space = rest.lastIndexOf(' ', cut);
+    const space = rest.lastIndexOf(' ', cut - 1);
     if (space > cut / 2) cut = space + 1;
     pieces.push(rest.slice(0, cut));
     rest = rest.slice(cut);

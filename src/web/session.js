@@ -26,7 +26,8 @@ export class Session {
     this.connection = connection;
     this.view = view;
     this.rooms = new Map(); // folded name -> room
-    this.fold = caseFolder('rfc1459');
+    // sala's CASEMAPPING; ISUPPORT replaces it before any room is joined.
+    this.fold = caseFolder('ascii');
     this.resetConnectionState();
     this.wantedNick = '';
     this.account = '';
@@ -59,11 +60,12 @@ export class Session {
 
   logout() {
     this.send('QUIT', ['Leaving']);
-    this.connection.stop();
+    return this.connection.stop();
   }
 
   onOpen() {
     this.resetConnectionState();
+    this.view.connecting();
     this.capNegotiating = true;
     this.send('CAP', ['LS', '302']);
     this.send('NICK', [this.nick || this.wantedNick]);

@@ -376,6 +376,10 @@ export class View {
     this.retryTick(retryInMs, code);
   }
 
+  connecting() {
+    if (this.wasDisconnected) this.setStatus('Connecting\u2026');
+  }
+
   retryTick(ms) {
     this.setStatus(`Offline: reconnecting in ${Math.ceil(ms / 1000)} s`, { retry: true });
   }
