@@ -449,6 +449,8 @@ async function main() {
   const browser = await puppeteer.launch({
     executablePath: chromium,
     headless: true,
+    // Over a pipe, chromium exits with node, even when node is killed.
+    pipe: true,
     args: ['--no-sandbox', '--headless=new', '--disable-gpu', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
   });

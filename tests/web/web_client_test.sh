@@ -39,24 +39,10 @@ command -v chromium >/dev/null || command -v chromium-browser >/dev/null \
     || skip "chromium not found (install the Debian package 'chromium')"
 [[ -x $SERVER_BIN ]] || { echo "$NAME: FAIL: '$SERVER_BIN' is not executable" >&2; exit 1; }
 
-# --- puppeteer-core, installed once per lock file -------------------------------
-# The copy of the lock in node_modules says what was installed last; a lock
-# file taken around npm keeps two runs sharing NODE_DIR from installing over
-# each other.
-install_node_deps() {
-    mkdir -p "$NODE_DIR" || return 1
-    exec 9>"$NODE_DIR/.sala-npm-install.lock"
-    flock -w 600 9 || return 1
-    if ! cmp -s "$HERE/package-lock.json" "$NODE_DIR/node_modules/.sala-installed-lock.json"; then
-        if [[ $NODE_DIR != "$HERE" ]]; then
-            cp "$HERE/package.json" "$HERE/package-lock.json" "$NODE_DIR/" || return 1
-        fi
-        echo "$NAME: npm ci in $NODE_DIR"
-        (cd "$NODE_DIR" && timeout 200 npm ci --no-audit --no-fund --loglevel=error) || return 1
-        cp "$HERE/package-lock.json" "$NODE_DIR/node_modules/.sala-installed-lock.json" || return 1
-    fi
-    exec 9>&-
-}
+# puppeteer-core, with the interop tests' installer: package.json and
+# package-lock.json of this directory, installed once per lock file.
+# shellcheck source-path=SCRIPTDIR source=../interop/node_deps.sh
+source "$HERE/../interop/node_deps.sh"
 install_node_deps || { echo "$NAME: FAIL: npm ci could not install puppeteer-core into $NODE_DIR" >&2; exit 1; }
 
 WORK=$(mktemp -d /tmp/sala-web-client-XXXXXX) || { echo "$NAME: mktemp failed" >&2; exit 1; }
@@ -89,8 +75,9 @@ fail() {
     exit 1
 }
 
-WEB_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])') \
-    || fail "could not pick a free port"
+pick_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
 
 # Starts the server on WEB_PORT and the database in WORK; sets SERVER_PID and
 # IRC_PORT (ephemeral: it changes with each start).
@@ -125,7 +112,16 @@ stop_server() {
     return "$status"
 }
 
-start_server || fail "chat-server did not report its IRC and web ports"
+# The web port has no "any free port" value: one is picked here, and picked
+# again if another process took it before the server could.
+for _ in 1 2 3 4 5; do
+    WEB_PORT=$(pick_port) || fail "could not pick a free port"
+    start_server && break
+    kill -KILL "$SERVER_PID" 2>/dev/null
+    wait "$SERVER_PID" 2>/dev/null
+    SERVER_PID=""
+done
+[[ -n $SERVER_PID ]] || fail "chat-server did not report its IRC and web ports"
 echo "$NAME: chat-server on IRC port $IRC_PORT, web port $WEB_PORT"
 
 # Control fifos, opened read-write here so that neither side blocks on open.
