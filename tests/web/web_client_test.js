@@ -138,7 +138,9 @@ async function waitInPage(page, what, fn, ...args) {
     const visible = await page.evaluate(() => {
       const log = document.querySelector('.log:not([hidden])');
       const lines = log ? [...log.querySelectorAll('.line')].slice(-12).map((l) => l.textContent) : [];
-      return `title=${document.title} status=${document.getElementById('conn-status')?.textContent.trim()}\n${lines.join('\n')}`;
+      const status = document.getElementById('conn-status');
+      const state = !status ? 'no page' : status.hidden ? 'online' : document.getElementById('conn-text').textContent;
+      return `title=${document.title} status=${state}\n${lines.join('\n')}`;
     }).catch(() => '(page unreadable)');
     throw new Error(`timed out: ${what} (${err.message})\nthe page shows: ${visible}`);
   }
@@ -292,6 +294,24 @@ async function checkChat(page, terminal) {
     return names.includes('webuser') && names.includes('term');
   });
   step('the member list shows both users');
+
+  // The list follows MODE and NICK as they happen (the terminal user joined
+  // #lobby first, so it is the room's operator).
+  const members = () => page.evaluate(() => [...document.querySelectorAll('#member-list .member')]
+    .map((m) => m.querySelector('.prefix').textContent + m.querySelector('.nick').textContent));
+  terminal.send(`MODE #lobby +v ${BROWSER_NICK}`);
+  await waitInPage(page, 'the member list shows the voice given to the browser user', () =>
+    [...document.querySelectorAll('#member-list .member')].some((m) => m.textContent === '+webuser'));
+  terminal.send('NICK termtemp');
+  await waitInPage(page, 'the member list follows a nick change', () => {
+    const names = [...document.querySelectorAll('#member-list .nick')].map((n) => n.textContent);
+    return names.includes('termtemp') && !names.includes('term');
+  });
+  terminal.send(`NICK ${TERMINAL_NICK}`);
+  await waitInPage(page, 'the member list follows the nick change back', () =>
+    [...document.querySelectorAll('#member-list .member')].some((m) => m.textContent === '@term'));
+  assert.deepEqual(await members(), ['@term', '+webuser'], 'operators first, then voiced members, with their prefixes');
+  step('the member list follows MODE +v and NICK, prefixes shown, operators first');
 }
 
 async function checkTextIsText(page, terminal, dialogs) {
