@@ -88,6 +88,10 @@ const HELP = [
 // text in the box (nothing was sent).
 function submitText(text) {
   const room = view.active;
+  if (!session.registered && !/^\/(help|logout|quit)\b/i.test(text)) {
+    view.info('Not connected: what you typed stays in the box until the connection is back.', room);
+    return false;
+  }
   if (!text.startsWith('/') || text.startsWith('//')) {
     const body = text.startsWith('//') ? text.slice(1) : text;
     if (!room) return false;
@@ -224,6 +228,7 @@ function init() {
   $('toggle-members').addEventListener('click', () => togglePanel('members'));
   $('logout').addEventListener('click', () => submitText('/logout'));
   $('retry-now').addEventListener('click', () => connection && connection.retryNow());
+  $('toggle-members').setAttribute('aria-expanded', String(!narrowScreen.matches));
   window.addEventListener('beforeunload', () => saveRooms());
   $('login-nick').focus();
 }
