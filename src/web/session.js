@@ -19,6 +19,8 @@ const WANTED_CAPS = [
 const LATEST_PAGE = 50;
 const OLDER_PAGE = 50;
 const GAP_PAGE = 100;
+// Bounded: the talk of a very long outage past this many pages is left out.
+const MAX_GAP_PAGES = 20;
 // Error numerics shown to the user as they come (the text is the last parameter).
 const SHOWN_ERRORS = new Set(['401', '403', '404', '405', '421', '441', '442', '443', '461', '471', '473', '474', '475', '477', '478', '482']);
 
@@ -69,7 +71,9 @@ export class Session {
     this.view.connecting();
     this.capNegotiating = true;
     this.send('CAP', ['LS', '302']);
-    this.send('NICK', [this.nick || this.wantedNick]);
+    // The nick the person chose (a "_" variant taken after a collision is
+    // only a stand-in; the old session holding it may be gone by now).
+    this.send('NICK', [this.wantedNick]);
     this.send('USER', [this.account.replace(/[^A-Za-z0-9_-]/g, '') || 'web', '0', '*', 'sala web client']);
   }
 
@@ -184,8 +188,8 @@ export class Session {
   }
 
   changeNick(nick) {
+    this.wantedNick = nick;
     if (this.registered) this.send('NICK', [nick]);
-    else this.wantedNick = nick;
   }
 
   sendRaw(line) {
@@ -212,10 +216,10 @@ export class Session {
   }
 
   // What came after the last line seen here, page by page while pages are full.
-  fillGap(room, afterMsgid) {
+  fillGap(room, afterMsgid, page = 1) {
     if (!this.hasHistory) return;
     const limit = this.pageLimit(GAP_PAGE);
-    this.request('CHATHISTORY', ['AFTER', room.name, `msgid=${afterMsgid}`, String(limit)], { kind: 'after', room, limit });
+    this.request('CHATHISTORY', ['AFTER', room.name, `msgid=${afterMsgid}`, String(limit)], { kind: 'after', room, limit, page });
   }
 
   // A server that offers draft/chathistory leaves the lines before a join to
@@ -306,8 +310,12 @@ export class Session {
     // A LATEST page that is not full holds everything there is.
     if (req && req.kind === 'latest' && batch.items.length < req.limit) room.noOlder = true;
     this.view.showLines(room, fresh, { prepend: false });
-    // A full page of the gap may have more behind it.
-    if (req && req.kind === 'after' && batch.items.length >= req.limit && room.newest) this.fillGap(room, room.newest.msgid);
+    // A full page of the gap may have more behind it: the next page starts
+    // after this page's last line (live lines may be newer than the gap).
+    if (req && req.kind === 'after' && batch.items.length >= req.limit && req.page < MAX_GAP_PAGES) {
+      const last = lines.filter((l) => l.msgid).at(-1);
+      if (last) this.fillGap(room, last.msgid, req.page + 1);
+    }
   }
 
   // Drops lines already shown (by msgid) and tracks the oldest and newest

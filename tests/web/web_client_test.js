@@ -25,7 +25,8 @@ const WAIT_MS = 30000;
 // 150 history lines take about 15 s to get through, more in slow builds.
 const HISTORY_WAIT_MS = 120000;
 const HISTORY_LINES = 150;
-const GAP_LINES = 30;
+// More than one page (100) of CHATHISTORY AFTER.
+const GAP_LINES = 120;
 const BROWSER_NICK = 'webuser';
 const TERMINAL_NICK = 'term';
 const ACCOUNT = 'webaccount';
@@ -131,9 +132,14 @@ class TerminalUser {
 
 // --- the browser side -----------------------------------------------------------
 
+// Waits for fn (run in the page) to return true; a last argument
+// {timeout} overrides the usual bound.
 async function waitInPage(page, what, fn, ...args) {
+  let timeout = WAIT_MS;
+  const last = args[args.length - 1];
+  if (last && typeof last === 'object' && !Array.isArray(last) && 'timeout' in last) timeout = args.pop().timeout;
   try {
-    return await page.waitForFunction(fn, { timeout: WAIT_MS, polling: 100 }, ...args);
+    return await page.waitForFunction(fn, { timeout, polling: 100 }, ...args);
   } catch (err) {
     const visible = await page.evaluate(() => {
       const log = document.querySelector('.log:not([hidden])');
@@ -409,16 +415,22 @@ async function checkRestart(page, terminal, control) {
   const port = await control.restart();
   step('the server was stopped with SIGTERM and started again');
   await waitInPage(page, 'the browser notices the outage', () => !document.getElementById('conn-status').hidden);
+  // The browser's network is cut while the terminal user talks, so that all
+  // of it is a gap to fill on the reconnect, whatever the back-off's timing.
+  await page.setOfflineMode(true);
   terminal.close();
   await terminal.connect(port);
   await terminal.waitFor(/ 366 term #lobby /, 'the terminal user is back in #lobby');
   for (let n = 1; n <= GAP_LINES; n++) terminal.send(`PRIVMSG #lobby :gap line ${n}`);
   await terminal.sync('gap-sent', HISTORY_WAIT_MS);
-  step(`the terminal user reconnected and said ${GAP_LINES} lines`);
+  step(`the terminal user reconnected and said ${GAP_LINES} lines while the browser was offline`);
+  assert.equal(await page.$eval('#conn-status', (s) => s.hidden), false, 'the browser stayed offline meanwhile');
+  await page.setOfflineMode(false);
+  // Back online, the next attempt of the back-off (30 s apart at most) reconnects.
   await waitInPage(page, 'the browser reconnects by itself and rejoins #lobby', () => {
     const names = [...document.querySelectorAll('#member-list .nick')].map((n) => n.textContent);
     return document.getElementById('conn-status').hidden && names.includes('webuser') && names.includes('term');
-  });
+  }, { timeout: 2 * WAIT_MS });
   terminal.send('PRIVMSG #lobby :live after the restart');
   await waitInPage(page, 'the line said after the reconnect shows', lineShown, logHas('#lobby', 'live after the restart'));
   await waitInPage(page, `all ${GAP_LINES} lines of the gap show`, (n) => {
