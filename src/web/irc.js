@@ -153,6 +153,11 @@ export function nickHue(nick) {
     h ^= ch.codePointAt(0);
     h = Math.imul(h, 16777619);
   }
+  // FNV-1a alone leaves short nicks that differ in one letter on nearby
+  // hues; a final mix spreads them round the wheel.
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
   return (h >>> 0) % 360;
 }
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 
 import {
-  buildLine, caseFolder, findLinks, mentions, parseAction, parseFormatting, parseLine,
+  buildLine, caseFolder, findLinks, mentions, nickHue, parseAction, parseFormatting, parseLine,
   saslPlainChunks, splitUtf8, stripFormatting, unescapeTagValue,
 } from '../../src/web/irc.js';
 
@@ -111,4 +111,11 @@ test('findLinks: http(s) only, trailing punctuation left out', () => {
     { text: 'https://example.org/a?b=1', url: 'https://example.org/a?b=1' },
     { text: '. and javascript:alert(1)', url: null },
   ]);
+});
+
+test('nickHue: one nick, one hue, whatever its case; neighbours apart', () => {
+  assert.equal(nickHue('WebUser'), nickHue('webuser'));
+  const hues = ['term', 'webuser', 'alice', 'bob', 'carol', 'dave'].map(nickHue);
+  for (const hue of hues) assert.ok(hue >= 0 && hue < 360);
+  assert.ok(Math.abs(nickHue('term') - nickHue('webuser')) > 30, 'the two nicks of the browser test look different');
 });

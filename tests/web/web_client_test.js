@@ -351,7 +351,7 @@ async function checkTextIsText(page, terminal, dialogs) {
   step('HTML in a message shows as literal text; IRC bold/colour/italic codes are styled, not shown');
 }
 
-async function checkMention(browser, page, terminal) {
+async function checkMention(browser, page, terminal, screenshot) {
   // Another tab in front hides this one, as a person switching tabs would.
   const other = await browser.newPage();
   await other.bringToFront();
@@ -367,6 +367,8 @@ async function checkMention(browser, page, terminal) {
   await other.close();
   await waitInPage(page, 'the title clears once the tab is seen', () => document.title === 'sala');
   step('a mention is highlighted and counted in the title while the tab is hidden, cleared when seen');
+  // The picture for the README: a room, its members, the mention highlighted.
+  await page.screenshot({ path: screenshot });
 }
 
 async function openLogin(browser, url, nick, account, password) {
@@ -466,9 +468,6 @@ async function checkPhone(page, terminal, screenshot) {
   await page.click('#toggle-members');
   await waitInPage(page, 'the member list folds again', () => getComputedStyle(document.getElementById('members-panel')).display === 'none');
   step('at 375x667 nothing scrolls sideways and the member list folds and unfolds');
-
-  await page.setViewport({ width: 1100, height: 700, deviceScaleFactor: 1 });
-  await page.screenshot({ path: screenshot });
   step(`screenshots saved: ${screenshot} and ${path.basename(screenshot.replace(/\.png$/, '-phone.png'))}`);
 }
 
@@ -499,7 +498,7 @@ async function main() {
     await checkHistory(page, terminal, args.url);
     await checkChat(page, terminal);
     await checkTextIsText(page, terminal, dialogs);
-    await checkMention(browser, page, terminal);
+    await checkMention(browser, page, terminal, args.screenshot);
     await checkAccountLogin(browser, Number(args['irc-port']), args.url);
     await checkRestart(page, terminal, control);
     await checkPhone(page, terminal, args.screenshot);
