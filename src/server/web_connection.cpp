@@ -92,9 +92,11 @@ web_input web_connection::read_http(std::string_view bytes, irc::line_reader& li
             binary_ = answer.binary;
             request_.reset();
             frames_.emplace(max_message_);
-            const auto rest = std::string_view(http_input_).substr(used);
+            // Frames the client sent right behind its request, copied out
+            // before the request's buffer is given back.
+            const std::string rest = http_input_.substr(used);
             std::string().swap(http_input_);
-            result = read_frames(std::string(rest), lines);
+            result = read_frames(rest, lines);
             result.upgraded = true;
             return result;
         }
