@@ -106,7 +106,28 @@ def numeric_in(*codes):
     return lambda line: command_of(line) in codes
 
 
-class Client:
+class LineWaits:
+    """Waits built on a client's expect() and send(), whatever carries the lines."""
+
+    def lines_until(self, predicate, what):
+        """Every line up to and including the one satisfying predicate."""
+        seen = []
+
+        def keep(line):
+            seen.append(line)
+            return predicate(line)
+
+        self.expect(keep, what)
+        return seen
+
+    def fence(self, token, what=None):
+        """Every line the server sent before the answer to a PING of token."""
+        self.send(f"PING :{token}\r\n")
+        return self.lines_until(lambda line: command_of(line) == "PONG" and line.endswith(token),
+                                f"PONG {token}" + (f" after {what}" if what else ""))[:-1]
+
+
+class Client(LineWaits):
     def __init__(self, port, nick=None, tls=None, source=None):
         raw = socket.create_connection((HOST, port), timeout=DEADLINE_S,
                                        source_address=(source, 0) if source else None)
@@ -144,23 +165,6 @@ class Client:
             if not chunk:
                 raise Closed(f"connection closed while waiting for {what}; last lines seen: {list(self.seen)}")
             self.buf += chunk
-
-    def lines_until(self, predicate, what):
-        """Every line up to and including the one satisfying predicate."""
-        seen = []
-
-        def keep(line):
-            seen.append(line)
-            return predicate(line)
-
-        self.expect(keep, what)
-        return seen
-
-    def fence(self, token, what=None):
-        """Every line the server sent before the answer to a PING of token."""
-        self.send(f"PING :{token}\r\n")
-        return self.lines_until(lambda line: command_of(line) == "PONG" and line.endswith(token),
-                                f"PONG {token}" + (f" after {what}" if what else ""))[:-1]
 
     def notice(self, fragment, what=None):
         """The next NickServ notice containing fragment."""

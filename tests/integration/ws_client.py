@@ -17,7 +17,7 @@ import ssl
 import struct
 import time
 
-from irc_test_client import Closed, command_of
+from irc_test_client import Closed, LineWaits, command_of
 from loopback_checks import DEADLINE_S, HOST, Failure, check
 
 ACCEPT_GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455 section 1.3
@@ -265,7 +265,7 @@ def check_switched(response, offered):
     return protocol
 
 
-class WsClient:
+class WsClient(LineWaits):
     """An IRC client over WebSocket; with nick, registered (001 and the MOTD's
     end read). The frame type of the server's messages is checked against
     the subprotocol: binary frames for binary.ircv3.net, text otherwise."""
@@ -345,22 +345,6 @@ class WsClient:
             self.seen.append(line)
             if predicate(line):
                 return line
-
-    def lines_until(self, predicate, what):
-        seen = []
-
-        def keep(line):
-            seen.append(line)
-            return predicate(line)
-
-        self.expect(keep, what)
-        return seen
-
-    def fence(self, token, what=None):
-        """Every line the server sent before the answer to a PING of token."""
-        self.send(f"PING :{token}\r\n")
-        return self.lines_until(lambda line: command_of(line) == "PONG" and line.endswith(token),
-                                f"PONG {token}" + (f" after {what}" if what else ""))[:-1]
 
     def until_close(self, what, answer=True):
         """Reads to the server's close frame: (lines before it, the close
