@@ -7,6 +7,8 @@ find_package(OpenSSL 3 REQUIRED)
 # Password hashing (argon2id); Debian's libsodium ships pkg-config data, no CMake config.
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(sodium REQUIRED IMPORTED_TARGET libsodium)
+# The cluster's engine client (nats.c); Debian ships pkg-config data only.
+pkg_check_modules(nats REQUIRED IMPORTED_TARGET libnats)
 
 add_library(sala_deps INTERFACE)
 target_link_libraries(sala_deps INTERFACE Boost::headers CLI11::CLI11 Threads::Threads)

@@ -8,6 +8,8 @@ packages=(
   clang-16 libclang-rt-16-dev libc++-16-dev libc++abi-16-dev clang-14
   libboost1.81-dev libboost-json1.81-dev
   catch2 libcli11-dev libspdlog-dev libfmt-dev libncursesw5-dev libsqlite3-dev libssl-dev openssl libsodium-dev
+  # The cluster: the NATS C client, and nats-server (JetStream) for its tests.
+  libnats-dev nats-server
   irssi tmux curl procps python3 chromium
   # The accounts interop tests: WeeChat without a terminal, and node for
   # irc-framework (npm below).

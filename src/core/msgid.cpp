@@ -21,7 +21,8 @@ int value_of(char c)
 
 message_id msgid_source::next(std::int64_t now_ms)
 {
-    const auto sequence = std::max(next_, first_of(now_ms));
+    auto sequence = std::max(next_, first_of(now_ms));
+    sequence += (lane_ - sequence % lanes_ + lanes_) % lanes_;
     next_ = sequence + 1;
     message_id id{sequence, std::string(length, 'a')};
     encode(prefix_, id.text.data(), prefix_chars);

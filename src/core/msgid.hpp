@@ -12,6 +12,10 @@
 // store keys its rows by the sequence, so one index finds a line by msgid,
 // by timestamp and by position. (sala before schema 2 made 16-character ids
 // that carry no sequence; sequence_of() does not decode those.)
+// In a cluster each node stamps in a lane of its own: its sequences are
+// those equal to its lane modulo `lanes`, so two nodes never stamp the same
+// sequence even in the same millisecond, and history keyed by the sequence
+// holds every node's lines side by side.
 // Thread-safety: none; one source per thread (the hub's directory owns one).
 
 #include <cstdint>
@@ -31,8 +35,9 @@ public:
     // `seed`: random bits from the caller (the clock and std::random_device
     // at start-up); only its low 40 bits are used. `first_sequence`: the
     // first number the history store has not used.
-    explicit msgid_source(std::uint64_t seed, std::int64_t first_sequence = 0)
-        : prefix_(seed & prefix_mask), next_(first_sequence)
+    // `lane` < `lanes` <= 256, both 0 and 1 outside a cluster.
+    explicit msgid_source(std::uint64_t seed, std::int64_t first_sequence = 0, unsigned lane = 0, unsigned lanes = 1)
+        : prefix_(seed & prefix_mask), next_(first_sequence), lane_(lane), lanes_(lanes == 0 ? 1 : lanes)
     {
     }
 
@@ -63,6 +68,8 @@ private:
 
     std::uint64_t prefix_;
     std::int64_t next_;
+    std::int64_t lane_;
+    std::int64_t lanes_;
 };
 
 }  // namespace sala::core

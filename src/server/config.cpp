@@ -4,6 +4,9 @@
 
 #include "common/cli_parse.hpp"
 
+#include <unistd.h>
+
+#include <array>
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -11,6 +14,7 @@
 
 #include "core/auth/password_hash.hpp"
 #include "irc/names.hpp"
+#include "irc/tokens.hpp"
 
 namespace sala::server {
 
@@ -137,6 +141,10 @@ options_result parse_options(int argc, const char* const* argv)
            "normal: nothing anyone saw is lost if the server dies; full: nor if the machine loses power")
         ->check(CLI::IsMember({"normal", "full"}))
         ->capture_default_str();
+    std::string cluster;
+    app.add_option("--cluster", cluster,
+        "NATS servers (nats://host:port, comma-separated) with JetStream: run as one node of a cluster");
+    app.add_option("--node-name", cfg.node_name, "This node's name in the cluster (default: the host name)");
     app.add_option("--replay-lines", cfg.replay_lines, "Recent lines a joiner is shown (0: none)")
         ->check(CLI::Range(std::size_t{0}, std::size_t{1000}))
         ->capture_default_str();
@@ -221,6 +229,30 @@ options_result parse_options(int argc, const char* const* argv)
     cfg.replay_age = std::chrono::seconds(static_cast<std::int64_t>(replay_age_hours * 3600));
     cfg.nick_grace = std::chrono::seconds(nick_grace_seconds);
     cfg.history_retention = std::chrono::hours(24 * static_cast<std::int64_t>(history_days));
+    cfg.cluster_servers = irc::split_list(cluster, ',');
+    if (!cfg.cluster_servers.empty()) {
+        for (const auto& url : cfg.cluster_servers) {
+            if (!url.starts_with("nats://") || url.size() == 7 || url.find_first_of(" \r\n") != std::string::npos) {
+                std::cerr << "chat-server: --cluster: '" << url << "' is not a nats://host:port URL\n";
+                return {std::nullopt, 2};
+            }
+        }
+        if (cfg.node_name.empty()) {
+            std::array<char, 256> host{};
+            if (gethostname(host.data(), host.size() - 1) == 0)
+                cfg.node_name = host.data();
+        }
+        if (cfg.node_name.empty() || cfg.node_name.size() > 64
+            || cfg.node_name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+                != std::string::npos) {
+            std::cerr << "chat-server: --node-name must be 1-64 letters, digits, ., - or _\n";
+            return {std::nullopt, 2};
+        }
+        if (!cfg.history) {
+            std::cerr << "chat-server: --cluster keeps this node's copy of the history in --db: not with --no-history\n";
+            return {std::nullopt, 2};
+        }
+    }
     if (lim.ping_timeout <= lim.ping_interval) {
         std::cerr << "chat-server: --ping-timeout must be longer than --ping-interval\n";
         return {std::nullopt, 2};

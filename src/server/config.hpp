@@ -46,6 +46,9 @@ struct server_config {
     std::chrono::hours history_retention{30 * 24};
     std::size_t history_max = 100'000;  // lines kept per channel; 0: no limit but the days
     std::vector<std::string> motd_lines;  // read from motd_file at start-up
+    // Cluster (README, "Cluster"): empty when this server runs alone.
+    std::vector<std::string> cluster_servers;  // nats://host:port
+    std::string node_name;                     // unique in the cluster
     // TLS (README, "TLS"): configured when a certificate is given.
     std::string tls_cert;  // PEM, the chain after the certificate
     std::string tls_key;   // PEM; empty: in tls_cert

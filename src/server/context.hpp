@@ -100,6 +100,9 @@ struct server_context {
     listener* acceptor = nullptr;
     // History and, later, everything else that persists; null: nothing kept.
     store::store* store = nullptr;
+    // In a cluster: this node's msgid stamping lane (core::msgid_source).
+    unsigned msgid_lane = 0;
+    unsigned msgid_lanes = 1;
     // Accounts, kept in the store; null without one.
     class account_service* accounts = nullptr;
     std::chrono::system_clock::time_point started_at = std::chrono::system_clock::now();
@@ -120,6 +123,8 @@ struct server_context {
     std::atomic<std::uint64_t> tls_handshakes_ended{0};
     std::atomic<std::uint64_t> tls_reload_failures{0};
 
+    // One node of several (README, "Cluster").
+    [[nodiscard]] bool clustered() const { return !config.cluster_servers.empty(); }
     [[nodiscard]] asio::any_io_executor hub_executor() const { return shards.front()->ctx.get_executor(); }
 };
 

@@ -37,12 +37,25 @@ std::uint64_t msgid_seed()
 
 directory::directory(server_context& ctx)
     : ctx_(ctx),
-      msgids_(msgid_seed(), ctx.store != nullptr ? ctx.store->first_unused_sequence() : 0),
+      msgids_(msgid_seed(), ctx.store != nullptr ? ctx.store->first_unused_sequence() : 0, ctx.msgid_lane,
+          ctx.msgid_lanes),
       monitors_(ctx, ctx.protocol.monitor_limit)
 {
 }
 
 namespace num = irc::numeric;
+
+void directory::remote_lines(std::vector<core::history_entry> lines)
+{
+    bool members_changed = false;
+    for (const auto& e : lines)
+        members_changed = remote_members_.apply(e) || members_changed;
+    if (lines.empty())
+        return;
+    // A node publishes one room's lines at a time (store::nats::nats_store).
+    if (const auto it = rooms_.find(lines.front().target); it != rooms_.end())
+        it->second->remote_lines(std::move(lines), members_changed);
+}
 
 core::message_id directory::next_message_id() { return msgids_.next(unix_millis_now()); }
 

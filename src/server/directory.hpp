@@ -13,7 +13,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/history.hpp"
 #include "core/msgid.hpp"
+#include "core/remote_members.hpp"
 #include "core/server_ban.hpp"
 #include "core/whowas.hpp"
 #include "irc/effects.hpp"
@@ -140,6 +142,13 @@ public:
     [[nodiscard]] std::optional<core::server_ban> server_ban_for(const user_record& u, std::int64_t now_ms);
     // -------------------------------------------------------------------------
 
+    // ---- cluster ---------------------------------------------------------------
+    // Lines of one room that other nodes relayed, in the stream's order: who
+    // is in the room elsewhere is kept up to date, and its members here see them.
+    void remote_lines(std::vector<core::history_entry> lines);
+    [[nodiscard]] const core::remote_members& remote_members() const { return remote_members_; }
+    // -------------------------------------------------------------------------
+
     // Queues `m` on the session behind `user`, on that session's shard.
     void deliver_to(const user_record& user, std::shared_ptr<const struct outgoing> m) const;
 
@@ -167,7 +176,8 @@ private:
     std::size_t registered_ = 0;
     std::size_t invisible_ = 0;
     std::size_t max_registered_ = 0;
-    std::vector<core::server_ban> server_bans_;  // few: a K-line list is short
+    std::vector<core::server_ban> server_bans_;
+    core::remote_members remote_members_;  // few: a K-line list is short
 };
 
 }  // namespace sala::server

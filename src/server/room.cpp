@@ -74,6 +74,8 @@ room::room(server_context& ctx, std::string name)
     locals_.reserve(ctx.shards.size());
     for (std::size_t i = 0; i < ctx.shards.size(); ++i)
         locals_.push_back(std::make_shared<shard_members>());
+    // Members on other nodes are in NAMES from the first join on.
+    names_stale_ = !ctx.dir->remote_members().of(key_).empty();
 }
 
 asio::awaitable<void> room::run(std::shared_ptr<room> self)
@@ -226,6 +228,12 @@ void room::add_member(const user_ptr& user, irc::cap_set caps)
     auto rest = make_plain((topic ? irc::topic_reply(ctx_.config.name, user->nick, name_, topic) : std::string())
         + greeting_names(user->nick, userhost_in_names, multi_prefix)
         + (replay.empty() ? std::string() : irc::replay_on_join(ctx_.config.name, name_, caps, ctx_.dir->next_msgid(), replay)));
+    // In a cluster the stream's order is the room's: the joiner hears the
+    // room only from its JOIN's place there on, so it is greeted once that
+    // place is taken. Otherwise a line someone elsewhere sent after the
+    // greeting arrived could precede the JOIN, and never reach the joiner.
+    if (ctx_.clustered())
+        write_unwritten();
     // From the joiner itself, as far as labeled-response goes: its answer.
     // Held like a batch: the lines it replays, and whatever the joiner might
     // have been sent before, must be written first. Its own JOIN event goes
@@ -485,6 +493,30 @@ void room::loaded(std::vector<core::history_entry> found)
     store_wait_.cancel();
 }
 
+void room::remote_lines(std::vector<core::history_entry> lines, bool members_changed)
+{
+    if (members_changed)
+        names_stale_ = true;
+    if (!inbox_.is_open())
+        return;
+    batch steps;
+    steps.reserve(lines.size());
+    for (auto& e : lines) {
+        const bool chat = e.kind == core::history_kind::privmsg || e.kind == core::history_kind::notice;
+        if (chat)
+            ++messages_;
+        auto m = make_tagged(e.line, server_time_tag(e.time_ms), e.client_tags, chat,
+            e.kind == core::history_kind::tagmsg, e.msgid, e.account);
+        steps.push_back({step::kind::fan_out, std::move(m), nullptr, delivery::everyone, nullptr, 0, nullptr});
+        if (chat)
+            recent_.push(std::move(e));
+    }
+    auto shared = std::make_shared<const batch>(std::move(steps));
+    for (std::size_t i = 0; i < locals_.size(); ++i)
+        if (members_per_shard_[i] != 0)
+            asio::post(ctx_.shards[i]->ctx, [local = locals_[i], shared, i] { apply(*shared, *local, i); });
+}
+
 void room::apply(const batch& steps, shard_members& local, std::size_t shard)
 {
     auto& members = local.members;
@@ -544,6 +576,9 @@ void room::rebuild_names() const
         lines.clear();
     for (const auto& e : roster_.members())
         append_member(names_lines_, e.nick, e.status);
+    for (const auto& [folded, nick] : ctx_.dir->remote_members().of(key_))
+        if (roster_.find_nick(folded) == nullptr)
+            append_member(names_lines_, nick, {});
     names_stale_ = false;
 }
 
@@ -567,6 +602,9 @@ irc::channel_names room::names_facts(bool userhost, bool multi_prefix, bool memb
             if (member || e.member->modes.find('i') == std::string::npos)
                 irc::add_to_nick_lines(names.nick_lines,
                     core::status_prefixes(e.status, multi_prefix) + (userhost ? e.member->prefix() : e.nick));
+        for (const auto& [folded, nick] : ctx_.dir->remote_members().of(key_))
+            if (roster_.find_nick(folded) == nullptr)
+                irc::add_to_nick_lines(names.nick_lines, nick);
         return names;
     }
     if (names_stale_)

@@ -78,6 +78,12 @@ public:
 
     [[nodiscard]] const core::channel_modes& modes() const { return modes_; }
 
+    // Hub executor only. Lines that other nodes of the cluster relayed to
+    // this room, in the stream's order: its members here see them at once,
+    // ahead of anything of this node's still waiting for the stream, since
+    // the stream holds that later. `members_changed`: NAMES must be rebuilt.
+    void remote_lines(std::vector<core::history_entry> lines, bool members_changed);
+
     // ---- Registration (ChanServ), hub executor only (room_registration.cpp) --
     // The founder's account; empty while the channel is not registered.
     [[nodiscard]] const std::string& founder() const { return founder_; }

@@ -29,6 +29,7 @@
 #include "server/tls_context.hpp"
 #include "status/http_server.hpp"
 #include "server/account_service.hpp"
+#include "store/nats/nats_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "store/store_error.hpp"
 
@@ -126,6 +127,23 @@ int run_server(server_config config)
         spdlog::critical("cannot use the history database: {}", e.what());
         return 2;
     }
+    store::nats::nats_store* cluster = nullptr;
+    if (!ctx.config.cluster_servers.empty()) {
+        try {
+            auto joined = std::make_unique<store::nats::nats_store>(
+                store::nats::cluster_settings{ctx.config.cluster_servers, ctx.config.node_name,
+                    std::chrono::duration_cast<std::chrono::milliseconds>(ctx.config.history_retention).count()},
+                std::move(history));
+            cluster = joined.get();
+            ctx.msgid_lane = joined->lane();
+            ctx.msgid_lanes = store::nats::msgid_lanes;
+            history = std::move(joined);
+        } catch (const store::store_error& e) {
+            spdlog::critical("cannot join the cluster: {}", e.what());
+            return 2;
+        }
+        spdlog::info("cluster node {} (msgid lane {})", ctx.config.node_name, ctx.msgid_lane);
+    }
     ctx.store = history.get();
     // Hashing gets the cores, at a lower priority than the shards; DESIGN.md
     // allows twice as many hashes in flight.
@@ -137,6 +155,19 @@ int run_server(server_config config)
         ctx.shards.push_back(std::make_unique<shard>(i));
     directory dir(ctx);
     ctx.dir = &dir;
+    // Other nodes' lines reach the rooms here in the stream's order.
+    if (cluster != nullptr) {
+        try {
+            cluster->start([&ctx](std::vector<core::history_entry> lines) {
+                asio::post(ctx.hub_executor(), [&ctx, lines = std::move(lines)]() mutable {
+                    ctx.dir->remote_lines(std::move(lines));
+                });
+            });
+        } catch (const store::store_error& e) {
+            spdlog::critical("cannot join the cluster: {}", e.what());
+            return 2;
+        }
+    }
     // K-lines hold from the first connection on: read before anyone can come in.
     if (history) {
         std::promise<std::optional<std::vector<core::server_ban>>> loading;

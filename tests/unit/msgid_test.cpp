@@ -75,3 +75,33 @@ TEST_CASE("msgid: anything that is not an id of this format has no sequence", "[
     CHECK_FALSE(msgid_source::sequence_of("abcdefgh2345678 1abc"));
     CHECK(msgid_source::sequence_of("aaaaaaaaaaaaaaaaaaab") == 1);
 }
+
+TEST_CASE("msgid: nodes in different lanes never stamp the same sequence", "[core][msgid]")
+{
+    constexpr std::int64_t t = 1'764'000'000'000;
+    constexpr unsigned lanes = 16;
+    msgid_source a(1, 0, 3, lanes);
+    msgid_source b(2, 0, 11, lanes);
+    std::set<std::int64_t> seen;
+    // Both stamp many lines within the same few milliseconds, one clock
+    // even stepping back: each keeps to its lane, and keeps growing.
+    std::int64_t last_a = -1;
+    std::int64_t last_b = -1;
+    for (int i = 0; i < 5000; ++i) {
+        const auto now = t + i / 1000 - (i % 7 == 0 ? 2 : 0);
+        const auto x = a.next(now);
+        const auto y = b.next(now);
+        CHECK(x.sequence % lanes == 3);
+        CHECK(y.sequence % lanes == 11);
+        CHECK(x.sequence > last_a);
+        CHECK(y.sequence > last_b);
+        last_a = x.sequence;
+        last_b = y.sequence;
+        CHECK(seen.insert(x.sequence).second);
+        CHECK(seen.insert(y.sequence).second);
+        CHECK(msgid_source::sequence_of(x.text) == x.sequence);
+    }
+    // The time a lane's id shows is still the millisecond it was stamped in.
+    msgid_source fresh(3, 0, 15, lanes);
+    CHECK(msgid_source::time_of(fresh.next(t).sequence) == t);
+}

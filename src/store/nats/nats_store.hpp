@@ -1,0 +1,150 @@
+#pragma once
+// The cluster's store: every room's history goes through one JetStream
+// stream (a subject per room), so every node sees one order per room, and
+// the stream's acknowledgement is what makes a line durable. Each node
+// keeps a replica of the stream in its own SQLite store, which answers
+// history queries and holds what is not yet in NATS (accounts, bans and
+// registered channels stay per node for now).
+//
+// An append is published, and done once this node's consumer has seen it
+// come back in the stream and the replica has written it: lines of other
+// nodes that the stream holds before it have been handed on by then. Lines
+// of other nodes go to remote_handler in stream order, after the replica.
+// nats.c calls back on its own threads; so do the handlers.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "store/store.hpp"
+
+namespace sala::store::nats {
+
+struct cluster_settings {
+    std::vector<std::string> servers;  // nats://host:port
+    std::string node;                  // this node's name, unique in the cluster
+    std::int64_t max_age_ms = 0;       // the stream forgets older lines (0: never)
+};
+
+// Stamping lanes (core::msgid_source): at most this many nodes at once.
+inline constexpr unsigned msgid_lanes = 16;
+
+class nats_store final : public store {
+public:
+    using remote_handler = std::function<void(std::vector<core::history_entry>)>;
+
+    // Connects, creates the stream and buckets if missing and claims a
+    // msgid lane; throws store_error when any of that fails.
+    nats_store(cluster_settings settings, std::unique_ptr<store> replica);
+    ~nats_store() override;
+    nats_store(const nats_store&) = delete;
+    nats_store& operator=(const nats_store&) = delete;
+
+    // Starts consuming the stream; `remote` gets other nodes' lines.
+    void start(remote_handler remote);
+    [[nodiscard]] unsigned lane() const { return lane_; }
+    [[nodiscard]] const std::string& node() const { return settings_.node; }
+
+    [[nodiscard]] std::int64_t first_unused_sequence() const override { return replica_->first_unused_sequence(); }
+    void append(std::vector<core::history_entry> entries, written_handler done) override;
+    void query(core::history_query q, entries_handler done) override { replica_->query(std::move(q), std::move(done)); }
+    void query_targets(core::history_targets_query q, targets_handler done) override
+    {
+        replica_->query_targets(std::move(q), std::move(done));
+    }
+    void recent(std::string target, std::size_t limit, std::int64_t since_ms, entries_handler done) override
+    {
+        replica_->recent(std::move(target), limit, since_ms, std::move(done));
+    }
+    void prune(std::int64_t before_ms, std::size_t max_per_target) override { replica_->prune(before_ms, max_per_target); }
+    void find_account(std::string name, account_handler done) override
+    {
+        replica_->find_account(std::move(name), std::move(done));
+    }
+    void find_account_by_certfp(std::string certfp, account_handler done) override
+    {
+        replica_->find_account_by_certfp(std::move(certfp), std::move(done));
+    }
+    void create_account(core::account a, account_written_handler done) override
+    {
+        replica_->create_account(std::move(a), std::move(done));
+    }
+    void set_account_password(core::account a, account_written_handler done) override
+    {
+        replica_->set_account_password(std::move(a), std::move(done));
+    }
+    void add_account_certfp(std::string name, std::string certfp, account_written_handler done) override
+    {
+        replica_->add_account_certfp(std::move(name), std::move(certfp), std::move(done));
+    }
+    void remove_account_certfp(std::string name, std::string certfp, account_written_handler done) override
+    {
+        replica_->remove_account_certfp(std::move(name), std::move(certfp), std::move(done));
+    }
+    void drop_account(std::string name, account_written_handler done) override
+    {
+        replica_->drop_account(std::move(name), std::move(done));
+    }
+    void load_server_bans(std::int64_t now_ms, bans_handler done) override
+    {
+        replica_->load_server_bans(now_ms, std::move(done));
+    }
+    void add_server_ban(core::server_ban ban, status_handler done) override
+    {
+        replica_->add_server_ban(std::move(ban), std::move(done));
+    }
+    void remove_server_ban(std::string mask, status_handler done) override
+    {
+        replica_->remove_server_ban(std::move(mask), std::move(done));
+    }
+    void find_channel(std::string name, channel_handler done) override
+    {
+        replica_->find_channel(std::move(name), std::move(done));
+    }
+    void register_channel(core::channel_registration c, status_handler done) override
+    {
+        replica_->register_channel(std::move(c), std::move(done));
+    }
+    void update_channel(core::channel_registration c, status_handler done) override
+    {
+        replica_->update_channel(std::move(c), std::move(done));
+    }
+    void drop_channel(std::string name, status_handler done) override
+    {
+        replica_->drop_channel(std::move(name), std::move(done));
+    }
+    void registered_channels(channel_names_handler done) override { replica_->registered_channels(std::move(done)); }
+    [[nodiscard]] store_stats stats() const override;
+
+private:
+    struct connection;  // the nats.c handles
+    struct unconfirmed {
+        std::vector<core::history_entry> entries;
+        written_handler done;
+    };
+
+    // nats.c's callbacks, on its threads.
+    void received(const char* node, const char* write, const char* data, int length);
+    void publish_failed(std::uint64_t write);
+    // The line is in the stream (or will never be): the replica writes it,
+    // then `done`.
+    void confirm(std::uint64_t write, bool in_stream);
+
+    cluster_settings settings_;
+    std::unique_ptr<store> replica_;
+    std::unique_ptr<connection> nats_;
+    unsigned lane_ = 0;
+    remote_handler remote_;
+    std::mutex mutex_;  // guards unconfirmed_ and next_write_
+    std::unordered_map<std::uint64_t, unconfirmed> unconfirmed_;
+    std::uint64_t next_write_ = 0;
+    std::atomic<std::uint64_t> publish_failures_{0};
+    std::atomic<std::uint64_t> remote_batches_{0};
+};
+
+}  // namespace sala::store::nats
