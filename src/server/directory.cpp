@@ -74,7 +74,10 @@ directory::claim_result directory::claim_nick(user_ptr& user, const std::string&
         user->connected_at = std::chrono::system_clock::now();
         user->last_spoke = std::chrono::steady_clock::now();
     } else {
-        users_.erase(irc::fold(user->nick));
+        auto old_key = irc::fold(user->nick);
+        users_.erase(old_key);
+        if (old_key != key && ctx_.store != nullptr)
+            ctx_.store->release_nick(std::move(old_key));
     }
     auto old_nick = std::exchange(user->nick, nick);
     users_[std::move(key)] = user;
@@ -129,6 +132,8 @@ void directory::release(const user_ptr& user)
     if (it == users_.end() || it->second != user)
         return;
     users_.erase(it);
+    if (ctx_.store != nullptr)
+        ctx_.store->release_nick(irc::fold(user->nick));
     if (!user->registered)
         return;
     nick_gone(*user, user->nick);

@@ -343,6 +343,16 @@ asio::awaitable<void> session::tell_every_room(room_event change)
 
 asio::awaitable<void> session::claim_nick(const irc::effect::claim_nick& e)
 {
+    // In a cluster the nick must first be free on every other node.
+    if (ctx_.clustered() && ctx_.store != nullptr) {
+        auto ask = [store = ctx_.store, key = irc::fold(e.nick)](auto done) { store->claim_nick(key, std::move(done)); };
+        const auto held = co_await ask_store<store::store::write_status>(std::move(ask));
+        if (held != store::store::write_status::ok) {
+            auto refused = proto_.nick_claimed(false);
+            co_await carry_out(std::move(refused));
+            co_return;
+        }
+    }
     auto claim = [dir = ctx_.dir, current = me_, nick = e.nick, owner = shared_from_this(), shard = home_.index,
                      host = proto_.host()] {
         auto user = current;

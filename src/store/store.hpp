@@ -129,6 +129,18 @@ public:
     // start.
     virtual void registered_channels(channel_names_handler done) = 0;
 
+    // ---- nick claims (a cluster's) ----------------------------------------------
+    // A nick is one user's across every node: `folded_nick` (irc::fold) is
+    // claimed for this node, ok, or exists when another node's user holds
+    // it. A single server holds every nick itself (its directory decides):
+    // ok at once. Releases are not answered.
+    virtual void claim_nick(std::string folded_nick, status_handler done)
+    {
+        (void)folded_nick;
+        done(write_status::ok);
+    }
+    virtual void release_nick(std::string folded_nick) { (void)folded_nick; }
+
     [[nodiscard]] virtual store_stats stats() const = 0;
 };
 

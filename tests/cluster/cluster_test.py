@@ -7,6 +7,8 @@ Cases:
              every message of the room, and all in the same order
   names      a joiner sees members of other nodes in NAMES, and members
              see JOIN, PART and QUIT of users on other nodes
+  nicks      a nick held on one node is refused on the others (433), and
+             free again everywhere once its holder renames or quits
   history    a room's lines said on other nodes are replayed on join, and
              CHATHISTORY on any node returns them
   bad-start  an unreachable cluster or a bad URL: a clear message, exit 2
@@ -214,6 +216,47 @@ def case_history(binary):
     with_network(binary, 3, body)
 
 
+def case_nicks(binary):
+    def body(nats, nodes):
+        alice = member(nodes[0], "alice", room=None)
+        # Registering as alice, or ALICE, on another node is refused.
+        for nick in ("alice", "ALICE"):
+            c = irc_test_client.Client(nodes[1].port)
+            c.send(f"NICK {nick}\r\nUSER x 0 * :x\r\n")
+            c.expect(lambda line: command_of(line) == "433", f"433 for {nick} on node2")
+            c.close()
+        # A registered user renaming to it is refused too, and keeps its nick.
+        bob = member(nodes[2], "bob", room=None)
+        bob.send("NICK Alice\r\n")
+        bob.expect(lambda line: command_of(line) == "433", "433 for bob's NICK Alice")
+        # alice renames: her old nick is free network-wide, the new one not.
+        alice.send("NICK alice2\r\n")
+        alice.expect(lambda line: command_of(line) == "NICK", "alice's NICK echo")
+        bob.send("NICK alice2\r\n")
+        bob.expect(lambda line: command_of(line) == "433", "433 for bob's NICK alice2")
+
+        def bob_takes_alice():
+            bob.send("NICK alice\r\n")
+            line = bob.expect(lambda line: command_of(line) in ("433", "NICK"), "bob's NICK alice answered")
+            return command_of(line) == "NICK"
+
+        # The release travels to the bucket after the rename: bounded retry.
+        irc_test_client.eventually(bob_takes_alice, "alice free for bob on node3")
+        alice.quit()
+        carol = member(nodes[1], "carol", room=None)
+
+        def carol_takes_alice2():
+            carol.send("NICK alice2\r\n")
+            line = carol.expect(lambda line: command_of(line) in ("433", "NICK"), "carol's NICK alice2 answered")
+            return command_of(line) == "NICK"
+
+        irc_test_client.eventually(carol_takes_alice2, "alice2 free after alice2 quit")
+        bob.quit()
+        carol.quit()
+
+    with_network(binary, 3, body)
+
+
 def case_bad_start(binary):
     with tempfile.TemporaryDirectory() as d:
         (port,) = free_ports(1)
@@ -233,6 +276,7 @@ CASES = {
     "order": case_order,
     "names": case_names,
     "history": case_history,
+    "nicks": case_nicks,
     "bad-start": case_bad_start,
 }
 

@@ -20,6 +20,7 @@ constexpr const char* stream_name = "SALA_ROOMS";
 constexpr const char* stream_subjects = "sala.room.>";
 constexpr std::string_view subject_prefix = "sala.room.";
 constexpr const char* nodes_bucket = "sala_nodes";
+constexpr const char* nicks_bucket = "sala_nicks";
 constexpr const char* node_header = "Sala-Node";
 constexpr const char* write_header = "Sala-Write";
 // How long a line waits for the stream's acknowledgement before it goes
@@ -59,16 +60,18 @@ natsStatus ensure_stream(jsCtx* js, int replicas, std::int64_t max_age_ms)
     return s;
 }
 
-natsStatus ensure_bucket(kvStore** kv, jsCtx* js, int replicas)
+natsStatus ensure_bucket(kvStore** kv, jsCtx* js, const char* name, int replicas)
 {
+    if (*kv != nullptr)
+        return NATS_OK;
     kvConfig kc;
     kvConfig_Init(&kc);
-    kc.Bucket = nodes_bucket;
+    kc.Bucket = name;
     kc.Replicas = replicas;
     kc.History = 1;
     if (js_CreateKeyValue(kv, js, &kc) == NATS_OK)
         return NATS_OK;
-    return js_KeyValue(kv, js, nodes_bucket);
+    return js_KeyValue(kv, js, name);
 }
 
 std::uint64_t parse_write(const char* text)
@@ -88,6 +91,7 @@ struct nats_store::connection {
     natsConnection* conn = nullptr;
     jsCtx* js = nullptr;
     kvStore* nodes = nullptr;
+    kvStore* nicks = nullptr;
     natsSubscription* sub = nullptr;
 
     ~connection()
@@ -97,6 +101,7 @@ struct nats_store::connection {
             natsConnection_Close(conn);
         natsSubscription_Destroy(sub);
         kvStore_Destroy(nodes);
+        kvStore_Destroy(nicks);
         jsCtx_Destroy(js);
         natsConnection_Destroy(conn);
         natsOptions_Destroy(options);
@@ -152,7 +157,9 @@ nats_store::nats_store(cluster_settings settings, std::unique_ptr<store> replica
     for (natsStatus s = NATS_OK;; std::this_thread::sleep_for(std::chrono::milliseconds(250))) {
         s = ensure_stream(n.js, replicas, settings_.max_age_ms);
         if (s == NATS_OK)
-            s = ensure_bucket(&n.nodes, n.js, replicas);
+            s = ensure_bucket(&n.nodes, n.js, nodes_bucket, replicas);
+        if (s == NATS_OK)
+            s = ensure_bucket(&n.nicks, n.js, nicks_bucket, replicas);
         if (s == NATS_OK)
             break;
         if (std::chrono::steady_clock::now() > deadline)
@@ -181,11 +188,101 @@ nats_store::nats_store(cluster_settings settings, std::unique_ptr<store> replica
         throw store_error("every msgid lane of the cluster is taken (at most 16 node names)");
 }
 
-nats_store::~nats_store() { nats_.reset(); }
+nats_store::~nats_store()
+{
+    {
+        const std::lock_guard lock(jobs_mutex_);
+        stopping_ = true;
+    }
+    jobs_ready_.notify_one();
+    if (worker_.joinable())
+        worker_.join();
+    nats_.reset();
+}
+
+void nats_store::post(std::function<void()> job)
+{
+    {
+        const std::lock_guard lock(jobs_mutex_);
+        jobs_.push_back(std::move(job));
+    }
+    jobs_ready_.notify_one();
+}
+
+void nats_store::work()
+{
+    for (;;) {
+        std::function<void()> job;
+        {
+            std::unique_lock lock(jobs_mutex_);
+            jobs_ready_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+            // What is left at shutdown is dropped: claims are answered to
+            // sessions that are gone, and a node's claims are released
+            // when it starts again.
+            if (stopping_)
+                return;
+            job = std::move(jobs_.front());
+            jobs_.pop_front();
+        }
+        job();
+    }
+}
+
+void nats_store::claim_nick(std::string folded_nick, status_handler done)
+{
+    post([this, key = subject_token(folded_nick), done = std::move(done)] {
+        std::uint64_t revision = 0;
+        if (kvStore_CreateString(&revision, nats_->nicks, key.c_str(), settings_.node.c_str()) == NATS_OK) {
+            done(write_status::ok);
+            return;
+        }
+        // Taken: by a user of this node (its directory then decides) or of another.
+        kvEntry* e = nullptr;
+        const auto s = kvStore_Get(&e, nats_->nicks, key.c_str());
+        const char* holder = s == NATS_OK ? kvEntry_ValueString(e) : nullptr;
+        const bool ours = holder != nullptr && settings_.node == holder;
+        kvEntry_Destroy(e);
+        done(ours ? write_status::ok : s == NATS_OK ? write_status::exists : write_status::failed);
+    });
+}
+
+void nats_store::release_nick(std::string folded_nick)
+{
+    post([this, key = subject_token(folded_nick)] {
+        // Only this node's claim: another node may have taken the nick since.
+        kvEntry* e = nullptr;
+        if (kvStore_Get(&e, nats_->nicks, key.c_str()) == NATS_OK) {
+            const char* holder = kvEntry_ValueString(e);
+            if (holder != nullptr && settings_.node == holder)
+                kvStore_Delete(nats_->nicks, key.c_str());
+        }
+        kvEntry_Destroy(e);
+    });
+}
+
+void nats_store::release_stale_nicks()
+{
+    kvKeysList keys{};
+    if (kvStore_Keys(&keys, nats_->nicks, nullptr) != NATS_OK)
+        return;
+    for (int i = 0; i < keys.Count; ++i) {
+        kvEntry* e = nullptr;
+        if (kvStore_Get(&e, nats_->nicks, keys.Keys[i]) == NATS_OK) {
+            const char* holder = kvEntry_ValueString(e);
+            if (holder != nullptr && settings_.node == holder)
+                kvStore_Delete(nats_->nicks, keys.Keys[i]);
+        }
+        kvEntry_Destroy(e);
+    }
+    kvKeysList_Destroy(&keys);
+}
 
 void nats_store::start(remote_handler remote)
 {
     remote_ = std::move(remote);
+    worker_ = std::thread([this] { work(); });
+    // Before any user of this node claims one: the claims are all stale.
+    post([this] { release_stale_nicks(); });
     jsSubOptions so;
     jsSubOptions_Init(&so);
     so.Stream = stream_name;

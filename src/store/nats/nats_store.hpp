@@ -13,6 +13,9 @@
 // nats.c calls back on its own threads; so do the handlers.
 
 #include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <thread>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -119,6 +122,8 @@ public:
         replica_->drop_channel(std::move(name), std::move(done));
     }
     void registered_channels(channel_names_handler done) override { replica_->registered_channels(std::move(done)); }
+    void claim_nick(std::string folded_nick, status_handler done) override;
+    void release_nick(std::string folded_nick) override;
     [[nodiscard]] store_stats stats() const override;
 
 private:
@@ -127,6 +132,13 @@ private:
         std::vector<core::history_entry> entries;
         written_handler done;
     };
+
+    // Runs `job` on the worker, which makes nats.c's blocking requests
+    // (bucket reads and writes) so no caller waits for the network.
+    void post(std::function<void()> job);
+    void work();
+    // The worker: forgets nick claims this node left behind when it last stopped.
+    void release_stale_nicks();
 
     // nats.c's callbacks, on its threads.
     void received(const char* node, const char* write, const char* data, int length);
@@ -143,6 +155,11 @@ private:
     std::mutex mutex_;  // guards unconfirmed_ and next_write_
     std::unordered_map<std::uint64_t, unconfirmed> unconfirmed_;
     std::uint64_t next_write_ = 0;
+    std::mutex jobs_mutex_;
+    std::condition_variable jobs_ready_;
+    std::deque<std::function<void()>> jobs_;
+    bool stopping_ = false;
+    std::thread worker_;
     std::atomic<std::uint64_t> publish_failures_{0};
     std::atomic<std::uint64_t> remote_batches_{0};
 };
