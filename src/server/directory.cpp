@@ -3,6 +3,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
@@ -45,16 +46,30 @@ directory::directory(server_context& ctx)
 
 namespace num = irc::numeric;
 
-void directory::remote_lines(std::vector<core::history_entry> lines)
+void directory::remote_lines(const std::string& node, std::vector<core::history_entry> lines)
 {
     bool members_changed = false;
     for (const auto& e : lines)
-        members_changed = remote_members_.apply(e) || members_changed;
+        members_changed = remote_members_.apply(e, node) || members_changed;
     if (lines.empty())
         return;
     // A node publishes one room's lines at a time (store::nats::nats_store).
     if (const auto it = rooms_.find(lines.front().target); it != rooms_.end())
         it->second->remote_lines(std::move(lines), members_changed);
+}
+
+void directory::node_lost(const std::string& node)
+{
+    const auto lost = remote_members_.forget_node(node);
+    if (!lost.empty())
+        spdlog::warn("cluster node {} lost: {} of its users quit", node, lost.size());
+    for (const auto& user : lost) {
+        const auto line = make_tagged(irc::relay(user.prefix, "QUIT", {}, "Node lost: " + node), server_time_tag(), {},
+            false);
+        for (const auto& key : user.rooms)
+            if (const auto it = rooms_.find(key); it != rooms_.end())
+                it->second->remote_quit(line);
+    }
 }
 
 core::message_id directory::next_message_id() { return msgids_.next(unix_millis_now()); }

@@ -145,7 +145,9 @@ public:
     // ---- cluster ---------------------------------------------------------------
     // Lines of one room that other nodes relayed, in the stream's order: who
     // is in the room elsewhere is kept up to date, and its members here see them.
-    void remote_lines(std::vector<core::history_entry> lines);
+    void remote_lines(const std::string& node, std::vector<core::history_entry> lines);
+    // `node` stopped beating: its users quit every room here.
+    void node_lost(const std::string& node);
     [[nodiscard]] const core::remote_members& remote_members() const { return remote_members_; }
     // -------------------------------------------------------------------------
 

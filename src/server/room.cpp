@@ -517,6 +517,18 @@ void room::remote_lines(std::vector<core::history_entry> lines, bool members_cha
             asio::post(ctx_.shards[i]->ctx, [local = locals_[i], shared, i] { apply(*shared, *local, i); });
 }
 
+void room::remote_quit(const outgoing_ptr& line)
+{
+    names_stale_ = true;
+    if (!inbox_.is_open())
+        return;
+    auto shared = std::make_shared<const batch>(
+        batch{{step::kind::fan_out, line, nullptr, delivery::others_once, nullptr, 0, nullptr}});
+    for (std::size_t i = 0; i < locals_.size(); ++i)
+        if (members_per_shard_[i] != 0)
+            asio::post(ctx_.shards[i]->ctx, [local = locals_[i], shared, i] { apply(*shared, *local, i); });
+}
+
 void room::apply(const batch& steps, shard_members& local, std::size_t shard)
 {
     auto& members = local.members;
@@ -576,9 +588,9 @@ void room::rebuild_names() const
         lines.clear();
     for (const auto& e : roster_.members())
         append_member(names_lines_, e.nick, e.status);
-    for (const auto& [folded, nick] : ctx_.dir->remote_members().of(key_))
+    for (const auto& [folded, remote] : ctx_.dir->remote_members().of(key_))
         if (roster_.find_nick(folded) == nullptr)
-            append_member(names_lines_, nick, {});
+            append_member(names_lines_, remote.nick, {});
     names_stale_ = false;
 }
 
@@ -602,9 +614,9 @@ irc::channel_names room::names_facts(bool userhost, bool multi_prefix, bool memb
             if (member || e.member->modes.find('i') == std::string::npos)
                 irc::add_to_nick_lines(names.nick_lines,
                     core::status_prefixes(e.status, multi_prefix) + (userhost ? e.member->prefix() : e.nick));
-        for (const auto& [folded, nick] : ctx_.dir->remote_members().of(key_))
+        for (const auto& [folded, remote] : ctx_.dir->remote_members().of(key_))
             if (roster_.find_nick(folded) == nullptr)
-                irc::add_to_nick_lines(names.nick_lines, nick);
+                irc::add_to_nick_lines(names.nick_lines, userhost ? remote.prefix : remote.nick);
         return names;
     }
     if (names_stale_)

@@ -83,6 +83,8 @@ public:
     // ahead of anything of this node's still waiting for the stream, since
     // the stream holds that later. `members_changed`: NAMES must be rebuilt.
     void remote_lines(std::vector<core::history_entry> lines, bool members_changed);
+    // A member on a node that was lost: its QUIT, one line for all its rooms.
+    void remote_quit(const outgoing_ptr& line);
 
     // ---- Registration (ChanServ), hub executor only (room_registration.cpp) --
     // The founder's account; empty while the channel is not registered.

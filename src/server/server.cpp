@@ -158,11 +158,15 @@ int run_server(server_config config)
     // Other nodes' lines reach the rooms here in the stream's order.
     if (cluster != nullptr) {
         try {
-            cluster->start([&ctx](std::vector<core::history_entry> lines) {
-                asio::post(ctx.hub_executor(), [&ctx, lines = std::move(lines)]() mutable {
-                    ctx.dir->remote_lines(std::move(lines));
+            cluster->start(
+                [&ctx](std::string node, std::vector<core::history_entry> lines) {
+                    asio::post(ctx.hub_executor(), [&ctx, node = std::move(node), lines = std::move(lines)]() mutable {
+                        ctx.dir->remote_lines(node, std::move(lines));
+                    });
+                },
+                [&ctx](std::string node) {
+                    asio::post(ctx.hub_executor(), [&ctx, node = std::move(node)] { ctx.dir->node_lost(node); });
                 });
-            });
         } catch (const store::store_error& e) {
             spdlog::critical("cannot join the cluster: {}", e.what());
             return 2;

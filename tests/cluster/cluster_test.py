@@ -9,6 +9,11 @@ Cases:
              see JOIN, PART and QUIT of users on other nodes
   nicks      a nick held on one node is refused on the others (433), and
              free again everywhere once its holder renames or quits
+  node-loss  kill -9 of a node: the others see its users quit, and a user
+             of it reconnects to another node, as the same nick, and is
+             shown what was said meanwhile
+  nats-loss  kill -9 of one of three NATS servers mid-stream: chat goes on
+             and no line is lost or repeated
   history    a room's lines said on other nodes are replayed on join, and
              CHATHISTORY on any node returns them
   bad-start  an unreachable cluster or a bad URL: a clear message, exit 2
@@ -88,7 +93,8 @@ def with_network(binary, nodes, body, nats_size=3, extra=()):
                 started.append(Node(binary, d, nats, f"node{i + 1}", extra))
             body(nats, started)
             for n in started:
-                n.stop()
+                if n.alive():  # a node a case killed has nothing left to say
+                    n.stop()
         finally:
             for n in started:
                 if n.alive():
@@ -257,6 +263,60 @@ def case_nicks(binary):
     with_network(binary, 3, body)
 
 
+def case_node_loss(binary):
+    def body(nats, nodes):
+        alice = member(nodes[0], "alice")
+        bob = member(nodes[1], "bob")
+        carol = member(nodes[2], "carol")
+        for k in range(5):
+            alice.send(f"PRIVMSG #net :before {k}\r\n")
+        wait_for_texts(bob, ["before 4"], "alice's lines on bob")
+        # bob's node dies without a word: the others notice its silence.
+        nodes[1].proc.kill()
+        nodes[1].proc.wait()
+        for c in (alice, carol):
+            c.expect(lambda line: said_by(line, "QUIT", "bob"), f"bob's QUIT on {c.nick} after his node died")
+        check("bob" not in names_of(alice), "bob left alice's NAMES")
+        alice.send("PRIVMSG #net :while bob was away\r\n")
+        wait_for_texts(carol, ["while bob was away"], "alice's line on carol")
+        # bob comes back on another node, as bob: his nick was freed, and
+        # the room's history has what he missed.
+        bob = member(nodes[2], "bob", room=None)
+        bob.send("JOIN #net\r\n")
+        replay = [params_of(line)[1] for line in bob.fence("replay", "bob's join") if command_of(line) == "PRIVMSG"]
+        for text in [f"before {k}" for k in range(5)] + ["while bob was away"]:
+            check(replay.count(text) == 1, f"bob's replay has {text!r} once: {replay}")
+        alice.expect(lambda line: said_by(line, "JOIN", "bob"), "bob's JOIN on alice")
+        for c in (alice, bob, carol):
+            c.quit()
+
+    with_network(binary, 3, body)
+
+
+def case_nats_loss(binary):
+    lines = 40
+
+    def body(nats, nodes):
+        alice = member(nodes[0], "alice")
+        bob = member(nodes[1], "bob")
+        alice.send("PRIVMSG #net :hello\r\n")
+        wait_for_texts(bob, ["hello"], "hello on bob")
+        # One NATS server of three dies mid-stream: the nodes connected to
+        # it move to another, and with three replicas nothing is lost.
+        for k in range(lines):
+            if k == lines // 2:
+                nats.servers[0].kill()
+            alice.send(f"PRIVMSG #net :line {k}\r\n")
+        got = [t for _, t in privmsgs(wait_for_texts(bob, [f"line {lines - 1}"], "the last line on bob"))]
+        check(got == [f"line {k}" for k in range(lines)], f"bob saw every line once, in order: {got}")
+        bob.send("PRIVMSG #net :still here\r\n")
+        wait_for_texts(alice, ["still here"], "bob's line on alice after the loss")
+        alice.quit()
+        bob.quit()
+
+    with_network(binary, 2, body)
+
+
 def case_bad_start(binary):
     with tempfile.TemporaryDirectory() as d:
         (port,) = free_ports(1)
@@ -277,6 +337,8 @@ CASES = {
     "names": case_names,
     "history": case_history,
     "nicks": case_nicks,
+    "node-loss": case_node_loss,
+    "nats-loss": case_nats_loss,
     "bad-start": case_bad_start,
 }
 

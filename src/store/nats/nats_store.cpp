@@ -3,6 +3,7 @@
 #include <nats/nats.h>
 
 #include <algorithm>
+#include <optional>
 #include <chrono>
 #include <thread>
 #include <charconv>
@@ -21,6 +22,12 @@ constexpr const char* stream_subjects = "sala.room.>";
 constexpr std::string_view subject_prefix = "sala.room.";
 constexpr const char* nodes_bucket = "sala_nodes";
 constexpr const char* nicks_bucket = "sala_nicks";
+constexpr const char* presence_bucket = "sala_presence";
+// A node beats every beat_interval; one that has not for presence_ttl is
+// lost: the others quit its users and free its nicks. Long enough that a
+// node stalled by a busy machine is not taken for dead.
+constexpr auto beat_interval = std::chrono::seconds(2);
+constexpr std::int64_t presence_ttl_ms = 10'000;
 constexpr const char* node_header = "Sala-Node";
 constexpr const char* write_header = "Sala-Write";
 // How long a line waits for the stream's acknowledgement before it goes
@@ -60,7 +67,7 @@ natsStatus ensure_stream(jsCtx* js, int replicas, std::int64_t max_age_ms)
     return s;
 }
 
-natsStatus ensure_bucket(kvStore** kv, jsCtx* js, const char* name, int replicas)
+natsStatus ensure_bucket(kvStore** kv, jsCtx* js, const char* name, int replicas, std::int64_t ttl_ms = 0)
 {
     if (*kv != nullptr)
         return NATS_OK;
@@ -69,6 +76,7 @@ natsStatus ensure_bucket(kvStore** kv, jsCtx* js, const char* name, int replicas
     kc.Bucket = name;
     kc.Replicas = replicas;
     kc.History = 1;
+    kc.TTL = ttl_ms * 1'000'000;  // nats.c 3.4 passes it on as the stream's MaxAge: nanoseconds
     if (js_CreateKeyValue(kv, js, &kc) == NATS_OK)
         return NATS_OK;
     return js_KeyValue(kv, js, name);
@@ -92,6 +100,7 @@ struct nats_store::connection {
     jsCtx* js = nullptr;
     kvStore* nodes = nullptr;
     kvStore* nicks = nullptr;
+    kvStore* presence = nullptr;
     natsSubscription* sub = nullptr;
 
     ~connection()
@@ -102,6 +111,7 @@ struct nats_store::connection {
         natsSubscription_Destroy(sub);
         kvStore_Destroy(nodes);
         kvStore_Destroy(nicks);
+        kvStore_Destroy(presence);
         jsCtx_Destroy(js);
         natsConnection_Destroy(conn);
         natsOptions_Destroy(options);
@@ -110,7 +120,11 @@ struct nats_store::connection {
 };
 
 nats_store::nats_store(cluster_settings settings, std::unique_ptr<store> replica)
-    : settings_(std::move(settings)), replica_(std::move(replica)), nats_(std::make_unique<connection>())
+    : settings_(std::move(settings)),
+      replica_(std::move(replica)),
+      nats_(std::make_unique<connection>()),
+      run_id_(settings_.node + "-"
+          + std::to_string(std::chrono::system_clock::now().time_since_epoch() / std::chrono::nanoseconds(1)))
 {
     auto& n = *nats_;
     if (auto s = natsOptions_Create(&n.options); s != NATS_OK)
@@ -130,12 +144,16 @@ nats_store::nats_store(cluster_settings settings, std::unique_ptr<store> replica
 
     jsOptions jo;
     jsOptions_Init(&jo);
-    jo.PublishAsync.AckHandler = [](jsCtx*, natsMsg* msg, jsPubAck*, jsPubAckErr* err, void* self) {
-        if (err != nullptr) {
-            const char* write = nullptr;
-            natsMsgHeader_Get(msg, write_header, &write);
-            static_cast<nats_store*>(self)->publish_failed(parse_write(write));
-        }
+    jo.PublishAsync.AckHandler = [](jsCtx*, natsMsg* msg, jsPubAck* ack, jsPubAckErr*, void* self) {
+        // The message is known by its bytes: nats.c 3.4 hands it back
+        // without the headers it was sent with.
+        const std::string subject = natsMsg_GetSubject(msg);
+        const std::string_view data(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg)));
+        auto* me = static_cast<nats_store*>(self);
+        if (ack != nullptr)
+            me->stored(subject, data);
+        else
+            me->not_stored(subject, data);
         natsMsg_Destroy(msg);
     };
     jo.PublishAsync.AckHandlerClosure = this;
@@ -160,6 +178,8 @@ nats_store::nats_store(cluster_settings settings, std::unique_ptr<store> replica
             s = ensure_bucket(&n.nodes, n.js, nodes_bucket, replicas);
         if (s == NATS_OK)
             s = ensure_bucket(&n.nicks, n.js, nicks_bucket, replicas);
+        if (s == NATS_OK)
+            s = ensure_bucket(&n.presence, n.js, presence_bucket, replicas, presence_ttl_ms);
         if (s == NATS_OK)
             break;
         if (std::chrono::steady_clock::now() > deadline)
@@ -211,11 +231,17 @@ void nats_store::post(std::function<void()> job)
 
 void nats_store::work()
 {
+    auto next_beat = std::chrono::steady_clock::now();
     for (;;) {
+        if (std::chrono::steady_clock::now() >= next_beat) {
+            beat();
+            next_beat = std::chrono::steady_clock::now() + beat_interval;
+        }
         std::function<void()> job;
         {
             std::unique_lock lock(jobs_mutex_);
-            jobs_ready_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+            if (!jobs_ready_.wait_until(lock, next_beat, [this] { return stopping_ || !jobs_.empty(); }))
+                continue;
             // What is left at shutdown is dropped: claims are answered to
             // sessions that are gone, and a node's claims are released
             // when it starts again.
@@ -260,7 +286,7 @@ void nats_store::release_nick(std::string folded_nick)
     });
 }
 
-void nats_store::release_stale_nicks()
+void nats_store::release_stale_nicks(const std::string* node)
 {
     kvKeysList keys{};
     if (kvStore_Keys(&keys, nats_->nicks, nullptr) != NATS_OK)
@@ -268,8 +294,9 @@ void nats_store::release_stale_nicks()
     for (int i = 0; i < keys.Count; ++i) {
         kvEntry* e = nullptr;
         if (kvStore_Get(&e, nats_->nicks, keys.Keys[i]) == NATS_OK) {
-            const char* holder = kvEntry_ValueString(e);
-            if (holder != nullptr && settings_.node == holder)
+            const std::string holder = kvEntry_ValueString(e) != nullptr ? kvEntry_ValueString(e) : "";
+            const bool stale = node != nullptr ? holder == *node : holder == settings_.node || !alive_.contains(holder);
+            if (stale)
                 kvStore_Delete(nats_->nicks, keys.Keys[i]);
         }
         kvEntry_Destroy(e);
@@ -277,12 +304,42 @@ void nats_store::release_stale_nicks()
     kvKeysList_Destroy(&keys);
 }
 
-void nats_store::start(remote_handler remote)
+std::set<std::string> nats_store::beating_nodes()
+{
+    std::set<std::string> out;
+    kvKeysList keys{};
+    if (kvStore_Keys(&keys, nats_->presence, nullptr) != NATS_OK)
+        return alive_;  // unknown: nobody is taken for lost
+    for (int i = 0; i < keys.Count; ++i)
+        out.insert(keys.Keys[i]);
+    kvKeysList_Destroy(&keys);
+    return out;
+}
+
+void nats_store::beat()
+{
+    std::uint64_t revision = 0;
+    kvStore_PutString(&revision, nats_->presence, settings_.node.c_str(), "alive");
+    auto now_alive = beating_nodes();
+    for (const auto& node : alive_) {
+        if (now_alive.contains(node) || node == settings_.node)
+            continue;
+        release_stale_nicks(&node);
+        if (lost_)
+            lost_(node);
+    }
+    alive_ = std::move(now_alive);
+}
+
+void nats_store::start(remote_handler remote, lost_handler lost)
 {
     remote_ = std::move(remote);
+    lost_ = std::move(lost);
+    // Beating before any user of this node claims a nick: the claims
+    // this node holds now are stale, and so are those of nodes not beating.
+    beat();
+    release_stale_nicks();
     worker_ = std::thread([this] { work(); });
-    // Before any user of this node claims one: the claims are all stale.
-    post([this] { release_stale_nicks(); });
     jsSubOptions so;
     jsSubOptions_Init(&so);
     so.Stream = stream_name;
@@ -311,29 +368,80 @@ void nats_store::append(std::vector<core::history_entry> entries, written_handle
         replica_->append(std::move(entries), std::move(done));
         return;
     }
-    const auto subject = std::string(subject_prefix) + subject_token(entries.front().target);
-    const auto data = encode_entries(entries);
-    std::uint64_t write = 0;
+    auto subject = std::string(subject_prefix) + subject_token(entries.front().target);
+    outbound w{0, encode_entries(entries)};
+    bool first = false;
     {
         const std::lock_guard lock(mutex_);
-        write = ++next_write_;
-        unconfirmed_.emplace(write, unconfirmed{std::move(entries), std::move(done)});
+        w.write = ++next_write_;
+        unconfirmed_.emplace(w.write, unconfirmed{std::move(entries), std::move(done)});
+        auto& queue = outbound_[subject];
+        first = queue.empty();
+        queue.push_back(w);
     }
+    if (first)
+        publish(subject, w);
+}
+
+void nats_store::publish(const std::string& subject, const outbound& w)
+{
     natsMsg* msg = nullptr;
-    auto s = natsMsg_Create(&msg, subject.c_str(), nullptr, data.data(), static_cast<int>(data.size()));
+    const auto write = std::to_string(w.write);
+    const auto msg_id = run_id_ + "-" + write;
+    auto s = natsMsg_Create(&msg, subject.c_str(), nullptr, w.data.data(), static_cast<int>(w.data.size()));
     if (s == NATS_OK)
         s = natsMsgHeader_Set(msg, node_header, settings_.node.c_str());
     if (s == NATS_OK)
-        s = natsMsgHeader_Set(msg, write_header, std::to_string(write).c_str());
+        s = natsMsgHeader_Set(msg, write_header, write.c_str());
     jsPubOptions po;
     jsPubOptions_Init(&po);
     po.MaxWait = publish_wait_ms;
+    po.MsgId = msg_id.c_str();
     if (s == NATS_OK)
         s = js_PublishMsgAsync(nats_->js, &msg, &po);
     if (s != NATS_OK) {
         natsMsg_Destroy(msg);
-        publish_failed(write);
+        not_stored(subject, w.data);
     }
+}
+
+void nats_store::stored(const std::string& subject, std::string_view data)
+{
+    std::optional<outbound> next;
+    {
+        const std::lock_guard lock(mutex_);
+        auto it = outbound_.find(subject);
+        // An answer to an earlier attempt at a write already taken is not
+        // about the write in flight, which holds other lines.
+        if (it == outbound_.end() || it->second.empty() || it->second.front().data != data)
+            return;
+        it->second.pop_front();
+        if (it->second.empty())
+            outbound_.erase(it);
+        else
+            next = it->second.front();
+    }
+    if (next)
+        publish(subject, *next);
+}
+
+void nats_store::not_stored(const std::string& subject, std::string_view data)
+{
+    ++publish_retries_;
+    // From the worker, a little later: a cluster electing a leader, or a
+    // client reconnecting, answers at once and would be asked in a loop.
+    post([this, subject, data = std::string(data)] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        std::optional<outbound> again;
+        {
+            const std::lock_guard lock(mutex_);
+            auto it = outbound_.find(subject);
+            if (it != outbound_.end() && !it->second.empty() && it->second.front().data == data)
+                again = it->second.front();
+        }
+        if (again)
+            publish(subject, *again);
+    });
 }
 
 void nats_store::received(const char* node, const char* write, const char* data, int length)
@@ -346,7 +454,7 @@ void nats_store::received(const char* node, const char* write, const char* data,
             mine = unconfirmed_.contains(id);
         }
         if (mine) {
-            confirm(id, true);
+            confirm(id);
             return;
         }
     }
@@ -355,19 +463,14 @@ void nats_store::received(const char* node, const char* write, const char* data,
         return;
     ++remote_batches_;
     auto copy = *entries;
-    replica_->append(std::move(*entries), [this, lines = std::move(copy)](bool) mutable {
+    replica_->append(std::move(*entries), [this, from = std::string(node != nullptr ? node : ""),
+                                              lines = std::move(copy)](bool) mutable {
         if (remote_)
-            remote_(std::move(lines));
+            remote_(std::move(from), std::move(lines));
     });
 }
 
-void nats_store::publish_failed(std::uint64_t write)
-{
-    ++publish_failures_;
-    confirm(write, false);
-}
-
-void nats_store::confirm(std::uint64_t write, bool in_stream)
+void nats_store::confirm(std::uint64_t write)
 {
     unconfirmed u;
     {
@@ -378,13 +481,12 @@ void nats_store::confirm(std::uint64_t write, bool in_stream)
         u = std::move(it->second);
         unconfirmed_.erase(it);
     }
-    replica_->append(std::move(u.entries), [done = std::move(u.done), in_stream](bool ok) { done(ok && in_stream); });
+    replica_->append(std::move(u.entries), std::move(u.done));
 }
 
 store_stats nats_store::stats() const
 {
     auto s = replica_->stats();
-    s.appends_failed += publish_failures_.load();
     return s;
 }
 
