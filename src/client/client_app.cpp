@@ -32,7 +32,6 @@ clock_time now() { return std::chrono::system_clock::now(); }
 constexpr auto quit_grace = 2s;
 // End of input waits at most this long for the lines before it to be sent.
 constexpr auto input_drain_limit = 10s;
-constexpr auto connect_timeout = 10s;
 // Lines longer than this from the server are dropped (IRCv3 allows 8191 of tags + 512).
 constexpr std::size_t max_server_line = 8191 + 512;
 // The reader stops while more than this waits to be sent: a server that sends
@@ -55,7 +54,10 @@ client_app::client_app(asio::io_context& ctx, const client_options& options, vie
       wake_writer_(ctx),
       drained_(ctx),
       backoff_(ctx),
-      quit_timer_(ctx)
+      quit_timer_(ctx),
+      resolver_(ctx),
+      attempt_(options.connect_timeout),
+      attempt_timer_(ctx)
 {
 }
 
@@ -132,27 +134,22 @@ void client_app::end_of_input()
 
 asio::awaitable<bool> client_app::connect(tcp::socket& socket)
 {
-    tcp::resolver resolver(ctx_);
-    auto [rec, endpoints] = co_await resolver.async_resolve(options_.host, std::to_string(port_), use_nothrow);
+    auto [rec, endpoints] = co_await resolver_.async_resolve(options_.host, std::to_string(port_), use_nothrow);
     if (rec) {
         disconnect_reason_ = rec.message();
         co_return false;
     }
-    asio::steady_timer deadline(ctx_, connect_timeout);
-    auto [order, cec, endpoint, tec] = co_await asio::experimental::make_parallel_group(
-        asio::async_connect(socket, endpoints, asio::deferred), deadline.async_wait(asio::deferred))
-        .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
-    (void)endpoint;
-    (void)tec;
-    if (order[0] != 0) {
-        disconnect_reason_ = "timed out";
+    // The watchdog may have given up during the lookup; connecting now would
+    // open the socket it closed.
+    if (!abandoned_.empty())
         co_return false;
-    }
+    auto [cec, endpoint] = co_await asio::async_connect(socket, endpoints, use_nothrow);
+    (void)endpoint;
     if (cec) {
         disconnect_reason_ = cec.message();
         co_return false;
     }
-    co_return true;
+    co_return abandoned_.empty();
 }
 
 asio::awaitable<bool> client_app::handshake(tls_stream& stream)
@@ -163,15 +160,7 @@ asio::awaitable<bool> client_app::handshake(tls_stream& stream)
     SSL_ctrl(stream.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
         const_cast<char*>(options_.host.c_str()));
     stream.set_verify_callback(server_check(options_, options_.host));
-    asio::steady_timer deadline(ctx_, connect_timeout);
-    auto [order, hec, tec] = co_await asio::experimental::make_parallel_group(
-        stream.async_handshake(asio::ssl::stream_base::client, asio::deferred), deadline.async_wait(asio::deferred))
-        .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
-    (void)tec;
-    if (order[0] != 0) {
-        disconnect_reason_ = "TLS handshake timed out";
-        co_return false;
-    }
+    auto [hec] = co_await stream.async_handshake(asio::ssl::stream_base::client, use_nothrow);
     if (hec) {
         disconnect_reason_ = "TLS: " + hec.message();
         if (hec.category() == asio::error::get_ssl_category()
@@ -181,7 +170,29 @@ asio::awaitable<bool> client_app::handshake(tls_stream& stream)
                 : " (not the certificate --tls-fingerprint names)";
         co_return false;
     }
-    co_return true;
+    co_return abandoned_.empty();
+}
+
+void client_app::enter_stage(attempt_stage stage)
+{
+    attempt_.enter(stage, std::chrono::steady_clock::now());
+    attempt_timer_.expires_at(attempt_.deadline());  // cancels the previous stage's wait
+    attempt_timer_.async_wait([this](boost::system::error_code ec) {
+        if (ec || !attempt_.expired(std::chrono::steady_clock::now()))
+            return;
+        // Closing is what makes every stage give up: the connect, the
+        // handshake and the session's reader all end with an error.
+        abandoned_ = attempt_.reason();
+        attempt_.clear();
+        resolver_.cancel();
+        close_socket();
+    });
+}
+
+void client_app::end_stages()
+{
+    attempt_.clear();
+    attempt_timer_.cancel();
 }
 
 asio::awaitable<void> client_app::run()
@@ -193,12 +204,16 @@ asio::awaitable<void> client_app::run()
         tcp::socket socket(ctx_);
         socket_ = &socket;
         std::optional<tls_stream> secure;
+        abandoned_.clear();
+        enter_stage(attempt_stage::connecting);
         bool ok = co_await connect(socket);
         if (ok && tls_) {
+            enter_stage(attempt_stage::tls_handshake);
             secure.emplace(socket, tls_context_);
             ok = co_await handshake(*secure);
         }
         if (ok) {
+            enter_stage(attempt_stage::registering);
             ever_connected = true;
             boost::system::error_code ignored;
             socket.set_option(tcp::no_delay(true), ignored);
@@ -212,6 +227,9 @@ asio::awaitable<void> client_app::run()
             if (state_.state() == connection_state::registered || state_.quitting())
                 schedule_.reset();
         }
+        end_stages();
+        if (!abandoned_.empty())
+            disconnect_reason_ = abandoned_;
         if (sts_upgrade_ && !state_.quitting()) {
             // IRCv3 sts: the plaintext connection is left for TLS at once, and
             // a failure there is not answered by falling back to plaintext.
@@ -239,7 +257,10 @@ asio::awaitable<void> client_app::run()
         if (state_.quitting())
             break;
         const auto delay = schedule_.next(std::uniform_real_distribution<double>(0.0, 1.0)(random_));
-        state_.note("reconnecting in " + std::to_string(delay.count()) + " ms", now());
+        // A failed attempt never connected, so nothing above said why.
+        state_.note((ok ? std::string() : "cannot connect: " + disconnect_reason_ + "; ") + "reconnecting in "
+                + std::to_string(delay.count()) + " ms",
+            now());
         flush();
         backoff_.expires_after(delay);
         (void)co_await backoff_.async_wait(use_nothrow);
@@ -294,6 +315,8 @@ asio::awaitable<void> client_app::read_loop(Stream& stream, tcp::socket& socket)
         while (auto line = reader.next())
             if (!line->overlong)
                 state_.on_line(line->text, t);
+        if (attempt_.stage() == attempt_stage::registering && state_.state() == connection_state::registered)
+            end_stages();
         flush();
         // The server made us quit (a failed --sasl login): bound the wait
         // for it to close, as for a typed /quit.

@@ -20,6 +20,7 @@
 #include <random>
 #include <string>
 
+#include "client/attempt_deadline.hpp"
 #include "client/client_state.hpp"
 #include "client/net.hpp"
 #include "client/options.hpp"
@@ -58,6 +59,10 @@ private:
 
     asio::awaitable<bool> connect(asio::ip::tcp::socket& socket);
     asio::awaitable<bool> handshake(tls_stream& stream);
+    // Starts the clock on a stage of the attempt (attempt_deadline.hpp):
+    // past its limit the watchdog closes the socket and notes why.
+    void enter_stage(attempt_stage stage);
+    void end_stages();
     // `stream` is the socket itself or TLS over it.
     template <class Stream>
     asio::awaitable<void> session(Stream& stream, asio::ip::tcp::socket& socket);
@@ -87,6 +92,10 @@ private:
     asio::steady_timer drained_;      // cancelled when the writer takes outbox_
     asio::steady_timer backoff_;      // the wait before reconnecting
     asio::steady_timer quit_timer_;   // bounds the wait for the server after QUIT
+    asio::ip::tcp::resolver resolver_;
+    attempt_deadline attempt_;        // until registered, each stage of connecting is timed
+    asio::steady_timer attempt_timer_;
+    std::string abandoned_;           // why the watchdog gave up on this attempt; empty if it did not
     bool input_ended_ = false;
     std::string disconnect_reason_;
     std::string fatal_error_;

@@ -349,6 +349,8 @@ void client_state::on_connected(clock_time)
 
 void client_state::on_disconnected(std::string_view reason, clock_time now)
 {
+    // Kept even for an attempt that never connected, which shows no event.
+    disconnect_reason_ = reason;
     if (state_ == connection_state::disconnected && !quitting_)
         return;
     state_ = connection_state::disconnected;

@@ -132,6 +132,9 @@ public:
     // go on as a guest); empty when it did not.
     [[nodiscard]] const std::string& login_failure() const { return login_failure_; }
     [[nodiscard]] connection_state state() const { return state_; }
+    // Why the last connection or attempt ended (on_disconnected's reason),
+    // for the status line while disconnected; empty before any.
+    [[nodiscard]] const std::string& disconnect_reason() const { return disconnect_reason_; }
     [[nodiscard]] bool quitting() const { return quitting_; }
     [[nodiscard]] const std::vector<window>& windows() const { return windows_; }
     [[nodiscard]] std::size_t current_index() const { return current_; }
@@ -254,6 +257,7 @@ private:
     sasl_step sasl_step_ = sasl_step::idle;
     std::optional<sasl_conversation> sasl_conversation_;
     std::string account_;
+    std::string disconnect_reason_;
     std::string login_failure_;
     std::set<std::string> names_shown_;   // channels whose NAMES the user asked to see
     std::set<std::string> modes_shown_;   // channels whose modes (324) the user asked to see

@@ -343,7 +343,12 @@ void curses_view::draw_status(int row)
     if (cur)
         text += cur->name + (irc::is_channel(cur->name) ? " (" + std::to_string(cur->members.size()) + ")" : "") + " ";
     switch (state_->state()) {
-    case connection_state::disconnected: text += "| disconnected "; break;
+    case connection_state::disconnected:
+        text += "| disconnected";
+        if (!state_->disconnect_reason().empty())
+            text += ": " + sanitize_text(state_->disconnect_reason());
+        text += " ";
+        break;
     case connection_state::registering: text += "| connecting "; break;
     case connection_state::registered: text += "| " + state_->nick() + " "; break;
     }

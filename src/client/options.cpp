@@ -51,7 +51,7 @@ std::optional<int> settle_sasl(client_options& o, const std::string& mechanism, 
 options_result parse_options(int argc, const char* const* argv)
 {
     client_options o;
-    double ping_interval = 30, reconnect_min = 1, reconnect_max = 60;
+    double ping_interval = 30, reconnect_min = 1, reconnect_max = 60, connect_timeout = 30;
     CLI::App app{"chat-client: a terminal chat client for sala and any IRC server", "chat-client"};
     app.set_version_flag("--version", std::string("chat-client " SALA_VERSION));
     app.add_option("nick", o.nick, "Your nick")->required();
@@ -76,6 +76,11 @@ options_result parse_options(int argc, const char* const* argv)
         ->capture_default_str();
     app.add_option("--reconnect-max", reconnect_max, "Longest reconnect delay in seconds")
         ->check(CLI::Range(0.01, 3600.0))
+        ->capture_default_str();
+    app.add_option("--connect-timeout", connect_timeout,
+        "Seconds each step of connecting (TCP connect, TLS handshake, registration until the server's "
+        "welcome) may take before the attempt is given up and retried")
+        ->check(CLI::Range(0.05, 3600.0))
         ->capture_default_str();
     app.add_flag("--tls", o.tls, "Connect with TLS, verifying the server's certificate and name");
     app.add_flag("--tls-insecure", o.tls_insecure, "Connect with TLS without verifying the server (testing only)");
@@ -122,6 +127,7 @@ options_result parse_options(int argc, const char* const* argv)
     o.ping_interval = ms(ping_interval);
     o.reconnect_min = ms(reconnect_min);
     o.reconnect_max = ms(std::max(reconnect_max, reconnect_min));
+    o.connect_timeout = ms(connect_timeout);
     return {std::move(o), 0};
 }
 

@@ -32,6 +32,10 @@ struct client_options {
     std::chrono::milliseconds ping_interval{30'000};
     std::chrono::milliseconds reconnect_min{1'000};
     std::chrono::milliseconds reconnect_max{60'000};
+    // Each stage of connecting (TCP connect, TLS handshake, registration
+    // until the welcome) may take this long before the attempt is given up
+    // and retried. Long enough for a loaded server; short in tests.
+    std::chrono::milliseconds connect_timeout{30'000};
 };
 
 struct options_result {

@@ -124,3 +124,11 @@ TEST_CASE("sasl mechanisms on the command line", "[client_options]")
         CHECK(r.options->sasl.mechanism == sasl_mechanism::none);
     }
 }
+
+TEST_CASE("a connect timeout bounds each step of connecting (--connect-timeout)", "[client_options]")
+{
+    CHECK(parse({"alice"}).options->connect_timeout == std::chrono::seconds(30));
+    CHECK(parse({"alice", "--connect-timeout", "2.5"}).options->connect_timeout == std::chrono::milliseconds(2500));
+    // Zero would give up before any server could answer.
+    CHECK(parse({"alice", "--connect-timeout", "0"}).exit_code == 2);
+}

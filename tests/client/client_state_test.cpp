@@ -280,3 +280,18 @@ TEST_CASE("server-time parsing", "[client_state]")
     CHECK_FALSE(parse_server_time("yesterday"));
     CHECK_FALSE(parse_server_time("2024-13-01T00:00:00Z"));
 }
+
+TEST_CASE("why the last attempt failed is kept for the status line", "[client_state]")
+{
+    client_state c(settings());
+    CHECK(c.disconnect_reason().empty());
+    // An attempt that never connected shows no "connection lost" event, but
+    // the status line still needs its reason.
+    c.on_disconnected("connect timed out after 30 s", t0);
+    CHECK(c.take_events().empty());
+    CHECK(c.disconnect_reason() == "connect timed out after 30 s");
+    c.on_connected(t0);
+    c.on_disconnected("registration timed out after 30 s (no welcome from the server)", t0);
+    CHECK(c.state() == connection_state::disconnected);
+    CHECK(c.disconnect_reason() == "registration timed out after 30 s (no welcome from the server)");
+}
