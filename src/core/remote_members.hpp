@@ -35,6 +35,10 @@ public:
     // By folded nick; empty when nobody elsewhere is in `room` (folded).
     [[nodiscard]] const std::map<std::string, remote_member>& of(const std::string& room) const;
     [[nodiscard]] std::size_t rooms() const { return rooms_.size(); }
+    [[nodiscard]] const std::unordered_map<std::string, std::map<std::string, remote_member>>& all() const
+    {
+        return rooms_;
+    }
     // Forgets every member of `node`, which is gone; returns them.
     std::vector<lost_user> forget_node(const std::string& node);
 

@@ -13,6 +13,7 @@
 
 #include <array>
 #include <atomic>
+#include <functional>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -103,6 +104,8 @@ struct server_context {
     // In a cluster: this node's msgid stamping lane (core::msgid_source).
     unsigned msgid_lane = 0;
     unsigned msgid_lanes = 1;
+    // The nodes beating, this one included; any thread. Empty when alone.
+    std::function<std::vector<std::string>()> cluster_nodes;
     // Accounts, kept in the store; null without one.
     class account_service* accounts = nullptr;
     std::chrono::system_clock::time_point started_at = std::chrono::system_clock::now();

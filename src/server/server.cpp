@@ -136,6 +136,7 @@ int run_server(server_config config)
                 std::move(history));
             cluster = joined.get();
             ctx.msgid_lane = joined->lane();
+            ctx.cluster_nodes = [cluster = joined.get()] { return cluster->nodes(); };
             ctx.msgid_lanes = store::nats::msgid_lanes;
             history = std::move(joined);
         } catch (const store::store_error& e) {

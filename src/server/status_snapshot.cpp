@@ -1,5 +1,7 @@
 #include "server/status_snapshot.hpp"
 
+#include <algorithm>
+#include <map>
 #include <unordered_map>
 
 #include "irc/names.hpp"
@@ -22,6 +24,7 @@ struct shard_report {
 };
 
 struct hub_report {
+    std::vector<status::remote_user> remote_users;
     std::vector<status::user_entry> users;
     bool users_truncated = false;
     std::uint64_t registered = 0;
@@ -51,6 +54,19 @@ asio::awaitable<void> add_users_and_rooms(server_context& ctx, std::chrono::syst
                 std::chrono::duration_cast<std::chrono::seconds>(now - user->connected_at).count(), 0, user->away,
                 user->account});
         }
+        // Users of other nodes, each once with the rooms it is in here.
+        std::map<std::pair<std::string, std::string>, std::vector<std::string>> remote;
+        for (const auto& [room_key, members] : dir->remote_members().all())
+            for (const auto& [folded, m] : members)
+                remote[{m.nick, m.node}].push_back(room_key);
+        for (auto& [who, rooms] : remote) {
+            if (r.remote_users.size() == max_users) {
+                r.users_truncated = true;
+                break;
+            }
+            std::sort(rooms.begin(), rooms.end());
+            r.remote_users.push_back({who.first, who.second, std::move(rooms)});
+        }
         for (const auto& [key, room] : dir->rooms()) {
             const auto& topic = room->roster().topic();
             r.channels.push_back(
@@ -63,6 +79,7 @@ asio::awaitable<void> add_users_and_rooms(server_context& ctx, std::chrono::syst
     snap.users = std::move(hub.users);
     snap.users_truncated = hub.users_truncated;
     snap.channels = std::move(hub.channels);
+    snap.cluster.remote_users = std::move(hub.remote_users);
     for (auto& u : snap.users) {
         auto it = idle_by_nick.find(irc::fold(u.nick));
         if (it != idle_by_nick.end())
@@ -127,6 +144,12 @@ asio::awaitable<status::snapshot> gather_snapshot(server_context& ctx, snapshot_
         const auto h = ctx.store->stats();
         snap.history = {true, h.entries_stored, h.batches_written, h.appends_failed, h.queue_depth, h.commit_p50_us,
             h.commit_p99_us, h.database_bytes, h.entries_pruned, h.queries};
+    }
+    if (ctx.clustered()) {
+        snap.cluster.enabled = true;
+        snap.cluster.node = ctx.config.node_name;
+        if (ctx.cluster_nodes)
+            snap.cluster.nodes = ctx.cluster_nodes();
     }
     if (ctx.web) {
         snap.web.enabled = true;

@@ -25,6 +25,18 @@ std::string to_json(const snapshot& s)
     for (const auto& c : s.channels)
         channels.emplace_back(json::object{
             {"name", c.name}, {"members", c.members}, {"topic", c.topic}, {"messages", c.messages}});
+    json::array remote_users;
+    for (const auto& u : s.cluster.remote_users) {
+        json::array chans;
+        for (const auto& c : u.channels)
+            chans.emplace_back(c);
+        remote_users.emplace_back(json::object{{"nick", u.nick}, {"node", u.node}, {"channels", std::move(chans)}});
+    }
+    json::array nodes;
+    for (const auto& n : s.cluster.nodes)
+        nodes.emplace_back(n);
+    json::object cluster{{"enabled", s.cluster.enabled}, {"node", s.cluster.node}, {"nodes", std::move(nodes)},
+        {"remote_users", std::move(remote_users)}};
     json::object disconnects;
     for (auto r : all_disconnect_reasons)
         disconnects[name_of(r)] = count_of(s.disconnects, r);
@@ -52,6 +64,7 @@ std::string to_json(const snapshot& s)
                     {"reloads", s.tls.reloads}, {"reload_failures", s.tls.reload_failures}}},
         {"web", json::object{{"enabled", s.web.enabled}, {"port", s.web.port}, {"websockets", s.web.websockets},
                     {"websockets_opened", s.web.websockets_opened}}},
+        {"cluster", std::move(cluster)},
     };
     return json::serialize(root) + "\n";
 }

@@ -62,6 +62,19 @@ struct web_figures {
     std::uint64_t websockets_opened = 0;  // since start
 };
 
+// A cluster node's view of the network (empty when the server runs alone).
+struct remote_user {
+    std::string nick;
+    std::string node;  // the node the user is connected to
+    std::vector<std::string> channels;  // folded names
+};
+struct cluster_figures {
+    bool enabled = false;
+    std::string node;                // this node
+    std::vector<std::string> nodes;  // the nodes beating, this one included
+    std::vector<remote_user> remote_users;
+};
+
 struct snapshot {
     std::string server_name;
     std::string version;
@@ -87,6 +100,7 @@ struct snapshot {
     history_figures history;
     tls_figures tls;
     web_figures web;
+    cluster_figures cluster;
 };
 
 }  // namespace sala::status

@@ -21,11 +21,13 @@ Cases:
 Every wait has a deadline that does not depend on this machine's speed.
 Loopback only. Usage: cluster_test.py CHAT_SERVER [case ...]
 """
+import json
 import os
 import re
 import subprocess
 import sys
 import tempfile
+import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
 import irc_test_client  # noqa: E402
@@ -39,9 +41,21 @@ CAPS = "message-tags server-time echo-message batch"
 class Node(irc_test_client.Server):
     def __init__(self, binary, directory, cluster, name, extra=()):
         self.name = name
-        super().__init__(binary, directory, extra=["--cluster", cluster.urls(), "--node-name", name,
-                                                   "--log-level", "debug", *extra],
-                         db=os.path.join(directory, f"{name}.db"))
+        # The status port is picked free just before: another process may take it.
+        for attempt in range(5):
+            (self.status_port,) = free_ports(1)
+            try:
+                super().__init__(binary, directory, extra=["--cluster", cluster.urls(), "--node-name", name,
+                                                           "--log-level", "debug", *extra],
+                                 db=os.path.join(directory, f"{name}.db"), status_port=self.status_port)
+                return
+            except Failure:
+                if attempt == 4:
+                    raise
+
+    def status(self):
+        with urllib.request.urlopen(f"http://{HOST}:{self.status_port}/status", timeout=DEADLINE_S) as r:
+            return json.load(r)
 
 
 def member(node, nick, room="#net"):
@@ -163,6 +177,14 @@ def case_names(binary):
                               "bob's JOIN from the other node")
         check("#net" in joined, "the JOIN names the room")
         check("alice" in names_of(bob) and "bob" in names_of(bob), "bob's NAMES lists alice and bob")
+        # /status on bob's node marks where each user is.
+        # Every node beats every 2 s: the last one started is seen soon after.
+        irc_test_client.eventually(lambda: sorted(nodes[1].status()["cluster"]["nodes"]) == ["node1", "node2", "node3"],
+                                   "node2 to see every node beating")
+        status = nodes[1].status()["cluster"]
+        check(status["enabled"] and status["node"] == "node2", f"node2's status names it: {status}")
+        check({"nick": "alice", "node": "node1", "channels": ["#net"]} in status["remote_users"],
+              f"node2's status has alice on node1: {status}")
         carol = irc_test_client.Client(nodes[2].port, "carol")
         carol.send("JOIN #net\r\n")
         greeting = carol.lines_until(lambda line: command_of(line) == "366", "carol's NAMES")

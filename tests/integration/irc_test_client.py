@@ -16,7 +16,8 @@ from loopback_checks import DEADLINE_S, HOST, Failure, check, eventually
 class Server:
     """A chat-server on ephemeral loopback ports, read back from its log."""
 
-    def __init__(self, binary, directory, extra=(), db=":memory:", tls=None, nick_grace=0, line_rate=0, web_port=0):
+    def __init__(self, binary, directory, extra=(), db=":memory:", tls=None, nick_grace=0, line_rate=0, web_port=0,
+                 status_port=0):
         self.log_path = os.path.join(directory, f"server-{time.monotonic_ns()}.log")
         self.log = open(self.log_path, "w")
         tls_args = ["--tls-port", "0", "--tls-cert", tls[0], "--tls-key", tls[1]] if tls else []
@@ -27,7 +28,7 @@ class Server:
         # free one, so parallel tests do not all reach for the default 8090.
         web_args = ["--web-bind", HOST, "--web-port", str(web_port)]
         self.proc = subprocess.Popen(
-            [binary, "--bind", HOST, "--port", "0", "--status-port", "0", "--db", db, "--autojoin", "",
+            [binary, "--bind", HOST, "--port", "0", "--status-port", str(status_port), "--db", db, "--autojoin", "",
              "--nick-grace", str(nick_grace), *rate_args, *web_args, *tls_args, *extra],
             stdout=self.log, stderr=subprocess.STDOUT)
         try:

@@ -154,10 +154,11 @@ done
 
 # Every commented default, uncommented, must be accepted by chat-server as is.
 # The files it names must exist: the motd is this config, the certificate a
-# self-signed one made here; the database is kept in memory.
+# self-signed one made here; the database is kept in memory. The cluster
+# line is an example, not a default: it would need a NATS server.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost \
     -keyout "$work/key.pem" -out "$work/cert.pem" >"$work/openssl.log" 2>&1 || fail "openssl req"
-sed -E 's/^#([a-z][a-z0-9-]* = )/\1/; s#^motd = .*#motd = '"$conf"'#; s#^db = .*#db = :memory:#;
+sed -E 's/^#([a-z][a-z0-9-]* = )/\1/; /^cluster = /d; s#^motd = .*#motd = '"$conf"'#; s#^db = .*#db = :memory:#;
         s#^tls-cert = .*#tls-cert = '"$work/cert.pem"'#; s#^web-root = .*#web-root = '"$source_dir/src/web"'#; s#^tls-key = .*#tls-key = '"$work/key.pem"'#' "$conf" \
     >"$work/all.conf"
 "$server_bin" --config "$work/all.conf" --bind 127.0.0.1 --port 0 --tls-port 0 --status-port 0 --web-port 0 --threads 1 \

@@ -329,6 +329,14 @@ void nats_store::beat()
             lost_(node);
     }
     alive_ = std::move(now_alive);
+    const std::lock_guard lock(alive_mutex_);
+    alive_copy_.assign(alive_.begin(), alive_.end());
+}
+
+std::vector<std::string> nats_store::nodes() const
+{
+    const std::lock_guard lock(alive_mutex_);
+    return alive_copy_;
 }
 
 void nats_store::start(remote_handler remote, lost_handler lost)

@@ -59,6 +59,8 @@ public:
     void start(remote_handler remote, lost_handler lost);
     [[nodiscard]] unsigned lane() const { return lane_; }
     [[nodiscard]] const std::string& node() const { return settings_.node; }
+    // The nodes beating at the last beat, this one included; any thread.
+    [[nodiscard]] std::vector<std::string> nodes() const;
 
     [[nodiscard]] std::int64_t first_unused_sequence() const override { return replica_->first_unused_sequence(); }
     void append(std::vector<core::history_entry> entries, written_handler done) override;
@@ -180,6 +182,8 @@ private:
     remote_handler remote_;
     lost_handler lost_;
     std::set<std::string> alive_;  // the worker's: nodes beating at the last beat
+    mutable std::mutex alive_mutex_;
+    std::vector<std::string> alive_copy_;  // alive_, for nodes(), under alive_mutex_
     std::mutex mutex_;  // guards unconfirmed_, outbound_ and next_write_
     std::unordered_map<std::uint64_t, unconfirmed> unconfirmed_;
     std::unordered_map<std::string, std::deque<outbound>> outbound_;  // by subject; the first is in flight
