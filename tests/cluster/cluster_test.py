@@ -244,6 +244,13 @@ def case_history(binary):
     with_network(binary, 3, body)
 
 
+def takes_nick(c, nick):
+    """Whether c's NICK nick is taken (NICK) rather than refused (433)."""
+    c.send(f"NICK {nick}\r\n")
+    line = c.expect(lambda line: command_of(line) in ("433", "NICK"), f"{c.nick}'s NICK {nick} answered")
+    return command_of(line) == "NICK"
+
+
 def case_nicks(binary):
     def body(nats, nodes):
         alice = member(nodes[0], "alice", room=None)
@@ -263,22 +270,12 @@ def case_nicks(binary):
         bob.send("NICK alice2\r\n")
         bob.expect(lambda line: command_of(line) == "433", "433 for bob's NICK alice2")
 
-        def bob_takes_alice():
-            bob.send("NICK alice\r\n")
-            line = bob.expect(lambda line: command_of(line) in ("433", "NICK"), "bob's NICK alice answered")
-            return command_of(line) == "NICK"
-
         # The release travels to the bucket after the rename: bounded retry.
-        irc_test_client.eventually(bob_takes_alice, "alice free for bob on node3")
+        irc_test_client.eventually(lambda: takes_nick(bob, "alice"), "alice free for bob on node3")
         alice.quit()
         carol = member(nodes[1], "carol", room=None)
 
-        def carol_takes_alice2():
-            carol.send("NICK alice2\r\n")
-            line = carol.expect(lambda line: command_of(line) in ("433", "NICK"), "carol's NICK alice2 answered")
-            return command_of(line) == "NICK"
-
-        irc_test_client.eventually(carol_takes_alice2, "alice2 free after alice2 quit")
+        irc_test_client.eventually(lambda: takes_nick(carol, "alice2"), "alice2 free after alice2 quit")
         bob.quit()
         carol.quit()
 

@@ -466,3 +466,43 @@ TEST_CASE("sqlite store: a schema 2 database keeps its history and its msgids af
     REQUIRE(append_all(s, {chat("#room", 201)}));
     CHECK(numbers(run_query(s, ask(history_direction::latest, {}, 2))) == std::vector<int>{200, 201});
 }
+
+TEST_CASE("sqlite store: lines that arrive after later ones (a cluster's replica) take their place", "[store]")
+{
+    // A cluster's nodes stamp on their own and the stream interleaves them:
+    // lines 1-300 of #room arrive with every third one late, some in the same
+    // commit as later lines, some commits after, a few more than a chunk's
+    // worth later; one arrives twice. Every selection still finds each line
+    // once, in id order, and so does a reopened file.
+    temp_dir dir;
+    const auto path = dir.file("h.db");
+    {
+        sqlite_store s(path, durability::normal);
+        std::vector<int> order;
+        for (int n = 1; n <= 300; ++n)
+            if (n % 3 != 0)
+                order.push_back(n);
+        // The late ones, spread through the stream behind their neighbours.
+        for (int n = 3; n <= 300; n += 3) {
+            const auto at = std::min<std::size_t>(order.size(), static_cast<std::size_t>(n - n / 3 + (n % 7) * 11));
+            order.insert(order.begin() + static_cast<std::ptrdiff_t>(at), n);
+        }
+        std::size_t i = 0;
+        for (const std::size_t size : {5u, 40u, 1u, 90u, 64u, 100u}) {
+            std::vector<history_entry> commit;
+            for (std::size_t k = 0; k < size && i < order.size(); ++k, ++i)
+                commit.push_back(chat("#room", order[i]));
+            REQUIRE(append_all(s, std::move(commit)));
+        }
+        REQUIRE(i == order.size());
+        REQUIRE(append_all(s, {chat("#room", 150)}));  // a duplicate
+        CHECK(numbers(run_query(s, ask(history_direction::after, by_time(0), 1000))) == range(1, 300));
+    }
+    sqlite_store s(path, durability::normal);
+    CHECK(numbers(run_query(s, ask(history_direction::latest, {}, 1000))) == range(1, 300));
+    for (const int n : {1, 3, 64, 99, 150, 151, 200, 299, 300}) {
+        INFO("around line " << n);
+        CHECK(numbers(run_query(s, ask(history_direction::before, by_msgid(n), 50))) == range(std::max(1, n - 50), n - 1));
+        CHECK(numbers(run_query(s, ask(history_direction::after, by_msgid(n), 50))) == range(n + 1, std::min(300, n + 50)));
+    }
+}

@@ -2,26 +2,13 @@
 
 #include <cstdint>
 
+#include "store/varint.hpp"
+
 namespace sala::store::nats {
 
 namespace {
 
 constexpr char format_version = 1;
-
-void put_varint(std::string& out, std::uint64_t v)
-{
-    while (v >= 0x80) {
-        out.push_back(static_cast<char>((v & 0x7f) | 0x80));
-        v >>= 7;
-    }
-    out.push_back(static_cast<char>(v));
-}
-
-void put_text(std::string& out, std::string_view s)
-{
-    put_varint(out, s.size());
-    out.append(s);
-}
 
 // Reads what put_* wrote; any shortfall sets failed() and yields zeros.
 class reader {

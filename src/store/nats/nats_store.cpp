@@ -120,8 +120,8 @@ struct nats_store::connection {
 };
 
 nats_store::nats_store(cluster_settings settings, std::unique_ptr<store> replica)
-    : settings_(std::move(settings)),
-      replica_(std::move(replica)),
+    : forwarding_store(std::move(replica)),
+      settings_(std::move(settings)),
       nats_(std::make_unique<connection>()),
       run_id_(settings_.node + "-"
           + std::to_string(std::chrono::system_clock::now().time_since_epoch() / std::chrono::nanoseconds(1)))
@@ -373,7 +373,7 @@ void nats_store::start(remote_handler remote, lost_handler lost)
 void nats_store::append(std::vector<core::history_entry> entries, written_handler done)
 {
     if (entries.empty()) {
-        replica_->append(std::move(entries), std::move(done));
+        inner().append(std::move(entries), std::move(done));
         return;
     }
     auto subject = std::string(subject_prefix) + subject_token(entries.front().target);
@@ -471,7 +471,7 @@ void nats_store::received(const char* node, const char* write, const char* data,
         return;
     ++remote_batches_;
     auto copy = *entries;
-    replica_->append(std::move(*entries), [this, from = std::string(node != nullptr ? node : ""),
+    inner().append(std::move(*entries), [this, from = std::string(node != nullptr ? node : ""),
                                               lines = std::move(copy)](bool) mutable {
         if (remote_)
             remote_(std::move(from), std::move(lines));
@@ -489,13 +489,8 @@ void nats_store::confirm(std::uint64_t write)
         u = std::move(it->second);
         unconfirmed_.erase(it);
     }
-    replica_->append(std::move(u.entries), std::move(u.done));
+    inner().append(std::move(u.entries), std::move(u.done));
 }
 
-store_stats nats_store::stats() const
-{
-    auto s = replica_->stats();
-    return s;
-}
 
 }  // namespace sala::store::nats

@@ -29,7 +29,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "store/store.hpp"
+#include "store/forwarding_store.hpp"
 
 namespace sala::store::nats {
 
@@ -42,7 +42,7 @@ struct cluster_settings {
 // Stamping lanes (core::msgid_source): at most this many nodes at once.
 inline constexpr unsigned msgid_lanes = 16;
 
-class nats_store final : public store {
+class nats_store final : public forwarding_store {
 public:
     using remote_handler = std::function<void(std::string node, std::vector<core::history_entry>)>;
     using lost_handler = std::function<void(std::string node)>;
@@ -62,78 +62,9 @@ public:
     // The nodes beating at the last beat, this one included; any thread.
     [[nodiscard]] std::vector<std::string> nodes() const;
 
-    [[nodiscard]] std::int64_t first_unused_sequence() const override { return replica_->first_unused_sequence(); }
     void append(std::vector<core::history_entry> entries, written_handler done) override;
-    void query(core::history_query q, entries_handler done) override { replica_->query(std::move(q), std::move(done)); }
-    void query_targets(core::history_targets_query q, targets_handler done) override
-    {
-        replica_->query_targets(std::move(q), std::move(done));
-    }
-    void recent(std::string target, std::size_t limit, std::int64_t since_ms, entries_handler done) override
-    {
-        replica_->recent(std::move(target), limit, since_ms, std::move(done));
-    }
-    void prune(std::int64_t before_ms, std::size_t max_per_target) override { replica_->prune(before_ms, max_per_target); }
-    void find_account(std::string name, account_handler done) override
-    {
-        replica_->find_account(std::move(name), std::move(done));
-    }
-    void find_account_by_certfp(std::string certfp, account_handler done) override
-    {
-        replica_->find_account_by_certfp(std::move(certfp), std::move(done));
-    }
-    void create_account(core::account a, account_written_handler done) override
-    {
-        replica_->create_account(std::move(a), std::move(done));
-    }
-    void set_account_password(core::account a, account_written_handler done) override
-    {
-        replica_->set_account_password(std::move(a), std::move(done));
-    }
-    void add_account_certfp(std::string name, std::string certfp, account_written_handler done) override
-    {
-        replica_->add_account_certfp(std::move(name), std::move(certfp), std::move(done));
-    }
-    void remove_account_certfp(std::string name, std::string certfp, account_written_handler done) override
-    {
-        replica_->remove_account_certfp(std::move(name), std::move(certfp), std::move(done));
-    }
-    void drop_account(std::string name, account_written_handler done) override
-    {
-        replica_->drop_account(std::move(name), std::move(done));
-    }
-    void load_server_bans(std::int64_t now_ms, bans_handler done) override
-    {
-        replica_->load_server_bans(now_ms, std::move(done));
-    }
-    void add_server_ban(core::server_ban ban, status_handler done) override
-    {
-        replica_->add_server_ban(std::move(ban), std::move(done));
-    }
-    void remove_server_ban(std::string mask, status_handler done) override
-    {
-        replica_->remove_server_ban(std::move(mask), std::move(done));
-    }
-    void find_channel(std::string name, channel_handler done) override
-    {
-        replica_->find_channel(std::move(name), std::move(done));
-    }
-    void register_channel(core::channel_registration c, status_handler done) override
-    {
-        replica_->register_channel(std::move(c), std::move(done));
-    }
-    void update_channel(core::channel_registration c, status_handler done) override
-    {
-        replica_->update_channel(std::move(c), std::move(done));
-    }
-    void drop_channel(std::string name, status_handler done) override
-    {
-        replica_->drop_channel(std::move(name), std::move(done));
-    }
-    void registered_channels(channel_names_handler done) override { replica_->registered_channels(std::move(done)); }
     void claim_nick(std::string folded_nick, status_handler done) override;
     void release_nick(std::string folded_nick) override;
-    [[nodiscard]] store_stats stats() const override;
 
 private:
     struct connection;  // the nats.c handles
@@ -176,7 +107,6 @@ private:
     void confirm(std::uint64_t write);
 
     cluster_settings settings_;
-    std::unique_ptr<store> replica_;
     std::unique_ptr<connection> nats_;
     unsigned lane_ = 0;
     remote_handler remote_;

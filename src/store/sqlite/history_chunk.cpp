@@ -2,25 +2,11 @@
 
 #include "core/msgid.hpp"
 #include "store/store_error.hpp"
+#include "store/varint.hpp"
 
 namespace sala::store::sqlite {
 
 namespace {
-
-void put_varint(std::string& out, std::uint64_t v)
-{
-    while (v >= 0x80) {
-        out.push_back(static_cast<char>((v & 0x7f) | 0x80));
-        v >>= 7;
-    }
-    out.push_back(static_cast<char>(v));
-}
-
-void put_text(std::string& out, std::string_view s)
-{
-    put_varint(out, s.size());
-    out.append(s);
-}
 
 class reader {
 public:

@@ -169,12 +169,60 @@ prune_result count_deleted(statement& deleting, std::int64_t max_chunks)
 
 }  // namespace
 
-void insert_entries(database& db, const std::vector<const history_entry*>& entries)
+namespace {
+
+// A line whose id is not above every id stored (lines of a cluster's nodes
+// reach each replica in the stream's order, which is not quite the order of
+// their stamps): it goes into the chunk of its room whose run of ids it
+// falls in, or into one of its own between two, so a room's chunks still
+// hold disjoint runs.
+void insert_late(database& db, const history_entry& e)
+{
+    std::vector<history_entry> lines;
+    std::int64_t covering = 0;
+    {
+        statement_use s(db.prepare("SELECT last_id, first_id, body FROM history_chunk WHERE target = ?1"
+                                   " AND last_id >= ?2 ORDER BY last_id LIMIT 1"));
+        s->bind(1, e.target).bind(2, e.sequence);
+        if (s->step() && s->int64(1) <= e.sequence) {
+            covering = s->int64(0);
+            lines = decode_chunk(e.target, s->int64(1), s->blob(2));
+        }
+    }
+    chunk_builder merged;
+    if (covering == 0) {
+        merged.add(e);
+        insert_chunk(db, merged.take());
+        return;
+    }
+    const auto at = std::lower_bound(lines.begin(), lines.end(), e.sequence,
+        [](const history_entry& line, std::int64_t id) { return line.sequence < id; });
+    if (at != lines.end() && at->sequence == e.sequence)
+        return;  // already stored
+    lines.insert(at, e);
+    for (const auto& line : lines)
+        merged.add(line);
+    const auto c = merged.take();
+    statement_use s(db.prepare("UPDATE history_chunk SET first_id = ?2, lines = ?3, body = ?4 WHERE last_id = ?1"));
+    s->bind(1, covering).bind(2, c.first_id).bind(3, c.lines).bind_blob(4, c.body);
+    s->step();
+}
+
+}  // namespace
+
+void insert_entries(database& db, const std::vector<const history_entry*>& entries, std::int64_t& highest)
 {
     // One chunk per room per commit (within the chunk bounds): the lines of
-    // each room arrive in id order, rooms interleaved.
+    // each room arrive in id order, rooms interleaved. A line not above
+    // every id stored so far takes the slow way, after them.
     std::vector<chunk_builder> open;
+    std::vector<const history_entry*> late;
     for (const auto* e : entries) {
+        if (e->sequence <= highest) {
+            late.push_back(e);
+            continue;
+        }
+        highest = e->sequence;
         auto builder = std::find_if(open.begin(), open.end(), [e](const chunk_builder& b) { return b.target() == e->target; });
         if (builder == open.end()) {
             open.emplace_back();
@@ -187,6 +235,8 @@ void insert_entries(database& db, const std::vector<const history_entry*>& entri
     for (auto& b : open)
         if (!b.empty())
             insert_chunk(db, b.take());
+    for (const auto* e : late)
+        insert_late(db, *e);
 }
 
 std::int64_t first_unused_sequence(database& db)

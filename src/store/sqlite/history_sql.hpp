@@ -13,9 +13,10 @@ namespace sala::store::sqlite {
 
 class database;
 
-// Stores the lines of one commit, a chunk per room (history_chunk.hpp);
-// each room's lines in id order.
-void insert_entries(database& db, const std::vector<const core::history_entry*>& entries);
+// Stores the lines of one commit, a chunk per room (history_chunk.hpp).
+// `highest`: the highest id stored so far, raised as lines are; a line not
+// above it (a cluster's nodes stamp independently) is merged in its place.
+void insert_entries(database& db, const std::vector<const core::history_entry*>& entries, std::int64_t& highest);
 // One past the highest sequence stored (0 when there is none).
 [[nodiscard]] std::int64_t first_unused_sequence(database& db);
 

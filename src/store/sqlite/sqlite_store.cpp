@@ -53,6 +53,7 @@ sqlite_store::sqlite_store(std::string path, durability d)
     try {
         configure_writer(writer_db_, d, in_memory_);
         first_unused_sequence_ = sqlite::first_unused_sequence(writer_db_);
+        highest_stored_ = first_unused_sequence_ - 1;
         if (!in_memory_) {
             reader_db_ = std::make_unique<database>(path_, true);
             checkpoint_db_ = std::make_unique<database>(path_, false);
@@ -189,7 +190,7 @@ void sqlite_store::commit(std::vector<pending_append>& group)
             for (const auto& e : a.entries)
                 lines.push_back(&e);
         writer_db_.exec("BEGIN");
-        insert_entries(writer_db_, lines);
+        insert_entries(writer_db_, lines, highest_stored_);
         writer_db_.exec("COMMIT");
     } catch (const std::exception& e) {
         // A full disk or an I/O error: the server keeps running and these

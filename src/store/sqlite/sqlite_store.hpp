@@ -98,6 +98,7 @@ private:
     std::atomic<bool> checkpoint_queued_{false};
     std::vector<pending_append> appends_;  // guarded by writer_.mutex
     std::int64_t first_unused_sequence_ = 0;  // as found at start
+    std::int64_t highest_stored_ = -1;        // the writer's: the highest id stored
 
     std::atomic<std::uint64_t> entries_stored_{0};
     std::atomic<std::uint64_t> batches_written_{0};
