@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 export SALA_WERROR=ON
+# Line tables are all CI reads (sanitizer reports, backtraces); see cmake/sala_settings.cmake.
+export SALA_DEBUG_INFO=lines
 presets=("$@")
 ((${#presets[@]})) || presets=(gcc clang clang-libcxx clang14 asan tsan gcc-release fuzz)
 for preset in "${presets[@]}"; do
