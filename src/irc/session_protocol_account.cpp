@@ -6,6 +6,7 @@
 
 #include "core/auth/base64.hpp"
 #include "core/auth/sasl_plain.hpp"
+#include "irc/text.hpp"
 #include "irc/names.hpp"
 #include "irc/numerics.hpp"
 #include "irc/replies.hpp"
@@ -180,7 +181,10 @@ void session_protocol::sasl_payload(effects& out, std::string payload)
         auto creds = core::auth::parse_plain(payload);
         // Logging in as someone else (an authzid of another account) is for
         // services operators, which sala does not have.
-        if (!creds || (!creds->authzid.empty() && !same_name(creds->authzid, creds->authcid))) {
+        // Names are UTF-8 (RFC 4616); one that is not names no account, and
+        // must not reach a reply that would echo it.
+        if (!creds || !valid_utf8(creds->authcid) || !valid_utf8(creds->authzid)
+            || (!creds->authzid.empty() && !same_name(creds->authzid, creds->authcid))) {
             sasl_fail(out, numeric::saslfail, "SASL authentication failed");
             return;
         }
@@ -198,7 +202,8 @@ void session_protocol::sasl_payload(effects& out, std::string payload)
     switch (x.at) {
     case step::payload: {
         auto first = core::auth::parse_scram_client_first(payload);
-        if (!first || (!first->authzid.empty() && !same_name(first->authzid, first->username))) {
+        if (!first || !valid_utf8(first->username) || !valid_utf8(first->authzid)
+            || (!first->authzid.empty() && !same_name(first->authzid, first->username))) {
             sasl_fail(out, numeric::saslfail, "SASL authentication failed");
             return;
         }

@@ -127,6 +127,15 @@ TEST_CASE("SASL refuses what it cannot check, and says why in the standard numer
         (void)p.on_line("AUTHENTICATE PLAIN");
         CHECK(sent(p.on_line(authenticate_payload(std::string("bob\0alice\0pw", 12)))).find(" 904 ") != std::string::npos);
     }
+    SECTION("a name that is not UTF-8")
+    {
+        // It names no account, and the session fuzzer found it echoed in
+        // a reply: refused before any lookup.
+        (void)p.on_line("AUTHENTICATE PLAIN");
+        const auto bad_name = p.on_line(authenticate_payload(std::string("\0alic\xa5\0password", 15)));
+        CHECK(sent(bad_name).find(" 904 ") != std::string::npos);
+        CHECK(all_of<fx::account_request>(bad_name).empty());
+    }
     SECTION("abort, and too long")
     {
         (void)p.on_line("AUTHENTICATE PLAIN");
